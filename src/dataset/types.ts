@@ -1,0 +1,23 @@
+/** One chat message as the dataset gives it (v1 roles; `system` is separate). */
+export interface ChatMessage {
+  role: 'user' | 'assistant';
+  content: string;
+}
+
+/** Where a row came from, for `FILE:LINE` in every message about it. */
+export interface RowSource {
+  file: string;
+  line: number;
+}
+
+/** One dataset row after loading and templating: ready to become requests. */
+export interface DatasetRow {
+  /** The row's `id`, or `<file basename>#<line>` when the dataset has none. */
+  id: string;
+  source: RowSource;
+  /** The conversation; for a CSV row or a JSONL `prompt`, one user message. */
+  messages: ChatMessage[];
+  system?: string;
+  /** Template variables left over (CSV extra columns, JSONL `vars`), kept for reports and assertions. */
+  vars: Record<string, string>;
+}

@@ -1,0 +1,96 @@
+/**
+ * The seam between load/ and providers/: a provider turns one prepared request into one attempt
+ * result, stamping every instant on the monotonic clock, and reports rate-limit signals as they
+ * arrive. The scheduler and metrics never parse protocol bodies; providers never decide about
+ * concurrency or retries.
+ */
+import type { ChatMessage } from '../dataset/types.js';
+
+/** How an error should be treated. `timeout` and `network` come from the transport, the rest from the server. */
+export type ErrorClass = 'throttled' | 'retryable' | 'auth' | 'invalid' | 'timeout' | 'network' | 'fatal';
+
+export interface ProviderError {
+  class: ErrorClass;
+  /** Qianfan `error_code`, OpenAI `error.code`, or a transport code such as `ECONNRESET`. */
+  code?: number | string;
+  message: string;
+  httpStatus?: number;
+  /** Server-advised wait before a retry (Retry-After), in milliseconds. */
+  retryAfterMs?: number;
+}
+
+/** Rate-limit state as the server reported it, normalised across v1, v2 and OpenAI styles. */
+export interface RateLimitSignal {
+  limitRequests?: number;
+  remainingRequests?: number;
+  /** Combined input+output tokens per minute (v1, OpenAI). */
+  limitTokens?: number;
+  remainingTokens?: number;
+  /** v2 splits token quotas into input and output. */
+  limitInputTokens?: number;
+  remainingInputTokens?: number;
+  limitOutputTokens?: number;
+  remainingOutputTokens?: number;
+  /** Time until the request / token window refills, when the server says (OpenAI `6m0s` style). */
+  resetRequestsMs?: number;
+  resetTokensMs?: number;
+  retryAfterMs?: number;
+}
+
+export interface Usage {
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+}
+
+/** Which API family a request targets. */
+export type ApiKind = 'chat' | 'completions';
+
+/** Sampling and generation parameters, as given by `-p` (already typed by config/). */
+export type ParamValue = number | string | boolean | string[];
+export type Params = Record<string, ParamValue>;
+
+/** Everything a provider needs to send one request; protocol-neutral. */
+export interface ProviderRequest {
+  api: ApiKind;
+  /** Catalog model name, as the user chose it (for v2/OpenAI it is the `model` field). */
+  model: string;
+  /** v1 endpoint suffix (`completions_pro`, `ernie_speed`, a custom service). */
+  endpoint: string;
+  messages: ChatMessage[];
+  system?: string;
+  params: Params;
+  stream: boolean;
+}
+
+/** The timing and content of one attempt. All instants are `clock.now()` milliseconds. */
+export interface AttemptResult {
+  ok: boolean;
+  /** Just before the HTTP call, body already serialised. */
+  dispatchedAt: number;
+  /** Status line and headers received (diagnostic only). */
+  headersAt?: number;
+  /** Arrival instants of the events that carried generated text, in order. */
+  textEventTimes: number[];
+  /** End of the response, or of the failed attempt. */
+  doneAt: number;
+  httpStatus?: number;
+  output: string;
+  usage?: Usage;
+  finishReason?: string;
+  error?: ProviderError;
+  rateLimit?: RateLimitSignal;
+}
+
+export interface SendOptions {
+  signal?: AbortSignal;
+  /** Called as soon as rate-limit headers are parsed, before the body is read. */
+  onRateLimit?: (signal: RateLimitSignal) => void;
+}
+
+export interface Provider {
+  readonly name: string;
+  send(request: ProviderRequest, options?: SendOptions): Promise<AttemptResult>;
+  /** Releases connections; pending sends are not affected. */
+  close(): Promise<void>;
+}
