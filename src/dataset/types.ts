@@ -20,4 +20,11 @@ export interface DatasetRow {
   system?: string;
   /** Template variables left over (CSV extra columns, JSONL `vars`), kept for reports and assertions. */
   vars: Record<string, string>;
+  /**
+   * CSV only: the row's columns whose name starts with `assert` (reserved for assertions),
+   * verbatim and untemplated; absent when the file has no such column.
+   */
+  assertColumns?: Record<string, string>;
+  /** JSONL only: the record's `assert` array, as given; absent when the record has none. */
+  asserts?: unknown[];
 }

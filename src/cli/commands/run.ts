@@ -1,0 +1,64 @@
+import type { Argv, CommandModule } from 'yargs';
+import { parseRunConfig } from '../../config/run-config.js';
+import { createLogger } from '../../util/logger.js';
+import { EXIT } from '../exit-codes.js';
+import { createProgress, type ProgressView } from '../progress.js';
+import { RUN_FLAGS, flagsFromArgv } from '../run-flags.js';
+import { parseSimOptionFlags } from '../sim-flags.js';
+
+export const runCommand: CommandModule = {
+  command: 'run',
+  describe: 'Run datasets against models and parameter sets; write requests.csv, summary.csv, summary.json and report.html',
+  builder: (yargs: Argv) =>
+    yargs
+      .options(RUN_FLAGS)
+      .example('$0 run --sim -d datasets/demo.csv -m ernie-speed-8k -p temperature=0.3,0.9', 'Benchmark on the built-in simulator')
+      .example('QIANFAN_AK=… QIANFAN_SK=… $0 run -d prompts.csv -m ernie-4.0-8k -m ernie-speed-8k -c 16', 'Compare two models on Qianfan'),
+  handler: async (argv) => {
+    const config = parseRunConfig(flagsFromArgv(argv as Record<string, unknown>));
+    const logger = createLogger({ quiet: config.quiet });
+    const simOptions = parseSimOptionFlags(config.simOpt);
+    const { runBenchmark } = await import('../../run/run-benchmark.js');
+
+    // First Ctrl-C: stop dispatching and give in-flight requests `grace` seconds; second: cut them.
+    const stop = new AbortController();
+    const abort = new AbortController();
+    let graceTimer: NodeJS.Timeout | undefined;
+    const onSigint = (): void => {
+      if (!stop.signal.aborted) {
+        logger.warn(`interrupted: no new requests; in-flight ones have ${config.grace}s to finish (Ctrl-C again to cut them)`);
+        stop.abort();
+        graceTimer = setTimeout(() => abort.abort(), config.grace * 1000);
+      } else {
+        abort.abort();
+      }
+    };
+    process.on('SIGINT', onSigint);
+    process.on('SIGTERM', onSigint);
+    let progress: ProgressView | undefined;
+    try {
+      const result = await runBenchmark({
+        config,
+        logger,
+        simOptions,
+        stopSignal: stop.signal,
+        abortSignal: abort.signal,
+        onPlanned: ({ requests, cells, simulated }) => {
+          logger.info(`${simulated ? 'SIMULATED run: ' : ''}${requests} requests in ${cells} cells, concurrency ${config.concurrency}`);
+          if (!config.quiet) progress = createProgress(requests, { tty: process.stderr.isTTY === true, simulated });
+        },
+        onStart: () => progress?.started(),
+        onFinished: (outcome) => progress?.finished(outcome),
+      });
+      progress?.stop();
+      process.stdout.write(`${result.consoleTable}\n`);
+      logger.info(`wrote ${result.outDir}/requests.csv, summary.csv, summary.json, report.html`);
+      if (result.interrupted) process.exitCode = EXIT.interrupted;
+    } finally {
+      progress?.stop();
+      clearTimeout(graceTimer);
+      process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigint);
+    }
+  },
+};

@@ -1,0 +1,25 @@
+import type { Argv, CommandModule } from 'yargs';
+import { parseSimOptionFlags } from '../sim-flags.js';
+
+export const simCommand: CommandModule = {
+  command: 'sim',
+  describe: 'Run the built-in Qianfan v1 simulator on 127.0.0.1 until interrupted',
+  builder: (yargs: Argv) =>
+    yargs
+      .option('port', { type: 'number', default: 8866, describe: 'Port (0 picks a free one)' })
+      .option('sim-opt', { type: 'string', array: true, default: [], describe: 'Simulator option key=value (firstChunkMs, msPerOutputToken, rpm, tpm, faults, …)' })
+      .option('seed', { type: 'number', default: 1 }),
+  handler: async (argv) => {
+    const { startSimulator } = await import('../../sim/index.js');
+    const options = parseSimOptionFlags((argv['sim-opt'] as string[] | undefined) ?? []);
+    const sim = await startSimulator({ ...options, port: argv.port as number, seed: argv.seed as number });
+    process.stdout.write(`Qianfan simulator listening on ${sim.url}\n`);
+    process.stdout.write(`QIANFAN_BASE_URL=${sim.url} QIANFAN_AK=${sim.credentials.ak} QIANFAN_SK=${sim.credentials.sk}\n`);
+    await new Promise<void>((resolve) => {
+      const stop = (): void => resolve();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    await sim.close();
+  },
+};

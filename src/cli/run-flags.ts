@@ -1,0 +1,40 @@
+/**
+ * Every run configuration key mapped to its flag. Typed against RunConfig, so a key added to the
+ * schema without a flag here does not compile.
+ */
+import type { Options } from 'yargs';
+import type { RunConfig } from '../config/run-config.js';
+
+export const RUN_FLAGS: Record<keyof RunConfig, Options & { key?: string }> = {
+  datasets: { alias: ['d', 'dataset'], type: 'string', array: true, describe: 'Dataset file (.csv or .jsonl); repeatable', group: 'Input:' },
+  models: { alias: ['m', 'model'], type: 'string', array: true, describe: 'Model from the catalog (case-insensitive); repeatable', group: 'Input:' },
+  endpoints: { alias: ['endpoint'], type: 'string', array: true, describe: 'Endpoint suffix of a service of your own (custom deployment); repeatable', group: 'Input:' },
+  params: { alias: ['p', 'param'], type: 'string', array: true, describe: 'Parameter grid key=v1,v2 (e.g. temperature=0.2,0.8); repeatable', group: 'Input:' },
+  api: { choices: ['chat', 'completions'], describe: 'v1 API family', group: 'Input:' },
+  catalog: { type: 'string', describe: 'JSON file of extra or overriding model entries', group: 'Input:' },
+  stream: { type: 'boolean', describe: 'Stream answers (TTFT needs it); --no-stream for sync calls', group: 'Load:' },
+  concurrency: { alias: ['c'], type: 'number', describe: 'Requests in flight at most', group: 'Load:' },
+  repeat: { type: 'number', describe: 'Times each row is sent per cell', group: 'Load:' },
+  retries: { type: 'number', describe: 'Retries of throttled / retryable failures (0: none at any layer)', group: 'Load:' },
+  seed: { type: 'number', describe: 'Seed for the dispatch order, jitter and the simulator', group: 'Load:' },
+  connectTimeout: { type: 'number', describe: 'Connect timeout, seconds', group: 'Timeouts:' },
+  firstByteTimeout: { type: 'number', describe: 'Time to the response headers, seconds', group: 'Timeouts:' },
+  idleTimeout: { type: 'number', describe: 'Longest gap between stream chunks, seconds', group: 'Timeouts:' },
+  totalTimeout: { type: 'number', describe: 'Whole request, seconds', group: 'Timeouts:' },
+  grace: { type: 'number', describe: 'Seconds in-flight requests get to finish after Ctrl-C', group: 'Load:' },
+  baseUrl: { type: 'string', describe: 'API base URL (default $QIANFAN_BASE_URL or https://aip.baidubce.com)', group: 'Target:' },
+  sim: { type: 'boolean', describe: 'Run against the built-in simulator (in-process, port 0)', group: 'Target:' },
+  simOpt: { type: 'string', array: true, describe: 'Simulator option key=value (e.g. firstChunkMs=50, rpm=120)', group: 'Target:' },
+  out: { alias: ['o'], type: 'string', describe: 'Output directory (default reports/<timestamp>)', group: 'Output:' },
+  excel: { type: 'boolean', describe: 'Write CSVs with a UTF-8 BOM for Excel', group: 'Output:' },
+  quiet: { alias: ['q'], type: 'boolean', describe: 'No progress output', group: 'Output:' },
+};
+
+/** yargs spells keys in kebab-case on the command line; the schema uses camelCase. */
+export function flagsFromArgv(argv: Record<string, unknown>): Record<string, unknown> {
+  const input: Record<string, unknown> = {};
+  for (const key of Object.keys(RUN_FLAGS)) {
+    if (argv[key] !== undefined) input[key] = argv[key];
+  }
+  return input;
+}

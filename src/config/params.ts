@@ -1,0 +1,109 @@
+/**
+ * `-p key=v1,v2` parameter grids. Known Qianfan parameters get their real types; a value that
+ * does not fit is refused here, before anything is sent. Unknown keys pass through as JSON
+ * scalars or strings (servers ignore what they do not know), never silently coerced.
+ */
+import { configError } from '../errors.js';
+import type { ParamValue, Params } from '../providers/types.js';
+
+type ParamType = 'number' | 'integer' | 'boolean' | 'string' | 'string-list';
+
+/** v1 request fields (qianfan-api.md section 3) and the OpenAI names qfbench maps onto them. */
+export const KNOWN_PARAMS: Record<string, ParamType> = {
+  temperature: 'number',
+  top_p: 'number',
+  top_k: 'integer',
+  penalty_score: 'number',
+  max_output_tokens: 'integer',
+  min_output_tokens: 'integer',
+  frequency_penalty: 'number',
+  presence_penalty: 'number',
+  stop: 'string-list',
+  user_id: 'string',
+  user_ip: 'string',
+  response_format: 'string',
+  disable_search: 'boolean',
+  enable_citation: 'boolean',
+  enable_trace: 'boolean',
+  enable_system_memory: 'boolean',
+  system_memory_id: 'string',
+  seed: 'integer',
+};
+
+export type ParamGrid = Record<string, ParamValue[]>;
+
+const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+function parseValue(key: string, raw: string, flag: string): ParamValue {
+  const type = KNOWN_PARAMS[key];
+  const fail = (expected: string): never => {
+    throw configError(`${flag}: ${key}=${JSON.stringify(raw)} is not ${expected}`);
+  };
+  switch (type) {
+    case 'number':
+      return NUMBER.test(raw) ? Number(raw) : fail('a number');
+    case 'integer':
+      return NUMBER.test(raw) && Number.isInteger(Number(raw)) ? Number(raw) : fail('an integer');
+    case 'boolean':
+      return raw === 'true' ? true : raw === 'false' ? false : fail('true or false');
+    case 'string':
+      return raw;
+    case 'string-list':
+      // One variant per comma-separated value; the strings inside a variant are separated by `|`.
+      return raw.split('|');
+    default:
+      if (NUMBER.test(raw)) return Number(raw);
+      if (raw === 'true' || raw === 'false') return raw === 'true';
+      return raw;
+  }
+}
+
+/**
+ * Parses repeated `-p` flags into a grid. `-p temperature=0.2,0.8 -p top_p=0.9` gives two values
+ * of temperature and one of top_p. Values can also be a JSON array: `-p 'stop=[["。"],["END"]]'`.
+ */
+export function parseParamFlags(flags: readonly string[]): ParamGrid {
+  const grid: ParamGrid = {};
+  for (const flag of flags) {
+    const label = `-p ${flag}`;
+    const eq = flag.indexOf('=');
+    if (eq <= 0) throw configError(`${label}: expected key=value[,value…], e.g. -p temperature=0.2,0.8`);
+    const key = flag.slice(0, eq).trim();
+    const rawValues = flag.slice(eq + 1);
+    if (!/^[a-z][a-z0-9_]*$/i.test(key)) throw configError(`${label}: "${key}" is not a parameter name`);
+    if (key in grid) throw configError(`${label}: ${key} is given twice; list its values in one flag, e.g. -p ${key}=a,b`);
+    let values: ParamValue[];
+    if (rawValues.trim().startsWith('[')) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(rawValues);
+      } catch (error) {
+        throw configError(`${label}: the JSON list of values does not parse (${(error as Error).message})`);
+      }
+      if (!Array.isArray(parsed) || parsed.length === 0) throw configError(`${label}: expected a non-empty JSON list of values`);
+      values = parsed.map((value) => (typeof value === 'string' ? parseValue(key, value, label) : (value as ParamValue)));
+    } else {
+      const pieces = rawValues.split(',').map((piece) => piece.trim());
+      if (pieces.some((piece) => piece === '')) throw configError(`${label}: empty value in the list`);
+      values = pieces.map((piece) => parseValue(key, piece, label));
+    }
+    grid[key] = values;
+  }
+  return grid;
+}
+
+/** Every combination of the grid's values, in a stable order (keys as given, values as listed). */
+export function expandGrid(grid: ParamGrid): Params[] {
+  let combos: Params[] = [{}];
+  for (const [key, values] of Object.entries(grid)) {
+    combos = combos.flatMap((combo) => values.map((value) => ({ ...combo, [key]: value })));
+  }
+  return combos;
+}
+
+/** `temperature=0.3;top_p=0.9` — stable text for CSV cells and labels. */
+export function formatParams(params: Params): string {
+  return Object.entries(params)
+    .map(([key, value]) => `${key}=${Array.isArray(value) ? value.join('|') : String(value)}`)
+    .join(';');
+}

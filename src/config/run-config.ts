@@ -1,0 +1,65 @@
+/**
+ * The typed run configuration: one zod schema is the single source of truth; the TypeScript type
+ * is derived from it, and src/cli/run-flags.ts must map every key to a flag (a missing flag is a
+ * compile error there). Flags are validated here, at the boundary, with messages naming the flag.
+ */
+import { z } from 'zod';
+import { configError } from '../errors.js';
+
+const positiveSeconds = z.number().positive().max(86_400);
+
+export const RunConfigSchema = z.object({
+  datasets: z.array(z.string().min(1)).min(1, 'give at least one dataset with -d FILE'),
+  models: z.array(z.string().min(1)).default([]),
+  endpoints: z.array(z.string().regex(/^[A-Za-z0-9._~-]+$/, 'an endpoint suffix has only letters, digits and . _ ~ -')).default([]),
+  params: z.array(z.string()).default([]),
+  api: z.enum(['chat', 'completions']).default('chat'),
+  stream: z.boolean().default(true),
+  concurrency: z.number().int().min(1).max(100_000).default(8),
+  repeat: z.number().int().min(1).max(1_000_000).default(1),
+  retries: z.number().int().min(0).max(20).default(2),
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+  out: z.string().min(1).optional(),
+  baseUrl: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }).optional(),
+  sim: z.boolean().default(false),
+  simOpt: z.array(z.string()).default([]),
+  catalog: z.string().min(1).optional(),
+  connectTimeout: positiveSeconds.default(10),
+  firstByteTimeout: positiveSeconds.default(120),
+  idleTimeout: positiveSeconds.default(60),
+  totalTimeout: positiveSeconds.default(600),
+  grace: z.number().min(0).max(600).default(5),
+  excel: z.boolean().default(false),
+  quiet: z.boolean().default(false),
+});
+
+export type RunConfigInput = z.input<typeof RunConfigSchema>;
+export type RunConfig = z.output<typeof RunConfigSchema>;
+
+/** Flag names for messages: `concurrency` is given as `-c/--concurrency`. */
+const FLAG_NAMES: Partial<Record<keyof RunConfig, string>> = {
+  datasets: '-d/--dataset',
+  models: '-m/--model',
+  endpoints: '--endpoint',
+  params: '-p/--param',
+  concurrency: '-c/--concurrency',
+  baseUrl: '--base-url',
+  simOpt: '--sim-opt',
+};
+
+export function flagName(key: string): string {
+  return FLAG_NAMES[key as keyof RunConfig] ?? `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+export function parseRunConfig(input: unknown): RunConfig {
+  const parsed = RunConfigSchema.safeParse(input);
+  if (parsed.success) {
+    if (parsed.data.models.length === 0 && parsed.data.endpoints.length === 0) {
+      throw configError('give at least one model with -m MODEL (see `qfbench models`) or a custom service with --endpoint SUFFIX');
+    }
+    return parsed.data;
+  }
+  const issue = parsed.error.issues[0];
+  const key = String(issue?.path[0] ?? '');
+  throw configError(`${flagName(key)}: ${issue?.message ?? 'invalid value'}`);
+}

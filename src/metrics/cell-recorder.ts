@@ -1,0 +1,92 @@
+/**
+ * Aggregates the requests of one cell into HdrHistograms and counters. Memory is the histograms
+ * plus a few numbers, whatever the number of requests.
+ */
+import { createHistogram, encodeHistogram, recordCount, recordMs, summarise, type Histogram } from './histogram.js';
+import type { CellSummary, Outcome, RequestRecord } from './types.js';
+import { OUTCOMES } from './types.js';
+
+const TIME_HISTOGRAMS = ['latency', 'latencySched', 'ttft', 'ttftSched', 'tpot', 'interChunk', 'queueWait'] as const;
+const COUNT_HISTOGRAMS = ['promptTokens', 'completionTokens'] as const;
+type HistogramName = (typeof TIME_HISTOGRAMS)[number] | (typeof COUNT_HISTOGRAMS)[number];
+
+export interface CellIdentity {
+  id: string;
+  label: string;
+  model: string;
+  endpoint: string;
+  params: Record<string, unknown>;
+  planned: number;
+}
+
+export class CellRecorder {
+  private readonly histograms = new Map<HistogramName, Histogram>();
+  private readonly outcomes = Object.fromEntries(OUTCOMES.map((outcome) => [outcome, 0])) as Record<Outcome, number>;
+  private readonly errors: Record<string, { count: number; message: string }> = {};
+  private readonly tokens = { prompt: 0, completion: 0, total: 0 };
+  private attempts = 0;
+  private firstDispatchAt = Number.POSITIVE_INFINITY;
+  private lastDoneAt = Number.NEGATIVE_INFINITY;
+
+  constructor(readonly identity: CellIdentity) {
+    for (const name of [...TIME_HISTOGRAMS, ...COUNT_HISTOGRAMS]) this.histograms.set(name, createHistogram());
+  }
+
+  /**
+   * Adds one finished request. Timing histograms take ok requests only, so an error answered in
+   * 3 ms never makes a model look fast; `interChunkMs` are the gaps between its text events.
+   */
+  record(record: RequestRecord, window: { dispatchedAt?: number; doneAt?: number }, interChunkMs: readonly number[] = []): void {
+    this.outcomes[record.outcome]++;
+    this.attempts += record.attempts;
+    if (window.dispatchedAt !== undefined) this.firstDispatchAt = Math.min(this.firstDispatchAt, window.dispatchedAt);
+    if (window.doneAt !== undefined && record.outcome !== 'dropped') this.lastDoneAt = Math.max(this.lastDoneAt, window.doneAt);
+    if (record.outcome !== 'ok') {
+      if (record.errorCode !== undefined) {
+        const entry = (this.errors[record.errorCode] ??= { count: 0, message: record.errorMsg ?? '' });
+        entry.count++;
+      }
+      return;
+    }
+    const h = (name: HistogramName): Histogram => this.histograms.get(name) as Histogram;
+    if (record.latencyMs !== undefined) recordMs(h('latency'), record.latencyMs);
+    if (record.latencySchedMs !== undefined) recordMs(h('latencySched'), record.latencySchedMs);
+    if (record.ttftMs !== undefined) recordMs(h('ttft'), record.ttftMs);
+    if (record.ttftSchedMs !== undefined) recordMs(h('ttftSched'), record.ttftSchedMs);
+    if (record.tpotMs !== undefined) recordMs(h('tpot'), record.tpotMs);
+    if (record.queueMs !== undefined) recordMs(h('queueWait'), record.queueMs);
+    for (const gap of interChunkMs) recordMs(h('interChunk'), gap);
+    if (record.promptTokens !== undefined) recordCount(h('promptTokens'), record.promptTokens);
+    if (record.completionTokens !== undefined) recordCount(h('completionTokens'), record.completionTokens);
+    this.tokens.prompt += record.promptTokens ?? 0;
+    this.tokens.completion += record.completionTokens ?? 0;
+    this.tokens.total += record.totalTokens ?? (record.promptTokens ?? 0) + (record.completionTokens ?? 0);
+  }
+
+  summary(): CellSummary {
+    const h = (name: HistogramName): Histogram => this.histograms.get(name) as Histogram;
+    const windowMs = Number.isFinite(this.firstDispatchAt) && this.lastDoneAt > this.firstDispatchAt ? this.lastDoneAt - this.firstDispatchAt : 0;
+    const perSecond = (count: number): number => (windowMs > 0 ? Math.round((count / (windowMs / 1000)) * 1000) / 1000 : 0);
+    const histograms: Record<string, string> = {};
+    for (const [name, histogram] of this.histograms) histograms[name] = encodeHistogram(histogram);
+    return {
+      ...this.identity,
+      outcomes: { ...this.outcomes },
+      errors: structuredClone(this.errors),
+      latencyMs: summarise(h('latency')),
+      latencySchedMs: summarise(h('latencySched')),
+      ttftMs: summarise(h('ttft')),
+      ttftSchedMs: summarise(h('ttftSched')),
+      tpotMs: summarise(h('tpot')),
+      interChunkMs: summarise(h('interChunk')),
+      queueWaitMs: summarise(h('queueWait')),
+      promptTokensPerRequest: summarise(h('promptTokens'), 1),
+      completionTokensPerRequest: summarise(h('completionTokens'), 1),
+      tokens: { ...this.tokens },
+      windowMs: Math.round(windowMs * 1000) / 1000,
+      throughput: { requestsPerSec: perSecond(this.outcomes.ok), outputTokensPerSec: perSecond(this.tokens.completion) },
+      attempts: this.attempts,
+      histograms,
+    };
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * HdrHistogram helpers. Times are recorded in integer microseconds with 3 significant digits
+ * (HdrHistogram stores integers: recording float milliseconds would lose everything below 1 ms).
+ */
+import * as hdr from 'hdr-histogram-js';
+import type { DistributionSummary } from './types.js';
+
+export type Histogram = hdr.Histogram;
+
+export function createHistogram(): Histogram {
+  return hdr.build({
+    bitBucketSize: 'packed',
+    autoResize: true,
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 2,
+    numberOfSignificantValueDigits: 3,
+    useWebAssembly: false,
+  });
+}
+
+export function recordMs(histogram: Histogram, ms: number): void {
+  if (!Number.isFinite(ms) || ms < 0) return;
+  histogram.recordValue(Math.max(0, Math.round(ms * 1000)));
+}
+
+export function recordCount(histogram: Histogram, count: number): void {
+  if (!Number.isFinite(count) || count < 0) return;
+  histogram.recordValue(Math.round(count));
+}
+
+const EMPTY: DistributionSummary = { count: 0, min: 0, mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0 };
+
+/** Summary of a histogram; `scale` converts recorded units (1000: microseconds to milliseconds). */
+export function summarise(histogram: Histogram, scale = 1000): DistributionSummary {
+  if (histogram.totalCount === 0) return { ...EMPTY };
+  const at = (percentile: number): number => round3(histogram.getValueAtPercentile(percentile) / scale);
+  return {
+    count: histogram.totalCount,
+    // Percentile 0 is the lowest recorded value, zero included (minNonZeroValue skips zeros).
+    min: at(0),
+    mean: round3(histogram.mean / scale),
+    p50: at(50),
+    p90: at(90),
+    p95: at(95),
+    p99: at(99),
+    p999: at(99.9),
+    // Read like the percentiles (highest equivalent value) so a decoded histogram reports the same max.
+    max: at(100),
+  };
+}
+
+export function encodeHistogram(histogram: Histogram): string {
+  return hdr.encodeIntoCompressedBase64(histogram);
+}
+
+export function decodeHistogram(encoded: string): Histogram {
+  return hdr.decodeFromCompressedBase64(encoded, 'packed', false);
+}
+
+/** Adds histograms (the only correct way to combine percentiles across cells, shards or machines). */
+export function mergeHistograms(histograms: Histogram[]): Histogram {
+  const merged = createHistogram();
+  for (const histogram of histograms) merged.add(histogram);
+  return merged;
+}
+
+function round3(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}

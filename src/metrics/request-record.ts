@@ -1,0 +1,111 @@
+/**
+ * Turns the final attempt of one planned request into its requests.csv row.
+ */
+import { estimateTokens } from '../cost/token-estimate.js';
+import type { RequestPlan } from '../plan/plan.js';
+import type { AttemptResult, ErrorClass } from '../providers/types.js';
+import { deriveTimings } from './request-metrics.js';
+import type { Outcome, RequestRecord } from './types.js';
+
+export interface RequestHistory {
+  schedAt: number;
+  /** Start of the run, for `sched_offset_ms`. */
+  epoch: number;
+  attempts: number;
+  backoffMs: number;
+  stream: boolean;
+}
+
+export interface FinishedRequest {
+  record: RequestRecord;
+  dispatchedAt?: number;
+  doneAt?: number;
+  interChunkMs: number[];
+}
+
+function outcomeOf(errorClass: ErrorClass): Outcome {
+  if (errorClass === 'throttled') return 'throttled';
+  if (errorClass === 'timeout') return 'timeout';
+  return 'failed';
+}
+
+function baseRecord(spec: RequestPlan, outcome: Outcome, history: Pick<RequestHistory, 'attempts' | 'backoffMs'>): RequestRecord {
+  return {
+    seq: spec.seq,
+    cellId: spec.cell.id,
+    model: spec.cell.model,
+    endpoint: spec.cell.endpoint,
+    params: spec.cell.paramsText,
+    rowId: spec.row.id,
+    repeat: spec.repeat,
+    outcome,
+    attempts: history.attempts,
+    backoffMs: round3(history.backoffMs),
+    output: '',
+  };
+}
+
+/**
+ * A request that got no answer from the server: `cancelled` (run stopped), `dropped` (a cap or
+ * budget kept it from being sent) or `failed` with a client-side `errorCode`.
+ */
+export function unansweredRecord(
+  spec: RequestPlan,
+  outcome: Outcome,
+  reason: string,
+  history = { attempts: 0, backoffMs: 0 },
+  errorCode?: string,
+): FinishedRequest {
+  const record = baseRecord(spec, outcome, history);
+  record.errorMsg = reason;
+  if (errorCode !== undefined) record.errorCode = errorCode;
+  return { record, interChunkMs: [] };
+}
+
+export function answeredRecord(spec: RequestPlan, result: AttemptResult, history: RequestHistory): FinishedRequest {
+  const outcome: Outcome = result.ok ? 'ok' : outcomeOf(result.error?.class ?? 'fatal');
+  const record = baseRecord(spec, outcome, history);
+  const completionTokens = result.usage?.completionTokens ?? (result.ok ? estimateTokens(result.output) : undefined);
+  const timings = deriveTimings({
+    schedAt: history.schedAt,
+    dispatchedAt: result.dispatchedAt,
+    textEventTimes: result.textEventTimes,
+    doneAt: result.doneAt,
+    stream: history.stream,
+    ...(completionTokens !== undefined ? { completionTokens } : {}),
+  });
+  record.schedOffsetMs = round3(history.schedAt - history.epoch);
+  record.queueMs = round3(timings.queueMs);
+  record.latencyMs = round3(timings.latencyMs);
+  record.latencySchedMs = round3(timings.latencySchedMs);
+  if (timings.ttftMs !== undefined) record.ttftMs = round3(timings.ttftMs);
+  if (timings.ttftSchedMs !== undefined) record.ttftSchedMs = round3(timings.ttftSchedMs);
+  if (timings.tpotMs !== undefined) record.tpotMs = round3(timings.tpotMs);
+  if (timings.decodeTps !== undefined) record.decodeTps = Math.round(timings.decodeTps * 100) / 100;
+  record.textEvents = result.textEventTimes.length;
+  if (result.httpStatus !== undefined) record.httpStatus = result.httpStatus;
+  if (result.finishReason !== undefined) record.finishReason = result.finishReason;
+  record.output = result.output;
+  if (result.error !== undefined) {
+    if (result.error.code !== undefined) record.errorCode = String(result.error.code);
+    record.errorMsg = result.error.message;
+  }
+  if (result.usage !== undefined) {
+    record.promptTokens = result.usage.promptTokens;
+    record.completionTokens = result.usage.completionTokens;
+    record.totalTokens = result.usage.totalTokens;
+    record.usageSource = 'server';
+  } else if (result.ok) {
+    const promptText = [spec.row.system ?? '', ...spec.row.messages.map((message) => message.content)].join('\n');
+    record.promptTokens = estimateTokens(promptText);
+    record.completionTokens = completionTokens ?? 0;
+    record.totalTokens = record.promptTokens + record.completionTokens;
+    record.usageSource = 'estimate';
+  }
+  const finished: FinishedRequest = { record, dispatchedAt: result.dispatchedAt, doneAt: result.doneAt, interChunkMs: timings.interChunkMs };
+  return finished;
+}
+
+function round3(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}

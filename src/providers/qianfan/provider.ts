@@ -1,0 +1,216 @@
+/**
+ * The Qianfan v1 provider: sends one chat or completions request over undici and turns the answer
+ * (sync JSON, SSE, or an error in any of the shapes v1 uses) into an AttemptResult.
+ */
+import { request, type Dispatcher } from 'undici';
+import { now } from '../../util/clock.js';
+import { TotalTimeoutError, transportError, type HttpTimeouts } from '../http.js';
+import { parseRateLimitHeaders, type HeaderBag } from '../rate-limit-headers.js';
+import { SseParser } from '../sse.js';
+import type { AttemptResult, Provider, ProviderError, ProviderRequest, SendOptions } from '../types.js';
+import { classifyHttpStatus, errorFromBody, TOKEN_EXPIRED_CODES } from './error-codes.js';
+import { tokenSourceFor, type AccessTokenSource, type OAuthCredentials } from './oauth.js';
+import { finishReasonOf, textOf, usageFrom, v1Body, v1Path } from './wire.js';
+
+export type QianfanAuth = { kind: 'oauth'; credentials: OAuthCredentials } | { kind: 'access-token'; accessToken: string };
+
+export interface QianfanProviderOptions {
+  baseUrl: string;
+  auth: QianfanAuth;
+  dispatcher: Dispatcher;
+  timeouts: HttpTimeouts;
+  /** Re-send once after refreshing an expired token (110/111). Off when the user asked for no retries. */
+  refreshOnExpiredToken: boolean;
+}
+
+interface ResponseParts {
+  status: number;
+  headers: HeaderBag;
+  body: AsyncIterable<Uint8Array> & { text(): Promise<string>; destroy(error?: Error): unknown };
+}
+
+export function createQianfanProvider(options: QianfanProviderOptions): Provider & { preflight(): Promise<void> } {
+  const origin = new URL(options.baseUrl).origin;
+  const tokens: AccessTokenSource | undefined =
+    options.auth.kind === 'oauth' ? tokenSourceFor(origin, options.auth.credentials, options.dispatcher) : undefined;
+
+  async function accessToken(): Promise<string> {
+    return tokens !== undefined ? tokens.get() : (options.auth as { accessToken: string }).accessToken;
+  }
+
+  async function sendOnce(req: ProviderRequest, body: string, token: string, sendOptions: SendOptions, result: AttemptResult): Promise<void> {
+    const totalTimer = new AbortController();
+    const timer = setTimeout(() => totalTimer.abort(new TotalTimeoutError('total timeout')), options.timeouts.totalMs);
+    const signal = sendOptions.signal ? AbortSignal.any([sendOptions.signal, totalTimer.signal]) : totalTimer.signal;
+    try {
+      const url = `${origin}${v1Path(req)}?access_token=${encodeURIComponent(token)}`;
+      const response = (await request(url, {
+        method: 'POST',
+        dispatcher: options.dispatcher,
+        headers: { 'content-type': 'application/json' },
+        body,
+        signal,
+      })) as unknown as { statusCode: number; headers: HeaderBag; body: ResponseParts['body'] };
+      result.headersAt = now();
+      await readResponse({ status: response.statusCode, headers: response.headers, body: response.body }, req.stream, sendOptions, result);
+    } catch (error) {
+      if (sendOptions.signal?.aborted && !(totalTimer.signal.aborted)) throw error;
+      result.ok = false;
+      result.error = transportError(totalTimer.signal.aborted ? totalTimer.signal.reason : error, options.timeouts);
+      result.doneAt = now();
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  return {
+    name: 'qianfan',
+
+    async preflight(): Promise<void> {
+      await accessToken();
+    },
+
+    async send(req: ProviderRequest, sendOptions: SendOptions = {}): Promise<AttemptResult> {
+      const body = v1Body(req);
+      let token = await accessToken();
+      const result = newResult();
+      result.dispatchedAt = now();
+      await sendOnce(req, body, token, sendOptions, result);
+      const code = result.error?.code;
+      if (tokens !== undefined && options.refreshOnExpiredToken && typeof code === 'number' && TOKEN_EXPIRED_CODES.has(code)) {
+        token = await tokens.refresh(token);
+        const dispatchedAt = result.dispatchedAt;
+        Object.assign(result, newResult(), { dispatchedAt });
+        await sendOnce(req, body, token, sendOptions, result);
+      }
+      return result;
+    },
+
+    async close(): Promise<void> {},
+  };
+}
+
+function newResult(): AttemptResult {
+  return { ok: false, dispatchedAt: 0, textEventTimes: [], doneAt: 0, output: '' };
+}
+
+async function readResponse(response: ResponseParts, stream: boolean, sendOptions: SendOptions, result: AttemptResult): Promise<void> {
+  result.httpStatus = response.status;
+  const rateLimit = parseRateLimitHeaders(response.headers);
+  result.rateLimit = rateLimit;
+  sendOptions.onRateLimit?.(rateLimit);
+  const contentType = String(response.headers['content-type'] ?? '');
+
+  if (response.status < 200 || response.status >= 300) {
+    const text = await response.body.text().catch(() => '');
+    result.doneAt = now();
+    result.error = httpError(response, text, rateLimit.retryAfterMs);
+    return;
+  }
+  if (stream && contentType.includes('text/event-stream')) {
+    await readEventStream(response.body, result);
+    return;
+  }
+  // A sync answer, or a stream request the server answered with one JSON body (an error before generation).
+  const text = await response.body.text();
+  result.doneAt = now();
+  let body: Record<string, unknown>;
+  try {
+    body = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    result.error = { class: 'retryable', code: 'malformed_body', message: `answer is not JSON: ${snippet(text)}`, httpStatus: response.status };
+    return;
+  }
+  const error = errorFromBody(body, response.status);
+  if (error !== undefined) {
+    result.error = error;
+    return;
+  }
+  result.ok = true;
+  result.output = textOf(body);
+  if (result.output.length > 0) result.textEventTimes.push(result.doneAt);
+  const usage = usageFrom(body);
+  if (usage !== undefined) result.usage = usage;
+  const finishReason = finishReasonOf(body);
+  if (finishReason !== undefined) result.finishReason = finishReason;
+}
+
+async function readEventStream(body: ResponseParts['body'], result: AttemptResult): Promise<void> {
+  const parser = new SseParser();
+  let ended = false;
+  const handle = (events: ReturnType<SseParser['push']>): ProviderError | undefined => {
+    for (const event of events) {
+      let data: Record<string, unknown>;
+      try {
+        data = JSON.parse(event.text) as Record<string, unknown>;
+      } catch {
+        return { class: 'retryable', code: 'malformed_sse', message: `malformed stream event: ${snippet(event.text)}` };
+      }
+      const error = errorFromBody(data, 200);
+      if (error !== undefined) return error;
+      if (event.kind === 'bare') return { class: 'retryable', code: 'malformed_sse', message: `unexpected line in stream: ${snippet(event.text)}` };
+      const text = textOf(data);
+      if (text.length > 0) {
+        result.textEventTimes.push(event.at);
+        result.output += text;
+      }
+      const usage = usageFrom(data);
+      if (usage !== undefined) result.usage = usage;
+      if (data.is_end === true) {
+        ended = true;
+        result.doneAt = event.at;
+        const finishReason = finishReasonOf(data);
+        if (finishReason !== undefined) result.finishReason = finishReason;
+      }
+    }
+    return undefined;
+  };
+  for await (const chunk of body) {
+    const error = handle(parser.push(chunk, now()));
+    if (error !== undefined) {
+      result.error = error;
+      result.doneAt = now();
+      body.destroy();
+      return;
+    }
+  }
+  const error = handle(parser.end());
+  if (error !== undefined) {
+    result.error = error;
+    result.doneAt = now();
+    return;
+  }
+  if (!ended) {
+    result.doneAt = now();
+    result.error = { class: 'network', code: 'incomplete_stream', message: 'the stream ended before its is_end event' };
+    return;
+  }
+  result.ok = true;
+}
+
+function httpError(response: ResponseParts, text: string, retryAfterMs: number | undefined): ProviderError {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  const fromBody = errorFromBody(parsed, response.status);
+  const bceCode = response.headers['x-bce-error-code'];
+  const bceMessage = response.headers['x-bce-error-message'];
+  const error: ProviderError = fromBody ?? {
+    class: classifyHttpStatus(response.status),
+    code: response.status,
+    message: bceCode !== undefined ? `${String(bceCode)}: ${String(bceMessage ?? '')}` : `HTTP ${response.status}: ${snippet(text)}`,
+  };
+  // The status is the stronger signal for the gateway's own errors (429 and 5xx are worth retrying).
+  if (fromBody === undefined || response.status === 429 || response.status >= 500) error.class = classifyHttpStatus(response.status);
+  error.httpStatus = response.status;
+  if (retryAfterMs !== undefined) error.retryAfterMs = retryAfterMs;
+  return error;
+}
+
+function snippet(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 120 ? `${flat.slice(0, 120)}…` : flat || '(empty)';
+}

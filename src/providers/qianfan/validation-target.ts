@@ -1,0 +1,135 @@
+/**
+ * What a run's target allows: the limits that request validation checks against, resolved once
+ * per target from its catalog entry, or from the base model of a custom (SFT-published) service.
+ */
+import { BUILT_IN_CATALOG, type Catalog, type ModelEntry } from './catalog.js';
+
+export interface ValidationTarget {
+  /** The model name of the cell (for a custom service, usually its endpoint suffix). */
+  model: string;
+  /** v1 endpoint suffix. */
+  endpoint: string;
+  /** Catalog entry of a preset service; undefined for a custom endpoint. */
+  entry?: ModelEntry;
+  /** For a custom endpoint: the model it was published from (`--base-model`), when declared. */
+  baseModel?: ModelEntry;
+}
+
+export interface Finding {
+  level: 'error' | 'warning';
+  /** `FILE:LINE` of a dataset row, or the flag such as `-p temperature`; empty for a summary line. */
+  where: string;
+  /** The request field concerned: `temperature`, `messages[2].content`, `input`, … */
+  field: string;
+  message: string;
+}
+
+/** Input limit of a custom service whose model is unknown (third-party service limit, qianfan-api.md §2). */
+export const CUSTOM_MAX_INPUT_CHARS = 4800;
+/** `max_output_tokens` / `min_output_tokens` range of preset services (qianfan-api.md §3). */
+export const MIN_OUTPUT_TOKENS = 2;
+export const PRESET_OUTPUT_CAP = 2048;
+/** Dynamic output of SFT-published Speed/Lite/Tiny/Character services: up to 7K out of an 8K context. */
+export const SFT_OUTPUT_CAP = 7168;
+export const SFT_CONTEXT_TOKENS = 8192;
+
+/** Everything validation needs to know about one target, in one place. */
+export interface TargetProfile {
+  /** How messages name the target: `ERNIE-4.0-8K`, `the custom service "my-svc"`. */
+  label: string;
+  maxInputChars: number;
+  maxInputTokens: number | null;
+  outputCap: number;
+  /** Set when the output cap differs from the general 2048, so messages must say whose cap it is. */
+  outputCapOwner?: string;
+  /** SFT-published service: per-row check of input + output against the 8K context. */
+  dynamicOutput: boolean;
+  /** Preset service of an SFT base model: its 2048 cap is worth a hint about SFT services. */
+  sftBaseOfPreset?: ModelEntry;
+  /** Optional fields the model accepts; undefined when the model is unknown (no warnings then). */
+  acceptedParams?: ReadonlySet<string>;
+}
+
+const OUTPUT_PARAMS = ['max_output_tokens', 'min_output_tokens'];
+
+export function targetProfile(target: ValidationTarget): TargetProfile {
+  const { entry, baseModel } = target;
+  if (entry) {
+    const outputCap = Math.min(PRESET_OUTPUT_CAP, entry.maxOutputTokens);
+    const profile: TargetProfile = {
+      label: entry.name,
+      maxInputChars: entry.maxInputChars,
+      maxInputTokens: entry.maxInputTokens,
+      outputCap,
+      dynamicOutput: false,
+      acceptedParams: new Set(entry.params),
+    };
+    if (outputCap !== PRESET_OUTPUT_CAP) profile.outputCapOwner = `for ${entry.name}`;
+    if (entry.sftBase === true) profile.sftBaseOfPreset = entry;
+    return profile;
+  }
+  if (baseModel) {
+    const dynamicOutput = baseModel.sftBase === true;
+    const label = `the ${dynamicOutput ? 'SFT service' : 'custom service'} "${target.endpoint}" (base ${baseModel.name})`;
+    // An SFT service is the dynamic-output feature itself, so both output fields are accepted
+    // even where the base's preset service lists only max_output_tokens (ERNIE-Character-8K).
+    const accepted = new Set(dynamicOutput ? [...baseModel.params, ...OUTPUT_PARAMS] : baseModel.params);
+    const outputCap = dynamicOutput ? SFT_OUTPUT_CAP : Math.min(PRESET_OUTPUT_CAP, baseModel.maxOutputTokens);
+    const profile: TargetProfile = {
+      label,
+      maxInputChars: baseModel.maxInputChars,
+      maxInputTokens: baseModel.maxInputTokens,
+      outputCap,
+      dynamicOutput,
+      acceptedParams: accepted,
+    };
+    if (outputCap !== PRESET_OUTPUT_CAP) profile.outputCapOwner = `for ${label}`;
+    return profile;
+  }
+  return {
+    label: `the custom service "${target.endpoint}"`,
+    maxInputChars: CUSTOM_MAX_INPUT_CHARS,
+    maxInputTokens: null,
+    outputCap: PRESET_OUTPUT_CAP,
+    dynamicOutput: false,
+  };
+}
+
+/**
+ * Refuses a `--base-model` whose SFT-published services have no dynamic output (only the
+ * catalog entries marked `sftBase` do). Returns the error text, or undefined when it is fine.
+ */
+export function checkBaseModel(entry: ModelEntry, catalog: Catalog = BUILT_IN_CATALOG): string | undefined {
+  if (entry.sftBase === true) return undefined;
+  const bases = catalog.models.filter((model) => model.sftBase === true).map((model) => model.name);
+  return (
+    `${entry.name} cannot be a base model: a custom service declared with --base-model must be an SFT-published ` +
+    `service of ${bases.join(', ')} (output up to ${SFT_OUTPUT_CAP} tokens within ${SFT_CONTEXT_TOKENS}); ` +
+    `give a custom service of any other model without --base-model`
+  );
+}
+
+/** A value as a message shows it: numbers plainly, text quoted and shortened. */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') return `the text ${quote(value)}`;
+  if (typeof value === 'boolean') return `${value} (a true/false value)`;
+  if (Array.isArray(value)) return `a list ${shorten(JSON.stringify(value), 60)}`;
+  if (value === null || value === undefined) return 'empty';
+  if (typeof value === 'object') return 'an object';
+  return String(value);
+}
+
+export function quote(text: string, max = 40): string {
+  return JSON.stringify(shorten(text, max));
+}
+
+function shorten(text: string, max: number): string {
+  const points = [...text];
+  return points.length <= max ? text : `${points.slice(0, max - 1).join('')}…`;
+}
+
+export function countCodePoints(text: string): number {
+  let count = 0;
+  for (const _ of text) count++;
+  return count;
+}

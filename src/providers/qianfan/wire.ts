@@ -1,0 +1,41 @@
+/**
+ * v1 request bodies and response fields (qianfan-api.md sections 2-4). Pure functions, no I/O.
+ */
+import type { ProviderRequest, Usage } from '../types.js';
+
+export const V1_PREFIX = '/rpc/2.0/ai_custom/v1/wenxinworkshop';
+
+export function v1Path(request: Pick<ProviderRequest, 'api' | 'endpoint'>): string {
+  return `${V1_PREFIX}/${request.api === 'completions' ? 'completions' : 'chat'}/${request.endpoint}`;
+}
+
+/** The JSON body; `completions` sends the last user turn as `prompt`. */
+export function v1Body(request: ProviderRequest): string {
+  const body: Record<string, unknown> =
+    request.api === 'completions'
+      ? { prompt: request.messages.at(-1)?.content ?? '' }
+      : { messages: request.messages };
+  if (request.system !== undefined && request.api === 'chat') body.system = request.system;
+  Object.assign(body, request.params);
+  body.stream = request.stream;
+  return JSON.stringify(body);
+}
+
+/** Usage from a v1 body, when it carries one. */
+export function usageFrom(body: Record<string, unknown>): Usage | undefined {
+  const usage = body.usage as Record<string, unknown> | undefined;
+  if (typeof usage !== 'object' || usage === null) return undefined;
+  const promptTokens = Number(usage.prompt_tokens ?? 0);
+  const completionTokens = Number(usage.completion_tokens ?? 0);
+  const totalTokens = Number(usage.total_tokens ?? promptTokens + completionTokens);
+  if (![promptTokens, completionTokens, totalTokens].every(Number.isFinite)) return undefined;
+  return { promptTokens, completionTokens, totalTokens };
+}
+
+export function textOf(body: Record<string, unknown>): string {
+  return typeof body.result === 'string' ? body.result : '';
+}
+
+export function finishReasonOf(body: Record<string, unknown>): string | undefined {
+  return typeof body.finish_reason === 'string' && body.finish_reason !== '' ? body.finish_reason : undefined;
+}

@@ -1,0 +1,250 @@
+/**
+ * requests.csv: one row per planned request, streamed to disk as requests finish.
+ *
+ * Layout: a fixed header, UTF-8 (optionally with a BOM for Excel), `\n` line ends, fields quoted
+ * only when needed (comma, quote, CR or LF inside). Milliseconds carry 3 decimals (microseconds),
+ * `decode_tps` 2, counts none; a missing value is an empty field. Every text field is untrusted
+ * (it can hold model output, dataset text, server messages) and goes through `neutraliseCell`;
+ * numbers we format ourselves never do.
+ */
+import { once } from 'node:events';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { pipeline as pipelineCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { parse } from 'csv-parse';
+import { stringify } from 'csv-stringify';
+import { configError } from '../errors.js';
+import { OUTCOMES, type Outcome, type RequestRecord } from '../metrics/types.js';
+import { neutraliseCell } from './csv-safety.js';
+import { ensureParentDirSync } from './fs-util.js';
+import { fixed, isFiniteNumber } from './format.js';
+
+type ColumnKind =
+  /** Untrusted text, kept as '' when empty. */
+  | 'text'
+  /** Untrusted text, undefined when empty. */
+  | 'optionalText'
+  /** An integer count. */
+  | 'int'
+  /** Milliseconds, 3 decimals. */
+  | 'ms'
+  /** Tokens per second, 2 decimals. */
+  | 'tps'
+  | 'outcome'
+  | 'usageSource';
+
+interface ColumnSpec {
+  readonly name: string;
+  readonly key: keyof RequestRecord;
+  readonly kind: ColumnKind;
+  /** A number that every row must have. */
+  readonly required?: boolean;
+}
+
+const COLUMNS: readonly ColumnSpec[] = [
+  { name: 'seq', key: 'seq', kind: 'int', required: true },
+  { name: 'cell', key: 'cellId', kind: 'text' },
+  { name: 'model', key: 'model', kind: 'text' },
+  { name: 'endpoint', key: 'endpoint', kind: 'text' },
+  { name: 'params', key: 'params', kind: 'text' },
+  { name: 'row_id', key: 'rowId', kind: 'text' },
+  { name: 'repeat', key: 'repeat', kind: 'int', required: true },
+  { name: 'outcome', key: 'outcome', kind: 'outcome' },
+  { name: 'error_code', key: 'errorCode', kind: 'optionalText' },
+  { name: 'error_msg', key: 'errorMsg', kind: 'optionalText' },
+  { name: 'http_status', key: 'httpStatus', kind: 'int' },
+  { name: 'attempts', key: 'attempts', kind: 'int', required: true },
+  { name: 'backoff_ms', key: 'backoffMs', kind: 'ms', required: true },
+  { name: 'sched_offset_ms', key: 'schedOffsetMs', kind: 'ms' },
+  { name: 'queue_ms', key: 'queueMs', kind: 'ms' },
+  { name: 'latency_ms', key: 'latencyMs', kind: 'ms' },
+  { name: 'latency_sched_ms', key: 'latencySchedMs', kind: 'ms' },
+  { name: 'ttft_ms', key: 'ttftMs', kind: 'ms' },
+  { name: 'ttft_sched_ms', key: 'ttftSchedMs', kind: 'ms' },
+  { name: 'tpot_ms', key: 'tpotMs', kind: 'ms' },
+  { name: 'decode_tps', key: 'decodeTps', kind: 'tps' },
+  { name: 'text_events', key: 'textEvents', kind: 'int' },
+  { name: 'prompt_tokens', key: 'promptTokens', kind: 'int' },
+  { name: 'completion_tokens', key: 'completionTokens', kind: 'int' },
+  { name: 'total_tokens', key: 'totalTokens', kind: 'int' },
+  { name: 'usage_source', key: 'usageSource', kind: 'usageSource' },
+  { name: 'finish_reason', key: 'finishReason', kind: 'optionalText' },
+  { name: 'output', key: 'output', kind: 'text' },
+];
+
+/** The header of requests.csv, in order. */
+export const REQUEST_CSV_COLUMNS: readonly string[] = COLUMNS.map((c) => c.name);
+
+function formatField(spec: ColumnSpec, value: unknown): string {
+  switch (spec.kind) {
+    case 'text':
+    case 'optionalText':
+    case 'outcome':
+    case 'usageSource':
+      return value === undefined || value === null ? '' : neutraliseCell(String(value));
+    case 'int':
+      return isFiniteNumber(value) ? String(value) : '';
+    case 'ms':
+      return fixed(value as number | undefined, 3);
+    case 'tps':
+      return fixed(value as number | undefined, 2);
+  }
+}
+
+/** The CSV fields of one record, in column order. */
+export function requestRecordToRow(record: RequestRecord): string[] {
+  return COLUMNS.map((spec) => formatField(spec, record[spec.key]));
+}
+
+export interface RequestsCsvOptions {
+  /** Write a UTF-8 byte order mark first, so Excel opens Chinese text correctly. */
+  excelBom?: boolean;
+}
+
+export interface RequestsCsvWriter {
+  /**
+   * Queue one row; it reaches the file as soon as the stream can take it. Never drops a row:
+   * while the disk is slower than the producer, rows wait in the stream's buffer (await
+   * `ready()` between rows to keep that buffer bounded). Throws once the writer is closed or the
+   * file has failed.
+   */
+  write(record: RequestRecord): void;
+  /**
+   * Resolves when the buffer is below its high-water mark (at once, normally). A producer that
+   * awaits it keeps memory bounded however fast it runs. Rejects if the file has failed.
+   */
+  ready(): Promise<void>;
+  /** Rows accepted so far (not counting the header). */
+  readonly rowsWritten: number;
+  /** Ends the file; resolves once every row is written and the file is closed. Idempotent. */
+  close(): Promise<void>;
+}
+
+class StreamingRequestsCsvWriter implements RequestsCsvWriter {
+  private readonly stringifier;
+  private readonly done: Promise<void>;
+  private failure: unknown;
+  private closing: Promise<void> | undefined;
+  private count = 0;
+
+  constructor(path: string, options: RequestsCsvOptions) {
+    ensureParentDirSync(path);
+    this.stringifier = stringify({
+      bom: options.excelBom === true,
+      record_delimiter: 'unix',
+      quote_record_delimiter: true,
+    });
+    this.done = pipeline(this.stringifier, createWriteStream(path, { encoding: 'utf8' }));
+    this.done.catch((error: unknown) => {
+      this.failure ??= error;
+    });
+    this.stringifier.write(REQUEST_CSV_COLUMNS);
+  }
+
+  get rowsWritten(): number {
+    return this.count;
+  }
+
+  write(record: RequestRecord): void {
+    if (this.failure !== undefined) throw this.failure;
+    if (this.closing !== undefined) throw new Error('requests.csv writer is already closed');
+    this.stringifier.write(requestRecordToRow(record));
+    this.count += 1;
+  }
+
+  async ready(): Promise<void> {
+    if (this.failure !== undefined) throw this.failure;
+    if (!this.stringifier.writableNeedDrain) return;
+    // `once` rejects on an 'error' event; `done` settles when the pipeline ends or fails.
+    await Promise.race([once(this.stringifier, 'drain'), this.done]);
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      if (!this.stringifier.destroyed) this.stringifier.end();
+      await this.done;
+    })();
+    return this.closing;
+  }
+}
+
+/** Open `path` (its folder is created if missing) for streaming request rows; the header is written at once. */
+export function openRequestsCsv(path: string, options: RequestsCsvOptions = {}): RequestsCsvWriter {
+  return new StreamingRequestsCsvWriter(path, options);
+}
+
+const OUTCOME_SET: ReadonlySet<string> = new Set(OUTCOMES);
+
+function parseField(spec: ColumnSpec, raw: string, where: string): unknown {
+  switch (spec.kind) {
+    case 'text':
+      return raw;
+    case 'optionalText':
+      return raw === '' ? undefined : raw;
+    case 'outcome':
+      if (!OUTCOME_SET.has(raw)) {
+        throw configError(`${where}: outcome ${JSON.stringify(raw)} is not one of ${OUTCOMES.join(', ')}`);
+      }
+      return raw as Outcome;
+    case 'usageSource':
+      if (raw === '') return undefined;
+      if (raw !== 'server' && raw !== 'estimate') {
+        throw configError(`${where}: usage_source ${JSON.stringify(raw)} is not server or estimate`);
+      }
+      return raw;
+    case 'int':
+    case 'ms':
+    case 'tps': {
+      if (raw === '') {
+        if (spec.required === true) throw configError(`${where}: ${spec.name} is empty`);
+        return undefined;
+      }
+      const value = Number(raw);
+      if (!Number.isFinite(value)) throw configError(`${where}: ${spec.name} ${JSON.stringify(raw)} is not a number`);
+      return value;
+    }
+  }
+}
+
+/** One CSV row (in column order) back to a record; `where` names the place for error messages. */
+export function rowToRequestRecord(row: readonly string[], where: string): RequestRecord {
+  const record: Record<string, unknown> = {};
+  COLUMNS.forEach((spec, i) => {
+    const value = parseField(spec, row[i] ?? '', where);
+    if (value !== undefined) record[spec.key] = value;
+  });
+  return record as unknown as RequestRecord;
+}
+
+/**
+ * Stream the records of a requests.csv back (for re-rendering reports). Text comes back exactly
+ * as written, including any `'` added against CSV injection; numbers come back as numbers (at the
+ * precision written: 3 decimals for milliseconds) and empty fields as undefined.
+ */
+export async function* readRequestsCsv(path: string): AsyncIterable<RequestRecord> {
+  // `info: true` snapshots the position as each record is made (the parser may run ahead of us).
+  const parser = parse({ bom: true, info: true, relax_column_count: false, skip_empty_lines: false });
+  pipelineCallback(createReadStream(path), parser, () => {
+    // Errors reach the consumer through the parser's async iterator.
+  });
+  let headerChecked = false;
+  /** Line the next record starts on (1-based). */
+  let startLine = 1;
+  for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+    const row = item.record;
+    const line = startLine;
+    startLine = item.info.lines + 1; // `lines` is the line the record ended on
+    if (!headerChecked) {
+      const expected = REQUEST_CSV_COLUMNS;
+      if (row.length !== expected.length || row.some((name, i) => name !== expected[i])) {
+        throw configError(
+          `${path}:${line}: not a qfbench requests.csv (expected the header ${expected.join(',')}, found ${row.join(',')})`,
+        );
+      }
+      headerChecked = true;
+      continue;
+    }
+    yield rowToRequestRecord(row, `${path}:${line}`);
+  }
+  if (!headerChecked) throw configError(`${path}: empty file, not a qfbench requests.csv`);
+}

@@ -1,0 +1,152 @@
+/**
+ * Delivering a generated answer on its schedule: as SSE events one sentence at a time, or as one
+ * JSON body when the last sentence would have been written. Mid-stream faults act here (see the
+ * table at the top of faults.ts).
+ */
+import type { ServerResponse } from 'node:http';
+import { now } from '../util/clock.js';
+import type { Cancel, DeadlineTimers } from './deadlines.js';
+import { GARBAGE_JSON_BODY, GARBAGE_SSE_LINE, MID_STREAM_ERROR, MID_STREAM_FAULTS } from './faults.js';
+import type { GeneratedAnswer } from './generator.js';
+import type { FaultKind } from './options.js';
+import { streamEvent, syncBody, type AnswerMeta } from './responses.js';
+
+export interface AnswerPlan {
+  meta: AnswerMeta;
+  answer: GeneratedAnswer;
+  promptTokens: number;
+  /** Monotonic instant the request arrived; offsets count from it. */
+  arrival: number;
+  /** Offset of each sentence's write (ms since arrival). */
+  offsets: number[];
+  /** Decode time of one more token, for the empty final event a mid-stream fault may append. */
+  oneTokenMs: number;
+  fault: FaultKind | undefined;
+  stallMs: number;
+  /** Quota headers as of the moment the response starts. */
+  headers: () => Record<string, string>;
+}
+
+export interface AnswerHooks {
+  /** The first text event was written (streaming only). */
+  onFirstText: (at: number) => void;
+  /** The whole answer was delivered; usage may be counted and completion tokens charged. */
+  onComplete: (completionTokens: number) => void;
+}
+
+interface PlannedEvent {
+  text: string;
+  offset: number;
+}
+
+/** Sentences as events, plus an empty closing event when a mid-stream fault needs a second event. */
+function plannedEvents(plan: AnswerPlan): PlannedEvent[] {
+  const events = plan.answer.sentences.map((sentence, index) => ({ text: sentence.text, offset: plan.offsets[index] ?? 0 }));
+  const first = events[0];
+  if (first && events.length === 1 && plan.fault && MID_STREAM_FAULTS.has(plan.fault)) {
+    events.push({ text: '', offset: first.offset + plan.oneTokenMs });
+  }
+  return events;
+}
+
+/** Streams the answer; returns a function that cancels whatever write is still pending. */
+export function streamAnswer(res: ServerResponse, plan: AnswerPlan, timers: DeadlineTimers, hooks: AnswerHooks): Cancel {
+  const events = plannedEvents(plan);
+  const { meta, answer, promptTokens, fault } = plan;
+  let cancelPending: Cancel = () => {};
+  // A cut must not overtake the bytes it follows: destroying a socket drops writes still queued
+  // (the response corks the socket until the next tick), so the cut waits for them to flush.
+  let unflushedWrites = 0;
+  let cutWhenFlushed = false;
+  const send = (chunk: string): void => {
+    unflushedWrites++;
+    res.write(chunk, () => {
+      unflushedWrites--;
+      if (cutWhenFlushed && unflushedWrites === 0) res.destroy();
+    });
+  };
+
+  const deadlineOf = (index: number): number =>
+    plan.arrival + (events[index]?.offset ?? 0) + (fault === 'stall' && index >= 1 ? plan.stallMs : 0);
+
+  const writeEvent = (index: number): void => {
+    const event = events[index];
+    if (!event || res.destroyed) return;
+    if (index === 1 && fault === 'cutMidStream') {
+      if (unflushedWrites === 0) res.destroy();
+      else cutWhenFlushed = true;
+      return;
+    }
+    if (index === 1 && fault === 'midStreamError') {
+      res.end(`${JSON.stringify({ ...MID_STREAM_ERROR, id: meta.id })}\n`);
+      return;
+    }
+    const isEnd = index === events.length - 1;
+    if (index === 0) {
+      res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', ...plan.headers() });
+    }
+    send(streamEvent(meta, index, event.text, isEnd, answer.finishReason, promptTokens, answer.completionTokens));
+    if (index === 0) {
+      hooks.onFirstText(now());
+      if (fault === 'garbageSse') send(GARBAGE_SSE_LINE);
+    }
+    if (isEnd) {
+      res.end();
+      hooks.onComplete(answer.completionTokens);
+      return;
+    }
+    schedule(index + 1);
+  };
+
+  // An overdue deadline runs its write synchronously and that write schedules the next one, so
+  // only a timer that is still pending may become the one to cancel.
+  function schedule(index: number): void {
+    let ran = false;
+    const cancel = timers.at(deadlineOf(index), () => {
+      ran = true;
+      writeEvent(index);
+    });
+    if (!ran) cancelPending = cancel;
+  }
+
+  schedule(0);
+  return () => cancelPending();
+}
+
+/** Sends the whole answer as one JSON body when its last sentence would have been written. */
+export function sendSyncAnswer(res: ServerResponse, plan: AnswerPlan, timers: DeadlineTimers, hooks: AnswerHooks): Cancel {
+  const events = plannedEvents(plan);
+  const { meta, answer, promptTokens, fault } = plan;
+  const lastOffset = events[events.length - 1]?.offset ?? 0;
+  // The moment a stream would have broken: when its second event was due.
+  const breakOffset = events[1]?.offset ?? lastOffset;
+
+  if (fault === 'cutMidStream') return timers.at(plan.arrival + breakOffset, () => res.destroy());
+  if (fault === 'midStreamError') {
+    return timers.at(plan.arrival + breakOffset, () => sendJson(res, { ...MID_STREAM_ERROR, id: meta.id }, plan.headers()));
+  }
+  const delay = lastOffset + (fault === 'stall' ? plan.stallMs : 0);
+  return timers.at(plan.arrival + delay, () => {
+    if (res.destroyed) return;
+    if (fault === 'garbageSse') {
+      sendRaw(res, 200, GARBAGE_JSON_BODY, plan.headers());
+      return;
+    }
+    sendJson(res, syncBody(meta, answer.text, answer.finishReason, promptTokens, answer.completionTokens), plan.headers());
+    hooks.onComplete(answer.completionTokens);
+  });
+}
+
+export function sendJson(res: ServerResponse, body: unknown, headers: Record<string, string> = {}, status = 200): void {
+  sendRaw(res, status, JSON.stringify(body), headers);
+}
+
+function sendRaw(res: ServerResponse, status: number, body: string, headers: Record<string, string>): void {
+  if (res.destroyed || res.headersSent) return;
+  res.writeHead(status, {
+    'Content-Type': 'application/json',
+    'Content-Length': String(Buffer.byteLength(body)),
+    ...headers,
+  });
+  res.end(body);
+}

@@ -1,0 +1,292 @@
+/**
+ * The simulator's HTTP front: routing, the per-request pipeline (auth -> validation -> directive ->
+ * quota -> fault -> answer) and the live counters. Everything protocol-shaped lives in the modules
+ * it calls; this file only decides what happens in which order.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { findModelByEndpoint } from '../providers/qianfan/catalog.js';
+import { now } from '../util/clock.js';
+import { hashString, seededRandom } from '../util/random.js';
+import { sendJson, sendSyncAnswer, streamAnswer, type AnswerPlan } from './answer.js';
+import { answerTokenRequest, authenticate, TokenStore, type AuthContext } from './auth.js';
+import { DeadlineTimers, type Cancel } from './deadlines.js';
+import { parseDirective, rollFault } from './faults.js';
+import { answerRandom, generateAnswer } from './generator.js';
+import { decodeDelay, planSentenceOffsets, slowdownFactor } from './latency.js';
+import { resolveOptions, type ResolvedSimOptions, type SimOptions } from './options.js';
+import { QuotaBook } from './quota.js';
+import { responseId, tokenizerBody, unixSeconds, v1Error, type V1Error } from './responses.js';
+import { containsCjk, countSimTokens } from './tokenizer.js';
+import { answerKey, CUSTOM_ENDPOINT_LIMITS, lastUserContent, validateChatBody } from './validation.js';
+
+export interface SimStats {
+  /** Every HTTP request received. */
+  httpRequests: number;
+  /** POST /oauth/2.0/token. */
+  tokenRequests: number;
+  /** chat + completions requests, counted on arrival (before auth and validation). */
+  chatRequests: number;
+  byPath: Record<string, number>;
+  inFlight: number;
+  /** 336501/336502 answers. */
+  throttled: number;
+  /** Usage totals of successfully delivered answers. */
+  promptTokens: number;
+  completionTokens: number;
+  /** Arrival -> first text event written, ms, streaming only. A ring of at most 200000 samples. */
+  firstChunkDelaysMs: number[];
+}
+
+export interface RunningSimulator {
+  url: string;
+  port: number;
+  credentials: { ak: string; sk: string };
+  options: Readonly<ResolvedSimOptions>;
+  stats: SimStats;
+  /** Every token issued so far answers 111 from now on. */
+  expireTokens(): void;
+  /** Stops listening, destroys open sockets and clears pending timers. */
+  close(): Promise<void>;
+}
+
+const MAX_FIRST_CHUNK_SAMPLES = 200_000;
+const API_PREFIX = '/rpc/2.0/ai_custom/v1/wenxinworkshop';
+const CHAT_PATH = /^\/rpc\/2\.0\/ai_custom\/v1\/wenxinworkshop\/(chat|completions)\/([^/]+)\/?$/;
+const TOKENIZER_PATH = `${API_PREFIX}/tokenizer/erniebot`;
+const LISTEN_BACKLOG = 4096;
+
+interface SimState {
+  options: ResolvedSimOptions;
+  stats: SimStats;
+  auth: AuthContext;
+  quotas: QuotaBook;
+  timers: DeadlineTimers;
+  requestCounter: number;
+  firstChunkSamples: number;
+}
+
+export async function startSimulator(userOptions: SimOptions = {}): Promise<RunningSimulator> {
+  const options = resolveOptions(userOptions);
+  const state: SimState = {
+    options,
+    stats: {
+      httpRequests: 0,
+      tokenRequests: 0,
+      chatRequests: 0,
+      byPath: Object.create(null) as Record<string, number>,
+      inFlight: 0,
+      throttled: 0,
+      promptTokens: 0,
+      completionTokens: 0,
+      firstChunkDelaysMs: [],
+    },
+    auth: { tokens: new TokenStore({ ak: options.ak, sk: options.sk }, options.tokenTtlMs, options.seed) },
+    quotas: new QuotaBook({
+      rpm: options.rpm,
+      tpm: options.tpm,
+      mode: options.quotaWindow,
+      windowMs: options.windowMs,
+      startedAt: now(),
+    }),
+    timers: new DeadlineTimers(),
+    requestCounter: 0,
+    firstChunkSamples: 0,
+  };
+
+  const server = createServer({ noDelay: true }, (req, res) => {
+    route(state, req, res).catch((error: unknown) => {
+      // A bug must not take the simulator down mid-benchmark; answer like the real service would.
+      if (!res.headersSent && !res.destroyed) sendJson(res, v1Error(336000, 'Internal error'), {}, 500);
+      else res.destroy();
+      process.emitWarning(`qfbench simulator: ${String(error)}`);
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, LISTEN_BACKLOG, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${hostForUrl}:${port}`,
+    port,
+    credentials: { ak: options.ak, sk: options.sk },
+    options,
+    stats: state.stats,
+    expireTokens: () => state.auth.tokens.expireAll(),
+    close: () => {
+      closing ??= new Promise<void>((resolve) => {
+        state.timers.clearAll();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}
+
+async function route(state: SimState, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const arrival = now();
+  const { stats } = state;
+  stats.httpRequests++;
+  const url = new URL(req.url ?? '/', 'http://simulator');
+  const path = url.pathname;
+  stats.byPath[path] = (stats.byPath[path] ?? 0) + 1;
+  req.socket.setNoDelay(true);
+
+  if (path === '/oauth/2.0/token' && (req.method === 'POST' || req.method === 'GET')) {
+    stats.tokenRequests++;
+    await readBody(req);
+    const answer = answerTokenRequest(state.auth.tokens, url);
+    sendJson(res, answer.body, {}, answer.status);
+    return;
+  }
+  const chat = CHAT_PATH.exec(path);
+  if (chat && req.method === 'POST') {
+    await serveChat(state, req, res, url, chat[1] === 'chat' ? 'chat' : 'completions', chat[2] ?? '', arrival);
+    return;
+  }
+  if (path === TOKENIZER_PATH && req.method === 'POST') {
+    await serveTokenizer(state, req, res, url);
+    return;
+  }
+  await readBody(req);
+  sendJson(res, v1Error(3, 'Unsupported openapi method'), {}, 404);
+}
+
+/** The request body, or undefined when the client went away before sending all of it. */
+function readBody(req: IncomingMessage): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', () => resolve(undefined));
+  });
+}
+
+async function serveChat(
+  state: SimState,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  api: 'chat' | 'completions',
+  endpoint: string,
+  arrival: number,
+): Promise<void> {
+  const { stats, options } = state;
+  stats.chatRequests++;
+  stats.inFlight++;
+  let cancelAnswer: Cancel = () => {};
+  res.once('close', () => {
+    stats.inFlight--;
+    cancelAnswer();
+  });
+  // Jitter, faults and ids follow the seed and the arrival order, independently of the content.
+  const random = seededRandom(hashString(`request:${++state.requestCounter}`, hashString(String(options.seed))));
+  const id = responseId(random);
+  const endpointKey = `${api}/${endpoint}`;
+  const quota = state.quotas.for(endpointKey);
+  const fail = (error: V1Error, status = 200): void => {
+    if (error.error_code === 336501 || error.error_code === 336502) stats.throttled++;
+    sendJson(res, { ...error, id }, quota.headers(now()), status);
+  };
+
+  const raw = await readBody(req);
+  if (raw === undefined || res.destroyed) return;
+  const auth = authenticate(req, url, state.auth);
+  if (!auth.ok) return fail(auth.error);
+
+  const model = findModelByEndpoint(options.catalog, endpoint);
+  const limits = model ?? CUSTOM_ENDPOINT_LIMITS;
+  const validation = validateChatBody(raw, api, limits);
+  if (!validation.ok) return fail(validation.error);
+  const input = validation.input;
+
+  const userText = lastUserContent(input);
+  const directive = parseDirective(userText);
+  if (directive?.kind === 'error') return fail(v1Error(directive.code));
+
+  const admission = quota.admit(input.promptTokens, now());
+  if (!admission.ok) return fail(v1Error(admission.limit === 'rpm' ? 336501 : 336502));
+
+  const rolled = rollFault(random, options.faults);
+  const fault = directive?.kind === 'fault' ? directive.fault : rolled;
+  if (fault === 'http500') return fail(v1Error(336000, 'Internal error'), 500);
+  if (fault === 'busy' || fault === 'jsonInsteadOfStream') return fail(v1Error(336100));
+  if (fault === 'resetBeforeHeaders') {
+    req.socket.destroy();
+    return;
+  }
+
+  const maxOutputTokens = input.params.max_output_tokens ?? limits.defaultMaxOutputTokens;
+  const lengthLimits = { ...options.outputTokens, maxOutputTokens };
+  const answer = generateAnswer(
+    answerRandom(options.seed, answerKey(endpointKey, input)),
+    input.params.min_output_tokens === undefined ? lengthLimits : { ...lengthLimits, minOutputTokens: input.params.min_output_tokens },
+    containsCjk(userText),
+  );
+  const slowdown = slowdownFactor(stats.inFlight, options.capacity);
+  const offsets = planSentenceOffsets(
+    random,
+    options,
+    input.promptTokens,
+    answer.sentences.map((sentence) => sentence.tokens),
+    slowdown,
+  );
+  const plan: AnswerPlan = {
+    meta: { id, object: api === 'chat' ? 'chat.completion' : 'completion', created: unixSeconds() },
+    answer,
+    promptTokens: input.promptTokens,
+    arrival,
+    offsets,
+    oneTokenMs: decodeDelay(random, options, 1, slowdown),
+    fault,
+    stallMs: options.stallMs,
+    headers: () => quota.headers(now()),
+  };
+  const hooks = {
+    onFirstText: (at: number) => recordFirstChunk(state, at - arrival),
+    onComplete: (completionTokens: number) => {
+      quota.chargeCompletion(completionTokens, now());
+      stats.promptTokens += input.promptTokens;
+      stats.completionTokens += completionTokens;
+    },
+  };
+  if (res.destroyed) return;
+  cancelAnswer = input.stream ? streamAnswer(res, plan, state.timers, hooks) : sendSyncAnswer(res, plan, state.timers, hooks);
+}
+
+/** Keeps the newest samples once full, overwriting the oldest, so memory stays bounded. */
+function recordFirstChunk(state: SimState, delayMs: number): void {
+  const samples = state.stats.firstChunkDelaysMs;
+  if (samples.length < MAX_FIRST_CHUNK_SAMPLES) samples.push(delayMs);
+  else samples[state.firstChunkSamples % MAX_FIRST_CHUNK_SAMPLES] = delayMs;
+  state.firstChunkSamples++;
+}
+
+async function serveTokenizer(state: SimState, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  const id = responseId(seededRandom(hashString(`tokenizer:${state.stats.httpRequests}`, state.options.seed)));
+  const raw = await readBody(req);
+  if (raw === undefined) return;
+  const auth = authenticate(req, url, state.auth);
+  if (!auth.ok) return sendJson(res, { ...auth.error, id });
+  let body: unknown;
+  try {
+    body = JSON.parse(raw);
+  } catch {
+    return sendJson(res, { ...v1Error(336002, 'Invalid JSON'), id });
+  }
+  const prompt = body !== null && typeof body === 'object' ? (body as Record<string, unknown>).prompt : undefined;
+  if (typeof prompt !== 'string' || prompt.length === 0) {
+    return sendJson(res, { ...v1Error(336003, 'prompt must be a non-empty string'), id });
+  }
+  sendJson(res, tokenizerBody(id, countSimTokens(prompt)));
+}
