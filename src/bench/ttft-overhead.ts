@@ -23,7 +23,7 @@ export interface OverheadResult {
 
 const PROMPT = 'Measure the time to first token of this request.';
 
-async function measureQfbench(url: string, credentials: { ak: string; sk: string }, concurrency: number, requests: number): Promise<number[]> {
+export async function measureQfbench(url: string, credentials: { ak: string; sk: string }, concurrency: number, requests: number): Promise<number[]> {
   const agent = createAgent({ connections: concurrency, timeouts: DEFAULT_TIMEOUTS });
   const provider = createQianfanProvider({ baseUrl: url, auth: { kind: 'oauth', credentials }, dispatcher: agent, timeouts: DEFAULT_TIMEOUTS, refreshOnExpiredToken: true });
   await provider.preflight();
@@ -44,7 +44,7 @@ async function measureQfbench(url: string, credentials: { ak: string; sk: string
   return ttfts;
 }
 
-async function measureRawHttp(url: string, credentials: { ak: string; sk: string }, concurrency: number, requests: number): Promise<number[]> {
+export async function measureRawHttp(url: string, credentials: { ak: string; sk: string }, concurrency: number, requests: number): Promise<number[]> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const post = (path: string, body: string, onFirstByte?: () => void): Promise<string> =>
     new Promise((resolve, reject) => {
@@ -82,18 +82,19 @@ async function measureRawHttp(url: string, credentials: { ak: string; sk: string
   return ttfts;
 }
 
-export async function benchTtftOverhead(options: { concurrency: number; requests: number; firstChunkMs: number }): Promise<OverheadResult[]> {
+export async function benchTtftOverhead(options: { concurrency: number; requests: number; firstChunkMs: number; passes: number }): Promise<OverheadResult[]> {
   const sim = await startSimChild({ firstChunkMs: options.firstChunkMs, prefillMsPerToken: 0, msPerOutputToken: 0.5, jitter: 0, outputTokens: { min: 20, max: 40 } });
   const results: OverheadResult[] = [];
   try {
-    // Alternate the clients twice so neither always runs on a warmer machine.
-    const clients = [
+    // Alternate the clients over several passes so neither always runs on a quieter machine; the
+    // median over passes damps one noisy pass.
+    const clients = Array.from({ length: options.passes }, () => [
       ['raw node:http', measureRawHttp],
       ['qfbench', measureQfbench],
-      ['raw node:http', measureRawHttp],
-      ['qfbench', measureQfbench],
-    ] as const;
-    await measureRawHttp(sim.url, sim.credentials, options.concurrency, options.concurrency * 2); // warm-up
+    ] as const).flat();
+    // Warm both clients up (JIT, connections) before anything counts.
+    await measureRawHttp(sim.url, sim.credentials, options.concurrency, options.concurrency * 4);
+    await measureQfbench(sim.url, sim.credentials, options.concurrency, options.concurrency * 4);
     await sim.takeFirstChunkDelays();
     for (const [client, measure] of clients) {
       const ttfts = await measure(sim.url, sim.credentials, options.concurrency, options.requests);

@@ -3,6 +3,7 @@
  * backoff, and a stop that never loses a request: every planned request ends as exactly one
  * FinishedRequest, handed to `onFinished` as soon as it is known.
  */
+import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import { answeredRecord, unansweredRecord, type FinishedRequest } from '../metrics/request-record.js';
 import type { Plan, RequestPlan } from '../plan/plan.js';
@@ -52,6 +53,8 @@ export async function runPlan(options: RunnerOptions): Promise<RunnerResult> {
   const { plan, provider, retry, stopSignal, abortSignal, onFinished } = options;
   const random = seededRandom(options.seed ^ 0x5eed);
   const limit = pLimit(options.concurrency);
+  // Every request in flight listens on the run's abort signal; thousands of listeners are expected.
+  for (const signal of [stopSignal, abortSignal]) if (signal !== undefined) setMaxListeners(0, signal);
   const epoch = now();
   const stopped = (): boolean => stopSignal?.aborted === true || abortSignal?.aborted === true;
 
@@ -99,13 +102,18 @@ export async function runPlan(options: RunnerOptions): Promise<RunnerResult> {
   }
 
   // Feed p-limit lazily: at most `concurrency` requests wait in its queue, so a run of a million
-  // requests holds a handful of request specs in memory, not a million closures.
+  // requests holds a handful of request specs in memory, not a million closures. A finishing task
+  // wakes the feeder directly (Promise.race over the set would pile reactions onto every task).
   const inFlight = new Set<Promise<void>>();
+  let wakeFeeder: (() => void) | undefined;
   for (const spec of plan.requests()) {
-    while (limit.pendingCount >= limit.concurrency) await Promise.race(inFlight);
+    while (limit.pendingCount >= limit.concurrency) await new Promise<void>((resolve) => (wakeFeeder = resolve));
     const task: Promise<void> = limit(async () => {
       await onFinished(await executeSafely(spec));
-    }).finally(() => inFlight.delete(task));
+    }).finally(() => {
+      inFlight.delete(task);
+      wakeFeeder?.();
+    });
     inFlight.add(task);
   }
   await Promise.all(inFlight);

@@ -3,7 +3,9 @@
  * explicit timeouts (undici's 300 s defaults are not a choice), plus the mapping of transport
  * failures to error classes.
  */
-import { Agent } from 'undici';
+import { Agent, request, type Dispatcher } from 'undici';
+import { now } from '../util/clock.js';
+import type { HeaderBag } from './rate-limit-headers.js';
 import type { ProviderError } from './types.js';
 
 export interface HttpTimeouts {
@@ -30,17 +32,52 @@ export interface TransportOptions {
   timeouts: HttpTimeouts;
 }
 
-export function createAgent({ connections, timeouts }: TransportOptions): Agent {
-  return new Agent({
+export function createAgent({ connections, timeouts }: TransportOptions): Dispatcher {
+  const agent = new Agent({
     connections,
     pipelining: 1,
     connect: { timeout: timeouts.connectMs },
-    headersTimeout: timeouts.firstByteMs,
+    // The total limit is enforced by `exchange` only once a body exists, so the wait for headers
+    // must not outlast it.
+    headersTimeout: Math.min(timeouts.firstByteMs, timeouts.totalMs),
     bodyTimeout: timeouts.idleMs,
     keepAliveTimeout: 30_000,
     keepAliveMaxTimeout: 600_000,
   });
+  return agent.compose(stampTransport);
 }
+
+/**
+ * Instants the transport stamps itself, from inside undici's handler callbacks: `writtenAt` when
+ * undici starts writing the request to a socket, and one arrival per body chunk the moment the
+ * HTTP parser hands it over, before any stream, promise or parsing of ours runs (metrics.md: t_ev
+ * is stamped on the socket data callback). Chunks reach the body stream in the same order.
+ * Stamping the write, not the call, keeps a wait inside the HTTP client (undici holds a reused
+ * keep-alive socket for one event-loop turn before writing) out of TTFT: it counts as queue wait.
+ */
+export interface TransportTimings {
+  writtenAt?: number;
+  arrivalTimes: number[];
+}
+
+const stampTransport: Dispatcher.DispatcherComposeInterceptor = (dispatch) => (opts, handler) => {
+  const timings = (opts as { transportTimings?: TransportTimings }).transportTimings;
+  if (timings === undefined) return dispatch(opts, handler);
+  return dispatch(opts, {
+    onRequestStart: (controller, context) => {
+      timings.writtenAt = now();
+      handler.onRequestStart?.(controller, context);
+    },
+    onRequestUpgrade: (controller, statusCode, headers, socket) => handler.onRequestUpgrade?.(controller, statusCode, headers, socket),
+    onResponseStart: (controller, statusCode, headers, statusMessage) => handler.onResponseStart?.(controller, statusCode, headers, statusMessage),
+    onResponseData: (controller, chunk) => {
+      timings.arrivalTimes.push(now());
+      handler.onResponseData?.(controller, chunk);
+    },
+    onResponseEnd: (controller, trailers) => handler.onResponseEnd?.(controller, trailers),
+    onResponseError: (controller, error) => handler.onResponseError?.(controller, error),
+  });
+};
 
 /** Thrown into an in-flight request when its total time runs out, to tell it from a user abort. */
 export class TotalTimeoutError extends Error {
@@ -70,4 +107,65 @@ export function transportError(error: unknown, timeouts: HttpTimeouts): Provider
     code: code ?? 'network_error',
     message: `connection failed: ${cause.message}`,
   };
+}
+
+export type ResponseBody = NodeJS.ReadableStream & { text(): Promise<string>; destroy(error?: Error): unknown };
+
+export interface HttpResponse {
+  status: number;
+  headers: HeaderBag;
+  body: ResponseBody;
+  /** Filled by the transport as the exchange goes on. */
+  timings: TransportTimings;
+}
+
+export interface ExchangeRequest {
+  dispatcher: Dispatcher;
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  timeouts: HttpTimeouts;
+  /** The run's abort signal: when it fires, the exchange throws instead of reporting an error. */
+  signal?: AbortSignal | undefined;
+}
+
+export interface ExchangeOutcome {
+  /** A transport failure or timeout; undefined when `read` ran to its end. */
+  error?: ProviderError;
+  /** When undici began writing the request, if it got that far. */
+  writtenAt?: number;
+}
+
+/**
+ * POSTs a body and hands the response to `read`. Transport failures and timeouts come back as a
+ * ProviderError. The total time limit destroys the body rather than aborting through a signal of
+ * its own: an AbortSignal per request (and AbortSignal.any) costs measurable time with thousands
+ * of requests in flight.
+ */
+export async function exchange(req: ExchangeRequest, read: (response: HttpResponse) => Promise<void>): Promise<ExchangeOutcome> {
+  let body: ResponseBody | undefined;
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    body?.destroy(new TotalTimeoutError('total timeout'));
+  }, req.timeouts.totalMs);
+  const timings: TransportTimings = { arrivalTimes: [] };
+  try {
+    const options = { method: 'POST' as const, dispatcher: req.dispatcher, headers: req.headers, body: req.body, signal: req.signal, transportTimings: timings };
+    const response = await request(req.url, options);
+    body = response.body as unknown as ResponseBody;
+    if (timedOut) body.destroy(new TotalTimeoutError('total timeout'));
+    await read({ status: response.statusCode, headers: response.headers as HeaderBag, body, timings });
+    return withWrittenAt({}, timings);
+  } catch (error) {
+    if (req.signal?.aborted === true && !timedOut) throw error;
+    return withWrittenAt({ error: transportError(timedOut ? new TotalTimeoutError('total timeout') : error, req.timeouts) }, timings);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function withWrittenAt(outcome: ExchangeOutcome, timings: TransportTimings): ExchangeOutcome {
+  if (timings.writtenAt !== undefined) outcome.writtenAt = timings.writtenAt;
+  return outcome;
 }

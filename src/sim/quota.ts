@@ -36,8 +36,10 @@ export class EndpointQuota {
 
   /** Admits (and charges 1 request + prompt tokens) or names the exhausted limit without charging. */
   admit(promptTokens: number, now: number): AdmitResult {
-    this.advance(now);
     const { rpm, tpm } = this.config;
+    // Unlimited: nothing to enforce or report, so keep no log at all.
+    if (rpm === 0 && tpm === 0) return { ok: true };
+    this.advance(now);
     if (rpm > 0 && this.requests >= rpm) return { ok: false, limit: 'rpm' };
     if (tpm > 0 && (this.tokens >= tpm || promptTokens > tpm - this.tokens)) return { ok: false, limit: 'tpm' };
     this.charge(now, 1, promptTokens);
@@ -46,6 +48,7 @@ export class EndpointQuota {
 
   /** Completion tokens are charged when the answer completes, as the real service bills them. */
   chargeCompletion(completionTokens: number, now: number): void {
+    if (this.config.tpm === 0) return;
     this.advance(now);
     if (completionTokens > 0) this.charge(now, 0, completionTokens);
   }
@@ -105,10 +108,6 @@ export class QuotaBook {
   private readonly byEndpoint = new Map<string, EndpointQuota>();
 
   constructor(private readonly config: QuotaConfig) {}
-
-  get enabled(): boolean {
-    return this.config.rpm > 0 || this.config.tpm > 0;
-  }
 
   for(endpointKey: string): EndpointQuota {
     let quota = this.byEndpoint.get(endpointKey);

@@ -2,10 +2,10 @@
  * The Qianfan v1 provider: sends one chat or completions request over undici and turns the answer
  * (sync JSON, SSE, or an error in any of the shapes v1 uses) into an AttemptResult.
  */
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { now } from '../../util/clock.js';
-import { TotalTimeoutError, transportError, type HttpTimeouts } from '../http.js';
-import { parseRateLimitHeaders, type HeaderBag } from '../rate-limit-headers.js';
+import { exchange, type HttpResponse, type HttpTimeouts } from '../http.js';
+import { parseRateLimitHeaders } from '../rate-limit-headers.js';
 import { SseParser } from '../sse.js';
 import type { AttemptResult, Provider, ProviderError, ProviderRequest, SendOptions } from '../types.js';
 import { classifyHttpStatus, errorFromBody, TOKEN_EXPIRED_CODES } from './error-codes.js';
@@ -23,11 +23,7 @@ export interface QianfanProviderOptions {
   refreshOnExpiredToken: boolean;
 }
 
-interface ResponseParts {
-  status: number;
-  headers: HeaderBag;
-  body: AsyncIterable<Uint8Array> & { text(): Promise<string>; destroy(error?: Error): unknown };
-}
+const JSON_HEADERS = { 'content-type': 'application/json' };
 
 export function createQianfanProvider(options: QianfanProviderOptions): Provider & { preflight(): Promise<void> } {
   const origin = new URL(options.baseUrl).origin;
@@ -39,27 +35,19 @@ export function createQianfanProvider(options: QianfanProviderOptions): Provider
   }
 
   async function sendOnce(req: ProviderRequest, body: string, token: string, sendOptions: SendOptions, result: AttemptResult): Promise<void> {
-    const totalTimer = new AbortController();
-    const timer = setTimeout(() => totalTimer.abort(new TotalTimeoutError('total timeout')), options.timeouts.totalMs);
-    const signal = sendOptions.signal ? AbortSignal.any([sendOptions.signal, totalTimer.signal]) : totalTimer.signal;
-    try {
-      const url = `${origin}${v1Path(req)}?access_token=${encodeURIComponent(token)}`;
-      const response = (await request(url, {
-        method: 'POST',
-        dispatcher: options.dispatcher,
-        headers: { 'content-type': 'application/json' },
-        body,
-        signal,
-      })) as unknown as { statusCode: number; headers: HeaderBag; body: ResponseParts['body'] };
-      result.headersAt = now();
-      await readResponse({ status: response.statusCode, headers: response.headers, body: response.body }, req.stream, sendOptions, result);
-    } catch (error) {
-      if (sendOptions.signal?.aborted && !(totalTimer.signal.aborted)) throw error;
+    const url = `${origin}${v1Path(req)}?access_token=${encodeURIComponent(token)}`;
+    const outcome = await exchange(
+      { dispatcher: options.dispatcher, url, headers: JSON_HEADERS, body, timeouts: options.timeouts, signal: sendOptions.signal },
+      (response) => {
+        result.headersAt = now();
+        return readResponse(response, req.stream, sendOptions, result);
+      },
+    );
+    if (outcome.writtenAt !== undefined) result.dispatchedAt = outcome.writtenAt;
+    if (outcome.error !== undefined) {
       result.ok = false;
-      result.error = transportError(totalTimer.signal.aborted ? totalTimer.signal.reason : error, options.timeouts);
+      result.error = outcome.error;
       result.doneAt = now();
-    } finally {
-      clearTimeout(timer);
     }
   }
 
@@ -94,7 +82,7 @@ function newResult(): AttemptResult {
   return { ok: false, dispatchedAt: 0, textEventTimes: [], doneAt: 0, output: '' };
 }
 
-async function readResponse(response: ResponseParts, stream: boolean, sendOptions: SendOptions, result: AttemptResult): Promise<void> {
+async function readResponse(response: HttpResponse, stream: boolean, sendOptions: SendOptions, result: AttemptResult): Promise<void> {
   result.httpStatus = response.status;
   const rateLimit = parseRateLimitHeaders(response.headers);
   result.rateLimit = rateLimit;
@@ -108,12 +96,13 @@ async function readResponse(response: ResponseParts, stream: boolean, sendOption
     return;
   }
   if (stream && contentType.includes('text/event-stream')) {
-    await readEventStream(response.body, result);
+    await readEventStream(response, result);
     return;
   }
   // A sync answer, or a stream request the server answered with one JSON body (an error before generation).
   const text = await response.body.text();
-  result.doneAt = now();
+  // The body ended when its last chunk arrived, not when we got around to reading it.
+  result.doneAt = response.timings.arrivalTimes.at(-1) ?? now();
   let body: Record<string, unknown>;
   try {
     body = JSON.parse(text) as Record<string, unknown>;
@@ -135,7 +124,7 @@ async function readResponse(response: ResponseParts, stream: boolean, sendOption
   if (finishReason !== undefined) result.finishReason = finishReason;
 }
 
-async function readEventStream(body: ResponseParts['body'], result: AttemptResult): Promise<void> {
+async function readEventStream({ body, timings }: HttpResponse, result: AttemptResult): Promise<void> {
   const parser = new SseParser();
   let ended = false;
   const handle = (events: ReturnType<SseParser['push']>): ProviderError | undefined => {
@@ -165,14 +154,34 @@ async function readEventStream(body: ResponseParts['body'], result: AttemptResul
     }
     return undefined;
   };
-  for await (const chunk of body) {
-    const error = handle(parser.push(chunk, now()));
-    if (error !== undefined) {
-      result.error = error;
-      result.doneAt = now();
-      body.destroy();
-      return;
-    }
+  // Each chunk carries the instant the transport stamped on its arrival, so the time spent parsing
+  // here (or on other streams) never shifts a timestamp.
+  const streamError = await new Promise<ProviderError | undefined>((resolve, reject) => {
+    let chunkIndex = 0;
+    let settled = false;
+    const finish = (error: ProviderError | undefined): void => {
+      if (settled) return;
+      settled = true;
+      if (error !== undefined) {
+        body.removeAllListeners('data');
+        body.destroy();
+      }
+      resolve(error);
+    };
+    body.on('data', (chunk: Uint8Array) => {
+      const at = timings.arrivalTimes[chunkIndex++] ?? now();
+      const error = handle(parser.push(chunk, at));
+      if (error !== undefined) finish(error);
+    });
+    body.on('end', () => finish(undefined));
+    body.on('error', (error) => {
+      if (!settled) reject(error);
+    });
+  });
+  if (streamError !== undefined) {
+    result.error = streamError;
+    result.doneAt = now();
+    return;
   }
   const error = handle(parser.end());
   if (error !== undefined) {
@@ -188,7 +197,7 @@ async function readEventStream(body: ResponseParts['body'], result: AttemptResul
   result.ok = true;
 }
 
-function httpError(response: ResponseParts, text: string, retryAfterMs: number | undefined): ProviderError {
+function httpError(response: HttpResponse, text: string, retryAfterMs: number | undefined): ProviderError {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
