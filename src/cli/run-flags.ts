@@ -12,6 +12,7 @@ export const RUN_FLAGS: Record<keyof RunConfig, Options & { key?: string }> = {
   params: { alias: ['p', 'param'], type: 'string', array: true, describe: 'Parameter grid key=v1,v2 (e.g. temperature=0.2,0.8); repeatable', group: 'Input:' },
   api: { choices: ['chat', 'completions'], describe: 'v1 API family', group: 'Input:' },
   catalog: { type: 'string', describe: 'JSON file of extra or overriding model entries', group: 'Input:' },
+  baseModel: { type: 'string', describe: 'Catalog model an --endpoint service was fine-tuned from (SFT of ERNIE Speed/Lite/Tiny/Character allows output up to 7K)', group: 'Input:' },
   stream: { type: 'boolean', describe: 'Stream answers (TTFT needs it); --no-stream for sync calls', group: 'Load:' },
   concurrency: { alias: ['c'], type: 'number', describe: 'Requests in flight at most', group: 'Load:' },
   repeat: { type: 'number', describe: 'Times each row is sent per cell', group: 'Load:' },

@@ -2,7 +2,7 @@
  * One benchmark run, end to end: datasets -> plan -> scheduler -> provider -> metrics -> files.
  * The CLI's `run` command is a thin wrapper; library users call this directly.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseParamFlags } from '../config/params.js';
 import type { RunConfig } from '../config/run-config.js';
@@ -16,6 +16,8 @@ import { METRICS_DEFINITION_VERSION, type DatasetInfo, type Outcome, type Reques
 import { buildPlan, type ModelTarget } from '../plan/plan.js';
 import { createAgent, type HttpTimeouts } from '../providers/http.js';
 import { BUILT_IN_CATALOG, findModel, mergeCatalogs, similarModelNames, type Catalog, type ModelEntry } from '../providers/qianfan/catalog.js';
+import { loadCatalogFile } from '../providers/qianfan/catalog-file.js';
+import { checkRequestsBeforeSending } from './check-requests.js';
 import { DEFAULT_V1_BASE_URL, qianfanAuthFromEnv } from '../providers/qianfan/credentials.js';
 import { createQianfanProvider, type QianfanAuth } from '../providers/qianfan/provider.js';
 import { formatSummaryTable } from '../report/console-table.js';
@@ -68,7 +70,15 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBen
     datasets.push({ file, rows: loaded.length });
     rows.push(...loaded);
   }
-  warnAboutUnacceptedParams(targets, grid, catalog, logger);
+  checkRequestsBeforeSending({
+    targets,
+    customEndpoints: new Set(config.endpoints),
+    ...(config.baseModel !== undefined ? { baseModel: resolveBaseModel(config.baseModel, config, catalog) } : {}),
+    catalog,
+    grid,
+    rows,
+    logger,
+  });
   const plan = buildPlan({ targets, grid, rows, repeat: config.repeat, seed: config.seed, api: config.api, stream: config.stream });
   const auth: QianfanAuth | undefined = config.sim ? undefined : qianfanAuthFromEnv(env);
 
@@ -168,6 +178,13 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBen
   }
 }
 
+function resolveBaseModel(name: string, config: RunConfig, catalog: Catalog): ModelEntry {
+  if (config.endpoints.length === 0) throw configError(`--base-model ${name}: it describes an --endpoint service of your own; give --endpoint SUFFIX too`);
+  const entry = findModel(catalog, name);
+  if (entry === undefined) throw configError(`--base-model ${name}: not in the model catalog (\`qfbench models\` lists them)`);
+  return entry;
+}
+
 function resolveTargets(config: RunConfig, catalog: Catalog): ModelTarget[] {
   const targets: ModelTarget[] = config.models.map((name) => {
     const entry = findModel(catalog, name);
@@ -185,28 +202,6 @@ function resolveTargets(config: RunConfig, catalog: Catalog): ModelTarget[] {
     seen.add(target.endpoint);
   }
   return targets;
-}
-
-function warnAboutUnacceptedParams(targets: readonly ModelTarget[], grid: Record<string, unknown>, catalog: Catalog, logger: Logger): void {
-  for (const target of targets) {
-    const entry: ModelEntry | undefined = findModel(catalog, target.endpoint) ?? findModel(catalog, target.model);
-    if (entry === undefined) continue;
-    for (const key of Object.keys(grid)) {
-      if (!entry.params.includes(key)) logger.warn(`${entry.name} does not accept "${key}"; the server will ignore it`);
-    }
-  }
-}
-
-async function loadCatalogFile(file: string): Promise<ModelEntry[]> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(await readFile(file, 'utf8'));
-  } catch (error) {
-    throw configError(`--catalog ${file}: ${(error as Error).message}`);
-  }
-  const models = (parsed as { models?: unknown }).models;
-  if (!Array.isArray(models)) throw configError(`--catalog ${file}: expected {"models": [...]}`);
-  return models as ModelEntry[];
 }
 
 /** The base URL as it may appear in reports: no user info, no query. */

@@ -13,11 +13,16 @@ export interface ModelLimits {
   defaultMaxOutputTokens: number;
 }
 
-/** What an endpoint suffix the catalog does not know (a custom service) is allowed. */
+/**
+ * What an endpoint suffix the catalog does not know (a custom service) is allowed. Such a service
+ * may be an SFT-published ERNIE Speed/Lite/Tiny/Character model whose dynamic output reaches 7K
+ * (seed 002), so the simulator allows that; the client checks the stricter limit of what the user
+ * declared (--base-model) before sending.
+ */
 export const CUSTOM_ENDPOINT_LIMITS: ModelLimits = {
   maxInputChars: 4800,
   maxInputTokens: null,
-  maxOutputTokens: 2048,
+  maxOutputTokens: 7168,
   defaultMaxOutputTokens: 1024,
 };
 

@@ -1,12 +1,17 @@
 import type { Argv, CommandModule } from 'yargs';
-import { BUILT_IN_CATALOG } from '../../providers/qianfan/catalog.js';
+import { BUILT_IN_CATALOG, mergeCatalogs } from '../../providers/qianfan/catalog.js';
+import { loadCatalogFile } from '../../providers/qianfan/catalog-file.js';
 
 export const modelsCommand: CommandModule = {
   command: 'models',
   describe: 'List the model catalog: endpoint, input limits, output limit, accepted parameters',
-  builder: (yargs: Argv) => yargs.option('json', { type: 'boolean', default: false, describe: 'Print JSON' }),
-  handler: (argv) => {
-    const models = BUILT_IN_CATALOG.models;
+  builder: (yargs: Argv) =>
+    yargs
+      .option('json', { type: 'boolean', default: false, describe: 'Print JSON' })
+      .option('catalog', { type: 'string', describe: 'JSON file of extra or overriding model entries' }),
+  handler: async (argv) => {
+    const catalogFile = argv.catalog as string | undefined;
+    const models = catalogFile === undefined ? BUILT_IN_CATALOG.models : mergeCatalogs(BUILT_IN_CATALOG, await loadCatalogFile(catalogFile)).models;
     if (argv.json === true) {
       process.stdout.write(`${JSON.stringify(models, null, 2)}\n`);
       return;

@@ -1,0 +1,45 @@
+/**
+ * The last gate before anything is sent: every request of the run is validated against the model
+ * catalog (parameters, conversation shape, input and output limits). Errors stop the run with one
+ * message listing them; warnings are printed and the run goes on.
+ */
+import type { ParamGrid } from '../config/params.js';
+import { expandGrid } from '../config/params.js';
+import type { DatasetRow } from '../dataset/types.js';
+import { configError } from '../errors.js';
+import type { ModelTarget } from '../plan/plan.js';
+import { findModel, type Catalog, type ModelEntry } from '../providers/qianfan/catalog.js';
+import { formatFinding, validateRun, type ValidationTarget } from '../providers/qianfan/validation.js';
+import type { Logger } from '../util/logger.js';
+
+export interface RequestCheckInput {
+  targets: readonly ModelTarget[];
+  /** Endpoints given with --endpoint (services of the user's own), and the model they were tuned from. */
+  customEndpoints: ReadonlySet<string>;
+  baseModel?: ModelEntry;
+  catalog: Catalog;
+  grid: ParamGrid;
+  rows: readonly DatasetRow[];
+  logger: Logger;
+}
+
+export function checkRequestsBeforeSending(input: RequestCheckInput): void {
+  const targets: ValidationTarget[] = input.targets.map((target) => {
+    const validationTarget: ValidationTarget = { model: target.model, endpoint: target.endpoint };
+    if (input.customEndpoints.has(target.endpoint)) {
+      if (input.baseModel !== undefined) validationTarget.baseModel = input.baseModel;
+    } else {
+      const entry = findModel(input.catalog, target.model);
+      if (entry !== undefined) validationTarget.entry = entry;
+    }
+    return validationTarget;
+  });
+  const result = validateRun({ targets, paramSets: expandGrid(input.grid), rows: input.rows });
+  for (const warning of result.warnings) input.logger.warn(formatFinding(warning));
+  if (result.errors.length > 0) {
+    // The list already ends with an "… and N more" line when rows were left out.
+    const lines = result.errors.map(formatFinding);
+    const heading = 'refusing to start; found before sending anything:';
+    throw configError(lines.length === 1 ? (lines[0] as string) : [heading, ...lines.map((line) => `  ${line}`)].join('\n'));
+  }
+}
