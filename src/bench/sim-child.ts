@@ -1,34 +1,31 @@
 /**
  * Parent side of src/bench/sim-process.ts.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import type { SimOptions } from '../sim/index.js';
+import { startChild } from './child.js';
 
 export interface SimChild {
   url: string;
   credentials: { ak: string; sk: string };
   /** Server-side first-chunk delays since the last call, in ms. */
   takeFirstChunkDelays(): Promise<number[]>;
+  /** The simulator's counters (throttled answers, chat requests). */
+  stats(): Promise<{ throttled: number; chatRequests: number }>;
   close(): Promise<void>;
 }
 
 export async function startSimChild(options: SimOptions): Promise<SimChild> {
-  const child: ChildProcess = fork(fileURLToPath(new URL('./sim-process.js', import.meta.url)), [JSON.stringify(options)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const [ready] = (await once(child, 'message')) as [{ url: string; credentials: { ak: string; sk: string } }];
+  const child = await startChild<{ url: string; credentials: { ak: string; sk: string } }>('./sim-process.js', [JSON.stringify(options)]);
   return {
-    url: ready.url,
-    credentials: ready.credentials,
+    url: child.ready.url,
+    credentials: child.ready.credentials,
     async takeFirstChunkDelays() {
-      child.send({ type: 'stats' });
-      const [stats] = (await once(child, 'message')) as [{ firstChunkDelaysMs: number[] }];
-      return stats.firstChunkDelaysMs;
+      return (await child.request<{ firstChunkDelaysMs: number[] }>({ type: 'stats' })).firstChunkDelaysMs;
     },
-    async close() {
-      child.send({ type: 'close' });
-      await once(child, 'exit');
+    async stats() {
+      return child.request<{ throttled: number; chatRequests: number }>({ type: 'counters' });
     },
+    close: () => child.close(),
   };
 }
 

@@ -5,12 +5,7 @@
  */
 import * as http from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { createAgent, DEFAULT_TIMEOUTS } from '../providers/http.js';
-import { createQianfanProvider } from '../providers/qianfan/provider.js';
-import { runPlan } from '../load/runner.js';
-import { buildPlan } from '../plan/plan.js';
-import { DEFAULT_RETRY_POLICY } from '../load/retry.js';
-import type { DatasetRow } from '../dataset/types.js';
+import { driveQfbench } from './drive.js';
 import { median, startSimChild } from './sim-child.js';
 
 export interface OverheadResult {
@@ -24,23 +19,18 @@ export interface OverheadResult {
 const PROMPT = 'Measure the time to first token of this request.';
 
 export async function measureQfbench(url: string, credentials: { ak: string; sk: string }, concurrency: number, requests: number): Promise<number[]> {
-  const agent = createAgent({ connections: concurrency, timeouts: DEFAULT_TIMEOUTS });
-  const provider = createQianfanProvider({ baseUrl: url, auth: { kind: 'oauth', credentials }, dispatcher: agent, timeouts: DEFAULT_TIMEOUTS, refreshOnExpiredToken: true });
-  await provider.preflight();
-  const row: DatasetRow = { id: 'bench', source: { file: 'bench', line: 1 }, messages: [{ role: 'user', content: PROMPT }], vars: {} };
-  const plan = buildPlan({ targets: [{ model: 'ERNIE-Speed-8K', endpoint: 'ernie_speed' }], grid: {}, rows: [row], repeat: requests, seed: 1, api: 'chat', stream: true });
   const ttfts: number[] = [];
-  await runPlan({
-    plan,
-    provider,
+  await driveQfbench({
+    url,
+    auth: { kind: 'oauth', credentials },
     concurrency,
-    retry: { ...DEFAULT_RETRY_POLICY, retries: 0 },
-    seed: 1,
+    requests,
+    stream: true,
+    prompt: PROMPT,
     onFinished: ({ record }) => {
       if (record.ttftMs !== undefined) ttfts.push(record.ttftMs);
     },
   });
-  await agent.close();
   return ttfts;
 }
 

@@ -8,9 +8,12 @@ import { hideBin } from 'yargs/helpers';
 import { isUserError } from '../errors.js';
 import { redact } from '../util/redact.js';
 import { TOOL_VERSION } from '../version.js';
+import { compareCommand } from './commands/compare.js';
 import { modelsCommand } from './commands/models.js';
+import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { simCommand } from './commands/sim.js';
+import { tokensCommand } from './commands/tokens.js';
 import { EXIT, exitCodeForUserError } from './exit-codes.js';
 
 export async function main(args: string[]): Promise<number> {
@@ -21,7 +24,10 @@ export async function main(args: string[]): Promise<number> {
       .command(runCommand)
       .command(simCommand)
       .command(modelsCommand)
-      .demandCommand(1, 'name a command: run, sim or models')
+      .command(tokensCommand)
+      .command(reportCommand)
+      .command(compareCommand)
+      .demandCommand(1, 'name a command: run, sim, models, report or compare')
       .strict()
       .recommendCommands()
       .parserConfiguration({ 'camel-case-expansion': true, 'strip-aliased': true })

@@ -1,9 +1,12 @@
 /**
- * Live progress: a redrawn status line on a TTY, a plain line every few seconds elsewhere (CI logs
- * stay readable). Shows done/total, ok/errors/throttled, in flight and the completion rate.
+ * Live view: a redrawn status line on a TTY, a plain line every few seconds elsewhere (CI logs stay
+ * readable). Shows done/total, ok/errors/throttled, in flight, the completion rate, and what the
+ * adaptive limiter is doing (its concurrency, request budget per window and the quota the server
+ * says remains).
  */
-import { now } from '../util/clock.js';
+import type { AdaptiveLimiter } from '../load/limiter.js';
 import type { Outcome } from '../metrics/types.js';
+import { now } from '../util/clock.js';
 
 export interface ProgressView {
   started(): void;
@@ -11,22 +14,43 @@ export interface ProgressView {
   stop(): void;
 }
 
-export function createProgress(total: number, options: { tty: boolean; stream?: NodeJS.WriteStream; intervalMs?: number; simulated?: boolean }): ProgressView {
+export interface ProgressOptions {
+  tty: boolean;
+  stream?: NodeJS.WriteStream;
+  intervalMs?: number;
+  simulated?: boolean;
+  stage?: string | undefined;
+  limiters?: ReadonlyMap<string, AdaptiveLimiter>;
+}
+
+export function createProgress(total: number | undefined, options: ProgressOptions): ProgressView {
   const stream = options.stream ?? process.stderr;
   const startedAt = now();
   const counts = { ok: 0, failed: 0, throttled: 0, timeout: 0, cancelled: 0, dropped: 0 } satisfies Record<Outcome, number>;
   let done = 0;
   let started = 0;
   let stopped = false;
+  const limiterText = (): string => {
+    const parts: string[] = [];
+    for (const limiter of options.limiters?.values() ?? []) {
+      const s = limiter.snapshot();
+      const budget = s.requestBudget !== undefined ? ` pace ${Math.floor(s.requestBudget)}/window` : '';
+      const remaining = s.remainingRequests !== undefined ? ` remaining ${s.remainingRequests}` : '';
+      const tokens = s.remainingTokens !== undefined ? `/${s.remainingTokens}tok` : '';
+      parts.push(`limiter c=${s.concurrency}${budget}${remaining}${tokens}${s.waiting > 0 ? ` waiting ${s.waiting}` : ''}`);
+    }
+    return parts.length > 0 ? ` | ${parts.join('; ')}` : '';
+  };
   const line = (): string => {
     const elapsed = (now() - startedAt) / 1000;
     const rate = elapsed > 0 ? done / elapsed : 0;
     const errors = counts.failed + counts.timeout;
-    const inFlight = Math.max(0, started - done);
+    const inFlight = Math.max(0, started - (done - counts.cancelled - counts.dropped));
     const width = 24;
-    const filled = total > 0 ? Math.round((done / total) * width) : width;
-    const bar = options.tty ? `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ` : '';
-    return `${options.simulated ? '[SIMULATED] ' : ''}${bar}${done}/${total} ok ${counts.ok} errors ${errors} throttled ${counts.throttled} in-flight ${inFlight} ${rate.toFixed(1)} req/s ${elapsed.toFixed(0)}s`;
+    const filled = total !== undefined && total > 0 ? Math.min(width, Math.round((done / total) * width)) : 0;
+    const bar = options.tty && total !== undefined ? `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ` : '';
+    const prefix = `${options.simulated ? '[SIMULATED] ' : ''}${options.stage !== undefined ? `${options.stage} ` : ''}`;
+    return `${prefix}${bar}${done}${total !== undefined ? `/${total}` : ''} ok ${counts.ok} errors ${errors} throttled ${counts.throttled} in-flight ${inFlight} ${rate.toFixed(1)} req/s ${elapsed.toFixed(0)}s${limiterText()}`;
   };
   const draw = (): void => {
     if (options.tty) stream.write(`\r\u001b[2K${line()}`);

@@ -8,6 +8,19 @@ import { configError } from '../errors.js';
 
 const positiveSeconds = z.number().positive().max(86_400);
 
+/**
+ * A sweepable number: `8`, or `1,4,16,64` for one stage per value. Given as a string on the
+ * command line (so the comma list survives) or as a number or array in a config file.
+ */
+function numberList(element: z.ZodNumber) {
+  return z.preprocess((raw) => {
+    if (typeof raw === 'number') return [raw];
+    if (typeof raw === 'string') return raw.split(',').map((piece) => (piece.trim() === '' ? Number.NaN : Number(piece.trim())));
+    if (Array.isArray(raw)) return raw.flatMap((item) => (typeof item === 'string' ? item.split(',').map(Number) : [item]));
+    return raw;
+  }, z.array(element).min(1));
+}
+
 export const RunConfigSchema = z.object({
   datasets: z.array(z.string().min(1)).min(1, 'give at least one dataset with -d FILE'),
   models: z.array(z.string().min(1)).default([]),
@@ -15,11 +28,22 @@ export const RunConfigSchema = z.object({
   params: z.array(z.string()).default([]),
   api: z.enum(['chat', 'completions']).default('chat'),
   stream: z.boolean().default(true),
-  concurrency: z.number().int().min(1).max(100_000).default(8),
+  concurrency: numberList(z.number({ error: 'expected a number or a comma list like 1,4,16' }).int().min(1).max(100_000)).default([8]),
+  rate: numberList(z.number({ error: 'expected requests per second, or a comma list like 1,2,4' }).positive().max(1_000_000)).optional(),
+  arrival: z.enum(['constant', 'poisson']).default('constant'),
+  duration: positiveSeconds.optional(),
+  maxRequests: z.number().int().min(1).optional(),
+  adapt: z.boolean().default(true),
+  rpm: z.number().positive().optional(),
+  tpm: z.number().positive().optional(),
+  quotaWindow: positiveSeconds.default(60),
   repeat: z.number().int().min(1).max(1_000_000).default(1),
   retries: z.number().int().min(0).max(20).default(2),
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
   out: z.string().min(1).optional(),
+  provider: z.enum(['qianfan', 'openai']).default('qianfan'),
+  apiKey: z.string().min(1).optional(),
+  appId: z.string().min(1).optional(),
   baseUrl: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }).optional(),
   sim: z.boolean().default(false),
   simOpt: z.array(z.string()).default([]),
@@ -45,6 +69,7 @@ const FLAG_NAMES: Partial<Record<keyof RunConfig, string>> = {
   baseModel: '--base-model',
   params: '-p/--param',
   concurrency: '-c/--concurrency',
+  maxRequests: '--max-requests',
   baseUrl: '--base-url',
   simOpt: '--sim-opt',
 };
@@ -56,10 +81,14 @@ export function flagName(key: string): string {
 export function parseRunConfig(input: unknown): RunConfig {
   const parsed = RunConfigSchema.safeParse(input);
   if (parsed.success) {
-    if (parsed.data.models.length === 0 && parsed.data.endpoints.length === 0) {
+    const config = parsed.data;
+    if (config.models.length === 0 && config.endpoints.length === 0) {
       throw configError('give at least one model with -m MODEL (see `qfbench models`) or a custom service with --endpoint SUFFIX');
     }
-    return parsed.data;
+    if (config.rate !== undefined && config.concurrency.length > 1) {
+      throw configError('-c/--concurrency: with --rate, -c is the cap on requests in flight and takes one value; sweep one of them at a time');
+    }
+    return config;
   }
   const issue = parsed.error.issues[0];
   const key = String(issue?.path[0] ?? '');

@@ -1,23 +1,42 @@
 /**
- * The closed-loop scheduler: at most `concurrency` requests in flight (p-limit), retries with
- * backoff, and a stop that never loses a request: every planned request ends as exactly one
- * FinishedRequest, handed to `onFinished` as soon as it is known.
+ * The scheduler. Closed loop: at most `concurrency` requests in flight (p-limit), each due the
+ * moment its slot frees. Open loop: requests due at `rate` per second on an absolute schedule,
+ * with `concurrency` as a cap; a request that cannot start on time waits and shows its lag
+ * (t_sched stays the intended instant, so nothing hides coordinated omission). Either way, an
+ * optional adaptive limiter per quota key paces starts, retries back off, and a stop never loses
+ * a request: every planned request ends as exactly one FinishedRequest, handed to `onFinished`.
  */
 import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
+import { estimateTokens } from '../cost/token-estimate.js';
 import { answeredRecord, unansweredRecord, type FinishedRequest } from '../metrics/request-record.js';
 import type { Plan, RequestPlan } from '../plan/plan.js';
+import type { DatasetRow } from '../dataset/types.js';
 import type { AttemptResult, Provider, ProviderRequest, RateLimitSignal } from '../providers/types.js';
 import { now, sleep } from '../util/clock.js';
 import { seededRandom } from '../util/random.js';
+import { arrivalOffsets, type ArrivalModel } from './arrivals.js';
+import { AdaptiveLimiter, DEFAULT_LIMITER_CONFIG, type LimiterConfig, type Permit } from './limiter.js';
 import { backoffDelayMs, isRetryable, type RetryPolicy } from './retry.js';
+
+export type LoadModel = { kind: 'closed' } | { kind: 'open'; rate: number; arrival: ArrivalModel };
 
 export interface RunnerOptions {
   plan: Plan;
   provider: Provider;
+  /** Closed loop: requests in flight. Open loop: the cap on requests in flight. */
   concurrency: number;
+  load?: LoadModel;
   retry: RetryPolicy;
   seed: number;
+  /** Pace starts with an adaptive limiter per endpoint (off: fixed concurrency, the baseline). */
+  adapt?: Omit<LimiterConfig, 'maxConcurrency'>;
+  /** Shared registry, so a live view can read the limiters while the run goes on. */
+  limiters?: Map<string, AdaptiveLimiter>;
+  /** Stop dispatching after this long (ms from the start); the plan cycles until then. */
+  durationMs?: number;
+  /** Stop after this many requests; the plan cycles when it is shorter. */
+  maxRequests?: number;
   /** Aborting it stops dispatching: requests not yet sent end as `cancelled`. */
   stopSignal?: AbortSignal;
   /** Aborting it also cuts the requests in flight (they end as `cancelled`). */
@@ -30,57 +49,148 @@ export interface RunnerOptions {
 }
 
 export interface RunnerResult {
-  /** Monotonic instant the first request could start; `sched_offset_ms` is relative to it. */
+  /** Monotonic instant the run started; `sched_offset_ms` is relative to it. */
   epoch: number;
   endedAt: number;
   interrupted: boolean;
+  /** Requests generated (each ended as exactly one FinishedRequest). */
+  planned: number;
+  /** Open loop: the instant the last arrival was due (offered window). */
+  lastDueAt?: number;
 }
 
 export function toProviderRequest(plan: Plan, spec: RequestPlan): ProviderRequest {
   const request: ProviderRequest = {
-    api: plan.api,
+    api: spec.cell.api,
     model: spec.cell.model,
     endpoint: spec.cell.endpoint,
     messages: spec.row.messages,
     params: spec.cell.params,
-    stream: plan.stream,
+    // Embeddings have no stream to time.
+    stream: spec.cell.api === 'embeddings' ? false : plan.stream,
   };
   if (spec.row.system !== undefined) request.system = spec.row.system;
   return request;
 }
 
+/** Tokens the limiter charges before an answer says the real number. */
+class TokenExpectations {
+  private readonly promptByRow = new WeakMap<DatasetRow, number>();
+  private readonly completion = new Map<string, { sum: number; count: number }>();
+
+  prompt(row: DatasetRow): number {
+    let tokens = this.promptByRow.get(row);
+    if (tokens === undefined) {
+      tokens = estimateTokens([row.system ?? '', ...row.messages.map((message) => message.content)].join('\n'));
+      this.promptByRow.set(row, tokens);
+    }
+    return tokens;
+  }
+
+  /** The mean completion seen for the cell so far; before any, a modest guess under the cap. */
+  completionFor(spec: RequestPlan): number {
+    const seen = this.completion.get(spec.cell.id);
+    if (seen !== undefined && seen.count > 0) return seen.sum / seen.count;
+    const cap = spec.cell.params.max_output_tokens;
+    return Math.min(typeof cap === 'number' ? cap : 1024, 200);
+  }
+
+  learn(spec: RequestPlan, completionTokens: number): void {
+    const seen = this.completion.get(spec.cell.id) ?? { sum: 0, count: 0 };
+    seen.sum += completionTokens;
+    seen.count++;
+    this.completion.set(spec.cell.id, seen);
+  }
+}
+
 export async function runPlan(options: RunnerOptions): Promise<RunnerResult> {
   const { plan, provider, retry, stopSignal, abortSignal, onFinished } = options;
+  const load = options.load ?? { kind: 'closed' };
   const random = seededRandom(options.seed ^ 0x5eed);
   const limit = pLimit(options.concurrency);
+  const limiters = options.limiters ?? new Map<string, AdaptiveLimiter>();
+  const expectations = new TokenExpectations();
   // Every request in flight listens on the run's abort signal; thousands of listeners are expected.
   for (const signal of [stopSignal, abortSignal]) if (signal !== undefined) setMaxListeners(0, signal);
   const epoch = now();
+  const deadline = options.durationMs !== undefined ? epoch + options.durationMs : Number.POSITIVE_INFINITY;
+  let deadlinePassed = false;
+  const deadlineTimer =
+    options.durationMs !== undefined
+      ? setTimeout(() => {
+          deadlinePassed = true;
+          releaseLimiters();
+        }, options.durationMs)
+      : undefined;
   const stopped = (): boolean => stopSignal?.aborted === true || abortSignal?.aborted === true;
+  function releaseLimiters(): void {
+    for (const limiter of limiters.values()) limiter.close();
+  }
+  stopSignal?.addEventListener('abort', releaseLimiters, { once: true });
+  abortSignal?.addEventListener('abort', releaseLimiters, { once: true });
 
-  async function execute(spec: RequestPlan): Promise<FinishedRequest> {
-    // Closed loop: the request was due the moment its slot became free.
-    const schedAt = now();
-    if (stopped()) return unansweredRecord(spec, 'cancelled', 'run stopped before this request was sent');
+  function limiterFor(spec: RequestPlan): AdaptiveLimiter | undefined {
+    if (options.adapt === undefined) return undefined;
+    const key = `${spec.cell.api}/${spec.cell.endpoint}`;
+    let limiter = limiters.get(key);
+    if (limiter === undefined) {
+      limiter = new AdaptiveLimiter({ ...DEFAULT_LIMITER_CONFIG, ...options.adapt, maxConcurrency: options.concurrency }, (concurrency) => {
+        // One p-limit serves every endpoint; it follows the most cautious limiter.
+        limit.concurrency = Math.max(1, Math.min(concurrency, ...[...limiters.values()].map((other) => other.snapshot().concurrency)));
+      });
+      limiters.set(key, limiter);
+    }
+    return limiter;
+  }
+
+  /** A request that got no answer because the run stopped or its time was up before it could go. */
+  function notSent(spec: RequestPlan, attempts: number, backoffMs: number): FinishedRequest {
+    if (stopped()) return unansweredRecord(spec, 'cancelled', 'run stopped before this request was sent', { attempts, backoffMs });
+    return unansweredRecord(spec, 'dropped', '--duration ran out while this request waited to be sent', { attempts, backoffMs });
+  }
+
+  async function execute(spec: RequestPlan, schedAt: number): Promise<FinishedRequest> {
+    if (stopped() || deadlinePassed) return notSent(spec, 0, 0);
     const request = toProviderRequest(plan, spec);
+    const limiter = limiterFor(spec);
+    const onRateLimit = (signal: RateLimitSignal): void => {
+      limiter?.observe(signal);
+      options.onRateLimit?.(signal);
+    };
     let attempts = 0;
     let backoffMs = 0;
     let firstDispatchAt: number | undefined;
-    options.onStart?.();
     for (;;) {
+      let permit: Permit | undefined;
+      if (limiter !== undefined) {
+        permit = await limiter.acquire(expectations.prompt(spec.row), expectations.completionFor(spec));
+        if (permit === undefined || stopped() || (attempts === 0 && deadlinePassed)) {
+          permit?.release({ throttled: false });
+          return notSent(spec, attempts, backoffMs);
+        }
+      }
+      if (attempts === 0) options.onStart?.();
       attempts++;
       let result: AttemptResult;
       try {
-        result = await provider.send(request, { signal: abortSignal, onRateLimit: options.onRateLimit });
+        result = await provider.send(request, { signal: abortSignal, onRateLimit });
       } catch (error) {
+        permit?.release({ throttled: false });
         if (abortSignal?.aborted) return unansweredRecord(spec, 'cancelled', 'run stopped while this request was in flight', { attempts, backoffMs });
         throw error;
       }
+      const error = result.error;
+      const usage = result.usage;
+      if (usage !== undefined && result.ok) expectations.learn(spec, usage.completionTokens);
+      permit?.release({
+        throttled: error?.class === 'throttled',
+        ...(error?.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
+        ...(usage !== undefined ? { usedTokens: usage.totalTokens, promptTokens: usage.promptTokens, completionTokens: usage.completionTokens } : {}),
+      });
       firstDispatchAt ??= result.dispatchedAt;
       // Latency runs from the first attempt's dispatch, so retries never hide time.
       result.dispatchedAt = firstDispatchAt;
-      const error = result.error;
-      const finish = (): FinishedRequest => answeredRecord(spec, result, { schedAt, epoch, attempts, backoffMs, stream: plan.stream });
+      const finish = (): FinishedRequest => answeredRecord(spec, result, { schedAt, epoch, attempts, backoffMs, stream: request.stream });
       if (result.ok || error === undefined || !isRetryable(error) || attempts > retry.retries || stopped()) return finish();
       const delay = backoffDelayMs(attempts, retry, random, error.retryAfterMs);
       const before = now();
@@ -91,9 +201,9 @@ export async function runPlan(options: RunnerOptions): Promise<RunnerResult> {
     }
   }
 
-  async function executeSafely(spec: RequestPlan): Promise<FinishedRequest> {
+  async function executeSafely(spec: RequestPlan, schedAt: number): Promise<FinishedRequest> {
     try {
-      return await execute(spec);
+      return await execute(spec, schedAt);
     } catch (error) {
       // A bug on our side must not lose the request or the run: record it as a client failure.
       const reason = error instanceof Error ? error.message : String(error);
@@ -101,15 +211,37 @@ export async function runPlan(options: RunnerOptions): Promise<RunnerResult> {
     }
   }
 
-  // Feed p-limit lazily: at most `concurrency` requests wait in its queue, so a run of a million
-  // requests holds a handful of request specs in memory, not a million closures. A finishing task
-  // wakes the feeder directly (Promise.race over the set would pile reactions onto every task).
   const inFlight = new Set<Promise<void>>();
   let wakeFeeder: (() => void) | undefined;
-  for (const spec of plan.requests()) {
-    while (limit.pendingCount >= limit.concurrency) await new Promise<void>((resolve) => (wakeFeeder = resolve));
+  let planned = 0;
+  let lastDueAt: number | undefined;
+  const nextOffset = load.kind === 'open' ? arrivalOffsets(load.arrival, load.rate, seededRandom(options.seed ^ 0xa441)) : undefined;
+  const bounded = options.durationMs !== undefined || options.maxRequests !== undefined;
+
+  for (const spec of plan.requests({ cycle: bounded })) {
+    if (options.maxRequests !== undefined && planned >= options.maxRequests) break;
+    if (stopped() && planned > 0 && bounded) break;
+    let schedAt: number | undefined;
+    if (nextOffset !== undefined) {
+      // Open loop: wait for this request's absolute due time; a late wake-up shows as lag.
+      const dueAt = epoch + nextOffset();
+      if (dueAt >= deadline) break;
+      const wait = dueAt - now();
+      if (wait > 0 && !stopped()) await sleep(wait, stopSignal);
+      schedAt = dueAt;
+      lastDueAt = dueAt;
+    } else {
+      // Closed loop: a request is planned when a slot frees, not before, so nothing waits in
+      // p-limit's queue (and a time-bounded run plans nothing it cannot start). A finishing task
+      // wakes the feeder directly.
+      while (limit.activeCount + limit.pendingCount >= limit.concurrency) await new Promise<void>((resolve) => (wakeFeeder = resolve));
+      if (deadlinePassed || now() >= deadline) break;
+    }
+    planned++;
+    const due = schedAt;
     const task: Promise<void> = limit(async () => {
-      await onFinished(await executeSafely(spec));
+      // Closed loop: the request was due the moment its slot became free.
+      await onFinished(await executeSafely(spec, due ?? now()));
     }).finally(() => {
       inFlight.delete(task);
       wakeFeeder?.();
@@ -117,5 +249,11 @@ export async function runPlan(options: RunnerOptions): Promise<RunnerResult> {
     inFlight.add(task);
   }
   await Promise.all(inFlight);
-  return { epoch, endedAt: now(), interrupted: stopped() };
+  clearTimeout(deadlineTimer);
+  stopSignal?.removeEventListener('abort', releaseLimiters);
+  abortSignal?.removeEventListener('abort', releaseLimiters);
+  releaseLimiters();
+  const result: RunnerResult = { epoch, endedAt: now(), interrupted: stopped(), planned };
+  if (lastDueAt !== undefined) result.lastDueAt = lastDueAt;
+  return result;
 }

@@ -3,7 +3,7 @@
  * plus a few numbers, whatever the number of requests.
  */
 import { createHistogram, encodeHistogram, recordCount, recordMs, summarise, type Histogram } from './histogram.js';
-import type { CellSummary, Outcome, RequestRecord } from './types.js';
+import type { CellLoad, CellSummary, Outcome, RequestRecord } from './types.js';
 import { OUTCOMES } from './types.js';
 
 const TIME_HISTOGRAMS = ['latency', 'latencySched', 'ttft', 'ttftSched', 'tpot', 'interChunk', 'queueWait'] as const;
@@ -16,7 +16,7 @@ export interface CellIdentity {
   model: string;
   endpoint: string;
   params: Record<string, unknown>;
-  planned: number;
+  load?: CellLoad;
 }
 
 export class CellRecorder {
@@ -71,6 +71,8 @@ export class CellRecorder {
     for (const [name, histogram] of this.histograms) histograms[name] = encodeHistogram(histogram);
     return {
       ...this.identity,
+      // Every planned request ends as exactly one outcome, so the outcomes add up to the plan.
+      planned: Object.values(this.outcomes).reduce((sum, count) => sum + count, 0),
       outcomes: { ...this.outcomes },
       errors: structuredClone(this.errors),
       latencyMs: summarise(h('latency')),

@@ -59,8 +59,16 @@ export interface DistributionSummary {
   max: number;
 }
 
+/** The load a cell ran under: a stage of a sweep, or the one stage of a plain run. */
+export interface CellLoad {
+  kind: 'concurrency' | 'rate';
+  /** Requests in flight (closed loop) or requests per second offered (open loop). */
+  value: number;
+}
+
 export interface CellSummary {
   id: string;
+  load?: CellLoad;
   /** Human label: model plus parameters. */
   label: string;
   model: string;
@@ -115,9 +123,45 @@ export interface RunMetadata {
   metricsDefinitionVersion: number;
 }
 
+/** How one stage of load went: offered, dispatched and completed rates side by side (metrics.md). */
+export interface StageSummary {
+  load: CellLoad;
+  /** Requests planned (each ended as exactly one outcome). */
+  planned: number;
+  /** Requests that reached the server at least once. */
+  started: number;
+  /** Requests that got an answer (any outcome but cancelled and dropped). */
+  completed: number;
+  windowMs: number;
+  /** Open loop: the rate the schedule asked for. */
+  offeredRatePerSec?: number;
+  dispatchedRatePerSec: number;
+  completedRatePerSec: number;
+  /** Open loop: requests that started more than LATE_THRESHOLD_MS after they were due, and the worst lag. */
+  late?: number;
+  maxLagMs?: number;
+  /** What the adaptive limiter ended with, per quota key. */
+  limiters?: Record<string, { throttled: number; concurrency: number; requestBudget?: number; tokenBudget?: number }>;
+}
+
+export interface LoadSettings {
+  kind: 'closed' | 'open';
+  concurrency: number[];
+  rate?: number[];
+  arrival?: 'constant' | 'poisson';
+  durationS?: number;
+  maxRequests?: number;
+  adapt: boolean;
+  rpm?: number;
+  tpm?: number;
+  retries: number;
+}
+
 export interface RunSummary {
   schemaVersion: 1;
   tool: { name: 'qfbench'; version: string };
   run: RunMetadata;
+  load?: LoadSettings;
+  stages?: StageSummary[];
   cells: CellSummary[];
 }

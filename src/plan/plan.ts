@@ -13,11 +13,15 @@ export interface ModelTarget {
   /** The name the user gave, resolved to its catalog spelling when known. */
   model: string;
   endpoint: string;
+  /** Embedding models make embedding cells (latency and tokens, no stream). */
+  kind?: 'chat' | 'embedding';
 }
 
 export interface CellPlan {
   id: string;
   index: number;
+  /** The API family of this cell's requests (embedding models use `embeddings`). */
+  api: ApiKind;
   label: string;
   model: string;
   endpoint: string;
@@ -40,14 +44,17 @@ export interface Plan {
   size: number;
   /**
    * The requests in dispatch order, generated lazily so memory does not grow with the size of
-   * the run. Each call starts the same seeded sequence again.
+   * the run. Each call starts the same seeded sequence again. With `cycle`, the plan repeats
+   * without end (repeat numbers keep counting up), for runs bounded by time or a request count.
    */
-  requests(): Iterable<RequestPlan>;
+  requests(options?: { cycle?: boolean }): Iterable<RequestPlan>;
   api: ApiKind;
   stream: boolean;
 }
 
 export interface PlanInput {
+  /** A stage of a sweep: its cells get ids after `cellIdOffset` and the stage in their label. */
+  stage?: { cellIdOffset: number; label: string };
   targets: readonly ModelTarget[];
   grid: ParamGrid;
   rows: readonly DatasetRow[];
@@ -57,17 +64,19 @@ export interface PlanInput {
   stream: boolean;
 }
 
-export function buildCells(targets: readonly ModelTarget[], grid: ParamGrid): CellPlan[] {
+export function buildCells(targets: readonly ModelTarget[], grid: ParamGrid, api: ApiKind, stage?: PlanInput['stage']): CellPlan[] {
   const paramSets = expandGrid(grid);
   const cells: CellPlan[] = [];
   for (const target of targets) {
     for (const params of paramSets) {
       const paramsText = formatParams(params);
       const index = cells.length;
+      const label = paramsText === '' ? target.model : `${target.model} ${paramsText.replaceAll(';', ' ')}`;
       cells.push({
-        id: `c${index + 1}`,
+        id: `c${(stage?.cellIdOffset ?? 0) + index + 1}`,
         index,
-        label: paramsText === '' ? target.model : `${target.model} ${paramsText.replaceAll(';', ' ')}`,
+        api: target.kind === 'embedding' ? 'embeddings' : api,
+        label: stage === undefined ? label : `${label} ${stage.label}`,
         model: target.model,
         endpoint: target.endpoint,
         params,
@@ -79,12 +88,13 @@ export function buildCells(targets: readonly ModelTarget[], grid: ParamGrid): Ce
 }
 
 export function buildPlan(input: PlanInput): Plan {
-  const cells = buildCells(input.targets, input.grid);
+  const cells = buildCells(input.targets, input.grid, input.api, input.stage);
   const rows = [...input.rows];
-  function* requests(): Generator<RequestPlan> {
+  function* requests(options: { cycle?: boolean } = {}): Generator<RequestPlan> {
     const random = seededRandom(input.seed);
     let seq = 0;
-    for (let repeat = 0; repeat < input.repeat; repeat++) {
+    if (rows.length === 0 || cells.length === 0) return;
+    for (let repeat = 0; options.cycle === true || repeat < input.repeat; repeat++) {
       for (const row of shuffleInPlace([...rows], random)) {
         for (const cell of shuffleInPlace([...cells], random)) yield { seq: seq++, cell, row, repeat };
       }

@@ -44,7 +44,7 @@ export interface Usage {
 }
 
 /** Which API family a request targets. */
-export type ApiKind = 'chat' | 'completions';
+export type ApiKind = 'chat' | 'completions' | 'embeddings';
 
 /** Sampling and generation parameters, as given by `-p` (already typed by config/). */
 export type ParamValue = number | string | boolean | string[];

@@ -55,3 +55,8 @@ export function cellRates(cell: CellSummary): CellRates {
     throttledRate: concluded > 0 ? count(o.throttled) / concluded : undefined,
   };
 }
+
+/** A CNY amount with sensible precision (3 significant digits below 1 yuan); never for unknown costs. */
+export function formatCny(value: number): string {
+  return value >= 100 ? value.toFixed(2) : value >= 1 ? value.toFixed(3) : value.toPrecision(3);
+}

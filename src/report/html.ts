@@ -1,141 +1,62 @@
 /**
- * report.html: one self-contained page. Nothing is loaded from anywhere (no CDN, fonts or
- * images; a Content-Security-Policy forbids it), the CSS is inline, and every piece of data is
- * HTML-escaped, so hostile model output or names stay text.
+ * report.html: one self-contained page per run. Nothing is loaded from anywhere (no CDN, fonts or
+ * images; a Content-Security-Policy forbids it), the CSS is inline, charts are inline SVG drawn
+ * at report time (src/report/charts), and every piece of data is HTML-escaped, so hostile model
+ * output or names stay text. The only script is the small request-table filter, allowed by its
+ * hash; the page reads fine without it.
  *
- * Each section is its own small function over the summary, so sections (charts, say) can be added
- * or swapped without touching the rest. The summary is also embedded as JSON
- * (`<script type="application/json" id="qfbench-summary">`) for scripts a later version may add;
- * such a script also needs the CSP below widened (a hash or nonce for that one inline script).
+ * Each section is its own small function over the summary. `renderHtmlReport` is synchronous and
+ * takes charts already rendered; `renderHtmlReportWithCharts` renders them first (Vega is async).
  */
 import type { CellSummary, DistributionSummary, RequestRecord, RunSummary } from '../metrics/types.js';
 import { OUTCOMES } from '../metrics/types.js';
-import { cellRates, fixed, isFiniteNumber, stat } from './format.js';
+import { cellCost, cellLabel, summaryHasCost, summaryQuota } from './cell-extras.js';
+import { cellRates, fixed, formatCny, isFiniteNumber, stat } from './format.js';
+import {
+  countText,
+  DASH,
+  definitionList,
+  escapeHtml,
+  jsonForScript,
+  msText,
+  percentText,
+  renderChartFigure,
+  renderPage,
+  renderTable,
+  section,
+  truncateText,
+  type Column,
+  type HeaderGroup,
+  type RenderedChart,
+} from './html-kit.js';
+import { renderLoadSection } from './html-load.js';
+import { renderRequestsSection, REQUEST_FILTER_CSS, REQUEST_FILTER_SCRIPT } from './html-requests.js';
+
+export { escapeHtml, jsonForScript, truncateText } from './html-kit.js';
+export type { RenderedChart } from './html-kit.js';
+export { HTML_OUTPUT_PREVIEW_CHARS } from './html-requests.js';
 
 export interface HtmlReportOptions {
   /** Per-request rows; only the first `HTML_REQUEST_ROW_LIMIT` are shown. */
   requests?: readonly RequestRecord[];
+  /** How many requests the run has in all, when `requests` holds only the first of them. */
+  requestsTotal?: number;
+  /** Charts rendered by `renderRunCharts`; without them the page says how to get them. */
+  charts?: readonly RenderedChart[];
 }
 
 export const HTML_REQUEST_ROW_LIMIT = 2000;
-/** Characters of a model answer shown per request row. */
-export const HTML_OUTPUT_PREVIEW_CHARS = 300;
-
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-  // Not needed for safety in text, but it keeps data from ever spelling a literal `https://` in
-  // the page source, so "no external URL" stays checkable with a plain search.
-  '/': '&#47;',
-};
-
-/** Escape text for HTML element content and quoted attribute values. */
-export function escapeHtml(value: unknown): string {
-  return String(value ?? '').replace(/[&<>"'/]/g, (ch) => ESCAPES[ch] ?? ch);
-}
-
-/**
- * JSON that can sit inside `<script type="application/json">`: `<`, `>`, `&`, `/`, U+2028 and
- * U+2029 are written as JSON escapes, so no `</script>` or `<!--` can appear and JSON.parse of the
- * element's text gives back the same value.
- */
-export function jsonForScript(value: unknown): string {
-  return JSON.stringify(value).replace(/[<>&/\u2028\u2029]/g, (ch) => {
-    if (ch === '/') return '\\/';
-    return `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
-  });
-}
-
-/** `text` cut to `max` characters (whole code points), with `…` when cut. */
-export function truncateText(text: string, max: number): string {
-  const chars = Array.from(text);
-  return chars.length <= max ? text : `${chars.slice(0, max).join('')}…`;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Building blocks
-
-const DASH = '–';
-
-function ms(value: number | undefined): string {
-  return fixed(value, 1, DASH);
-}
-
-function count(value: number | undefined): string {
-  return isFiniteNumber(value) ? String(value) : DASH;
-}
-
-function percent(rate: number | undefined): string {
-  return isFiniteNumber(rate) ? `${(rate * 100).toFixed(1)}%` : DASH;
-}
-
-function simTag(simulated: boolean): string {
-  return simulated ? ' <span class="sim-tag">simulated</span>' : '';
-}
-
-interface Column<T> {
-  /** Header text (escaped). */
-  header: string;
-  /** Cell HTML, already escaped. */
-  html: (row: T) => string;
-  numeric?: boolean;
-}
-
-interface HeaderGroup {
-  label: string;
-  span: number;
-}
-
-function renderTable<T>(
-  rows: readonly T[],
-  columns: readonly Column<T>[],
-  options: { caption?: string; simulated?: boolean; groups?: readonly HeaderGroup[]; className?: string } = {},
-): string {
-  const caption =
-    options.caption !== undefined
-      ? `<caption>${escapeHtml(options.caption)}${simTag(options.simulated === true)}</caption>`
-      : '';
-  const groupRow =
-    options.groups !== undefined
-      ? `<tr>${options.groups
-          .map((g) => `<th colspan="${g.span}"${g.label === '' ? '' : ' class="group"'}>${escapeHtml(g.label)}</th>`)
-          .join('')}</tr>`
-      : '';
-  const headRow = `<tr>${columns
-    .map((c) => `<th${c.numeric === true ? ' class="num"' : ''}>${escapeHtml(c.header)}</th>`)
-    .join('')}</tr>`;
-  const body = rows
-    .map(
-      (row) =>
-        `<tr>${columns.map((c) => `<td${c.numeric === true ? ' class="num"' : ''}>${c.html(row)}</td>`).join('')}</tr>`,
-    )
-    .join('\n');
-  const cls = options.className !== undefined ? ` class="${escapeHtml(options.className)}"` : '';
-  return `<div class="table-wrap"><table${cls}>${caption}<thead>${groupRow}${headRow}</thead><tbody>
-${body}
-</tbody></table></div>`;
-}
-
-function section(id: string, title: string, content: string): string {
-  return `<section id="${id}">
-<h2>${escapeHtml(title)}</h2>
-${content}
-</section>`;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Sections
 
 function renderSimulatedBanner(summary: RunSummary): string {
-  if (!summary.run.simulated) return '';
+  if (summary.run?.simulated !== true) return '';
   return `<div class="sim-banner" role="alert"><strong>SIMULATED</strong> — every figure on this page comes from the built-in simulator, not from a real API.</div>`;
 }
 
 function renderInterruptedNotice(summary: RunSummary): string {
-  if (!summary.run.interrupted) return '';
+  if (summary.run?.interrupted !== true) return '';
   return `<div class="notice" role="status"><strong>Interrupted</strong> — the run was stopped before its plan was exhausted; unfinished requests count as cancelled.</div>`;
 }
 
@@ -143,8 +64,33 @@ function renderParamValue(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
+/** A base URL without credentials, query or fragment (the summary should hold none; make sure). */
+export function publicBaseUrl(url: unknown): string {
+  if (typeof url !== 'string' || url === '') return '';
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    parsed.search = '';
+    parsed.hash = '';
+    return parsed.toString().replace(/\/$/, '');
+  } catch {
+    return url.replace(/[?#].*$/, '').replace(/\/\/[^/@]*@/, '//');
+  }
+}
+
+function renderQuota(quota: unknown): string {
+  if (quota === undefined || quota === null) return '';
+  if (typeof quota !== 'object') return escapeHtml(String(quota));
+  const entries = Object.entries(quota as Record<string, unknown>);
+  if (entries.length === 0) return '';
+  return entries
+    .map(([key, value]) => `${escapeHtml(key)}: ${escapeHtml(typeof value === 'string' ? value : JSON.stringify(value))}`)
+    .join('<br>');
+}
+
 function renderRunMetadata(summary: RunSummary): string {
-  const run = summary.run;
+  const run = summary.run ?? ({} as Partial<RunSummary['run']>);
   const grid = Object.entries(run.paramGrid ?? {});
   const items: Array<[string, string]> = [
     ['Models', (run.models ?? []).map(escapeHtml).join(', ') || DASH],
@@ -153,55 +99,63 @@ function renderRunMetadata(summary: RunSummary): string {
       grid.length === 0
         ? '(none)'
         : grid
-            .map(([key, values]) => `${escapeHtml(key)} = ${(values ?? []).map((v) => escapeHtml(renderParamValue(v))).join(', ')}`)
+            .map(([key, values]) => `${escapeHtml(key)} = ${(Array.isArray(values) ? values : [values]).map((v) => escapeHtml(renderParamValue(v))).join(', ')}`)
             .join('<br>'),
     ],
-    [
-      'Datasets',
-      (run.datasets ?? []).map((d) => `${escapeHtml(d.file)} (${count(d.rows)} rows)`).join('<br>') || DASH,
-    ],
-    ['Repeat', count(run.repeat)],
-    ['Concurrency', count(run.concurrency)],
-    ['Streaming', run.stream ? 'yes' : 'no'],
-    ['Seed', count(run.seed)],
-    ['Provider', escapeHtml(run.provider)],
-    ['Base URL', escapeHtml(run.baseUrl)],
-    ['Started', escapeHtml(run.startedAt)],
-    ['Ended', escapeHtml(run.endedAt)],
+    ['Datasets', (run.datasets ?? []).map((d) => `${escapeHtml(d.file)} (${countText(d.rows)} rows)`).join('<br>') || DASH],
+    ['Repeat', countText(run.repeat)],
+    ['Concurrency', countText(run.concurrency)],
+    ['Streaming', run.stream === undefined ? DASH : run.stream ? 'yes' : 'no'],
+    ['Seed', countText(run.seed)],
+    ['Provider', escapeHtml(run.provider ?? DASH)],
+    ['Base URL', escapeHtml(publicBaseUrl(run.baseUrl)) || DASH],
+    ['Started', escapeHtml(run.startedAt ?? DASH)],
+    ['Ended', escapeHtml(run.endedAt ?? DASH)],
     ['Duration', isFiniteNumber(run.durationMs) ? `${(run.durationMs / 1000).toFixed(1)} s` : DASH],
-    ['Simulated', run.simulated ? '<strong class="sim-text">yes</strong>' : 'no'],
-    ['Interrupted', run.interrupted ? 'yes' : 'no'],
-    ['Tool', `${escapeHtml(summary.tool?.name ?? 'qfbench')} ${escapeHtml(summary.tool?.version ?? '')}`],
-    ['Metrics definition', `version ${count(run.metricsDefinitionVersion)}`],
+    ['Simulated', run.simulated === true ? '<strong class="sim-text">yes</strong>' : 'no'],
+    ['Interrupted', run.interrupted === true ? 'yes' : 'no'],
   ];
-  const dl = `<dl class="meta">${items.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${v}</dd>`).join('\n')}</dl>`;
-  return section('run', 'Run', dl);
+  const quota = renderQuota(summaryQuota(summary));
+  if (quota !== '') items.push(['Quota seen', quota]);
+  items.push(
+    ['Tool', `${escapeHtml(summary.tool?.name ?? 'qfbench')} ${escapeHtml(summary.tool?.version ?? '')}`],
+    ['Metrics definition', `version ${countText(run.metricsDefinitionVersion)}`],
+  );
+  return section('run', 'Run', definitionList(items));
 }
 
 function distColumns(
-  prefix: string,
-  pick: (cell: CellSummary) => DistributionSummary,
+  pick: (cell: CellSummary) => DistributionSummary | undefined,
   keys: ReadonlyArray<'p50' | 'p90' | 'p95' | 'p99' | 'mean' | 'max'>,
 ): Column<CellSummary>[] {
-  return keys.map((key) => ({ header: `${prefix}${key}`, html: (c) => ms(stat(pick(c), key)), numeric: true }));
+  return keys.map((key) => ({ header: key, html: (c) => msText(stat(pick(c), key)), numeric: true }));
+}
+
+/** Cost of a cell for a table: the amount, or "unknown" (never 0) when it could not be priced. */
+export function costHtml(cell: CellSummary): string {
+  const cost = cellCost(cell);
+  if (cost === undefined || cost.cny === null) return '<span class="unknown">unknown</span>';
+  return `¥${escapeHtml(formatCny(cost.cny))}`;
 }
 
 function renderComparison(summary: RunSummary): string {
   const pct: ReadonlyArray<'p50' | 'p90' | 'p99'> = ['p50', 'p90', 'p99'];
+  const withCost = summaryHasCost(summary);
   const columns: Column<CellSummary>[] = [
-    { header: 'Cell', html: (c) => escapeHtml(c.label) },
-    { header: 'Planned', html: (c) => count(c.planned), numeric: true },
-    ...OUTCOMES.map((o): Column<CellSummary> => ({ header: o, html: (c) => count(c.outcomes?.[o] ?? 0), numeric: true })),
-    { header: 'error', html: (c) => percent(cellRates(c).errorRate), numeric: true },
-    { header: 'throttled', html: (c) => percent(cellRates(c).throttledRate), numeric: true },
-    ...distColumns('', (c) => c.latencyMs, pct),
-    ...distColumns('', (c) => c.ttftMs, pct),
-    ...distColumns('', (c) => c.tpotMs, pct),
-    { header: 'prompt', html: (c) => count(c.tokens?.prompt), numeric: true },
-    { header: 'completion', html: (c) => count(c.tokens?.completion), numeric: true },
-    { header: 'total', html: (c) => count(c.tokens?.total), numeric: true },
+    { header: 'Cell', html: (c) => escapeHtml(cellLabel(c)) },
+    { header: 'Planned', html: (c) => countText(c.planned), numeric: true },
+    ...OUTCOMES.map((o): Column<CellSummary> => ({ header: o, html: (c) => countText(c.outcomes?.[o] ?? 0), numeric: true })),
+    { header: 'error', html: (c) => percentText(cellRates(c).errorRate), numeric: true },
+    { header: 'throttled', html: (c) => percentText(cellRates(c).throttledRate), numeric: true },
+    ...distColumns((c) => c.latencyMs, pct),
+    ...distColumns((c) => c.ttftMs, pct),
+    ...distColumns((c) => c.tpotMs, pct),
+    { header: 'prompt', html: (c) => countText(c.tokens?.prompt), numeric: true },
+    { header: 'completion', html: (c) => countText(c.tokens?.completion), numeric: true },
+    { header: 'total', html: (c) => countText(c.tokens?.total), numeric: true },
     { header: 'req/s', html: (c) => fixed(c.throughput?.requestsPerSec, 2, DASH), numeric: true },
     { header: 'out tok/s', html: (c) => fixed(c.throughput?.outputTokensPerSec, 1, DASH), numeric: true },
+    ...(withCost ? [{ header: 'CNY', html: costHtml, numeric: true }] : []),
   ];
   const groups: HeaderGroup[] = [
     { label: '', span: 2 },
@@ -212,80 +166,60 @@ function renderComparison(summary: RunSummary): string {
     { label: 'TPOT (ms)', span: 3 },
     { label: 'Tokens (ok requests)', span: 3 },
     { label: 'Throughput', span: 2 },
+    ...(withCost ? [{ label: 'Cost', span: 1 }] : []),
   ];
-  const note = `<p class="note">Error rate = (failed + timeout) ÷ (ok + failed + throttled + timeout); throttled requests are counted apart. Latency, TTFT and TPOT follow qfbench metrics definition ${escapeHtml(summary.run.metricsDefinitionVersion)}.</p>`;
+  const note = `<p class="note">Error rate = (failed + timeout) ÷ (ok + failed + throttled + timeout); throttled requests are counted apart. Latency, TTFT and TPOT take ok requests only and follow qfbench metrics definition ${escapeHtml(summary.run?.metricsDefinitionVersion ?? '')}.${withCost ? ' A cost that could not be priced shows as unknown, never as 0.' : ''}</p>`;
   return section(
     'cells',
     'Comparison',
-    renderTable(summary.cells, columns, {
+    renderTable(summary.cells ?? [], columns, {
       caption: 'Cells (model × parameters)',
-      simulated: summary.run.simulated,
+      simulated: summary.run?.simulated === true,
       groups,
       className: 'cells',
     }) + note,
   );
 }
 
-function renderErrors(summary: RunSummary): string {
-  const withErrors = summary.cells.filter((c) => Object.keys(c.errors ?? {}).length > 0);
-  if (withErrors.length === 0) return section('errors', 'Errors', '<p>No errors.</p>');
-  const parts = withErrors.map((cell) => {
-    const rows = Object.entries(cell.errors)
-      .map(([code, e]) => ({ code, count: e.count, message: e.message }))
-      .sort((a, b) => b.count - a.count || a.code.localeCompare(b.code));
-    return renderTable(
-      rows,
-      [
-        { header: 'Code', html: (r) => escapeHtml(r.code) },
-        { header: 'Count', html: (r) => count(r.count), numeric: true },
-        { header: 'Sample message', html: (r) => `<span class="text">${escapeHtml(r.message)}</span>` },
-      ],
-      { caption: cell.label, simulated: summary.run.simulated },
-    );
-  });
-  return section('errors', 'Errors', parts.join('\n'));
-}
-
-function renderOutcome(record: RequestRecord): string {
-  const code =
-    record.outcome === 'ok'
-      ? undefined
-      : (record.errorCode ?? (isFiniteNumber(record.httpStatus) ? `HTTP ${record.httpStatus}` : undefined));
-  const badge = `<span class="outcome outcome-${escapeHtml(record.outcome)}">${escapeHtml(record.outcome)}</span>`;
-  return code !== undefined ? `${badge} ${escapeHtml(code)}` : badge;
-}
-
-function renderOutputPreview(record: RequestRecord): string {
-  if (record.outcome !== 'ok' && record.errorMsg !== undefined && record.errorMsg !== '') {
-    return `<span class="text error-msg">${escapeHtml(truncateText(record.errorMsg, HTML_OUTPUT_PREVIEW_CHARS))}</span>`;
+function renderCharts(summary: RunSummary, charts: readonly RenderedChart[] | undefined): string {
+  if (charts === undefined) {
+    return section('charts', 'Charts', '<p class="note">This rendering has no charts; <code>qfbench report DIR</code> draws them from summary.json.</p>');
   }
-  return `<span class="text">${escapeHtml(truncateText(record.output ?? '', HTML_OUTPUT_PREVIEW_CHARS))}</span>`;
+  if (charts.length === 0) return section('charts', 'Charts', '<p class="note">No data to chart.</p>');
+  const sim = summary.run?.simulated === true ? `<p class="note sim-text">SIMULATED: every chart shows simulator figures.</p>` : '';
+  return section('charts', 'Charts', `${sim}<div class="charts">\n${charts.map(renderChartFigure).join('\n')}\n</div>`);
 }
 
-function renderRequests(summary: RunSummary, requests: readonly RequestRecord[] | undefined): string {
-  if (requests === undefined) return '';
-  const labels = new Map(summary.cells.map((c) => [c.id, c.label]));
-  const shown = requests.slice(0, HTML_REQUEST_ROW_LIMIT);
-  const columns: Column<RequestRecord>[] = [
-    { header: '#', html: (r) => count(r.seq), numeric: true },
-    { header: 'Row', html: (r) => escapeHtml(r.rowId) },
-    { header: 'Cell', html: (r) => escapeHtml(labels.get(r.cellId) ?? r.cellId) },
-    { header: 'Outcome', html: renderOutcome },
-    { header: 'Latency ms', html: (r) => ms(r.latencyMs), numeric: true },
-    { header: 'TTFT ms', html: (r) => ms(r.ttftMs), numeric: true },
-    { header: 'Prompt tok', html: (r) => count(r.promptTokens), numeric: true },
-    { header: 'Output tok', html: (r) => count(r.completionTokens), numeric: true },
-    { header: 'Output', html: renderOutputPreview },
-  ];
-  const note =
-    requests.length > shown.length
-      ? `<p class="note">Showing the first ${shown.length} of ${requests.length} requests; requests.csv has them all.</p>`
-      : `<p class="note">${requests.length} requests. Answers are cut to ${HTML_OUTPUT_PREVIEW_CHARS} characters; requests.csv has them in full.</p>`;
-  return section(
-    'requests',
-    'Requests',
-    note + renderTable(shown, columns, { caption: 'Per request', simulated: summary.run.simulated, className: 'requests' }),
+interface ErrorRow {
+  code: string;
+  count: number;
+  cell: string;
+  message: string;
+}
+
+function renderErrors(summary: RunSummary): string {
+  const rows: ErrorRow[] = [];
+  for (const cell of summary.cells ?? []) {
+    for (const [code, error] of Object.entries(cell.errors ?? {})) {
+      rows.push({ code, count: isFiniteNumber(error?.count) ? error.count : 0, cell: cellLabel(cell), message: String(error?.message ?? '') });
+    }
+  }
+  if (rows.length === 0) return section('errors', 'Errors', '<p>No errors.</p>');
+  rows.sort((a, b) => a.code.localeCompare(b.code, 'en', { numeric: true }) || b.count - a.count || a.cell.localeCompare(b.cell));
+  const totals = new Map<string, number>();
+  for (const row of rows) totals.set(row.code, (totals.get(row.code) ?? 0) + row.count);
+  const table = renderTable(
+    rows,
+    [
+      { header: 'Code', html: (r) => `<strong>${escapeHtml(r.code)}</strong>` },
+      { header: 'Count', html: (r) => countText(r.count), numeric: true },
+      { header: 'All cells', html: (r) => countText(totals.get(r.code)), numeric: true },
+      { header: 'Cell', html: (r) => escapeHtml(r.cell) },
+      { header: 'Sample message', html: (r) => `<span class="text">${escapeHtml(truncateText(r.message, 500))}</span>` },
+    ],
+    { caption: 'Errors by code (Qianfan error_code, HTTP status or transport code)', simulated: summary.run?.simulated === true, className: 'errors' },
   );
+  return section('errors', 'Errors', table);
 }
 
 function renderEmbeddedSummary(summary: RunSummary): string {
@@ -295,83 +229,59 @@ function renderEmbeddedSummary(summary: RunSummary): string {
 // ---------------------------------------------------------------------------------------------
 // Page
 
-const CSS = `
-:root { color-scheme: light dark; --fg: #1b1f24; --bg: #ffffff; --muted: #5b636e; --line: #d8dde3; --head: #f3f5f7; --sim: #b42318; --sim-bg: #fde8e6; }
-@media (prefers-color-scheme: dark) { :root { --fg: #e6e8eb; --bg: #14171a; --muted: #9aa3ad; --line: #333a41; --head: #1d2227; --sim: #ff8b7e; --sim-bg: #3a1512; } }
-* { box-sizing: border-box; }
-body { margin: 0 auto; max-width: 1400px; padding: 16px; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", "PingFang SC", "Microsoft YaHei", sans-serif; color: var(--fg); background: var(--bg); }
-h1 { font-size: 1.5em; margin: 0 0 8px; }
-h2 { font-size: 1.2em; margin: 28px 0 8px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
-.sim-banner { margin: 12px 0; padding: 14px 16px; border: 3px solid var(--sim); background: var(--sim-bg); color: var(--sim); font-size: 1.25em; font-weight: 600; border-radius: 6px; }
-.sim-banner strong { font-size: 1.3em; letter-spacing: 0.08em; }
-.sim-tag { display: inline-block; margin-left: 6px; padding: 0 6px; border: 1px solid var(--sim); border-radius: 4px; color: var(--sim); font-size: 0.8em; font-weight: 600; text-transform: uppercase; }
-.sim-text { color: var(--sim); }
-.notice { margin: 12px 0; padding: 10px 14px; border: 2px solid var(--muted); border-radius: 6px; }
-.meta { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 0; }
-.meta dt { color: var(--muted); }
-.meta dd { margin: 0; overflow-wrap: anywhere; }
-.table-wrap { overflow-x: auto; margin: 8px 0 16px; }
-table { border-collapse: collapse; min-width: 100%; }
-caption { text-align: left; font-weight: 600; padding: 4px 0; }
-th, td { border: 1px solid var(--line); padding: 3px 6px; vertical-align: top; }
-th { background: var(--head); font-weight: 600; white-space: nowrap; }
-th.group { text-align: center; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-.text { white-space: pre-wrap; overflow-wrap: anywhere; }
-table.requests td:last-child { min-width: 240px; max-width: 560px; }
-.outcome { font-weight: 600; }
-.outcome-ok { color: #1a7f37; }
-.outcome-failed, .outcome-timeout { color: #cf222e; }
-.outcome-throttled { color: #9a6700; }
-.error-msg { color: var(--muted); font-style: italic; }
-.note { color: var(--muted); font-size: 0.9em; }
-footer { margin-top: 32px; color: var(--muted); font-size: 0.85em; }
-`;
-
-/** Blocks every fetch (scripts, fonts, images, frames); only the inline stylesheet applies. */
-const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
-
-function renderPage(title: string, body: string): string {
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="${CSP}">
-<meta name="referrer" content="no-referrer">
-<title>${escapeHtml(title)}</title>
-<style>${CSS}</style>
-</head>
-<body>
-${body}
-</body>
-</html>
-`;
-}
-
-function renderHeader(summary: RunSummary): string {
-  const models = (summary.run.models ?? []).join(', ');
-  return `<header><h1>qfbench report${summary.run.simulated ? ' <span class="sim-tag">SIMULATED</span>' : ''}</h1>
-<p class="note">${escapeHtml(models)} · ${escapeHtml(summary.run.startedAt)} · ${summary.cells.length} cell(s)</p></header>`;
+function renderHeader(summary: RunSummary, hasRequests: boolean, hasLoad: boolean): string {
+  const models = (summary.run?.models ?? []).join(', ');
+  const toc = [
+    ['run', 'Run'],
+    ...(hasLoad ? [['load', 'Load']] : []),
+    ['cells', 'Comparison'],
+    ['charts', 'Charts'],
+    ['errors', 'Errors'],
+    ...(hasRequests ? [['requests', 'Requests']] : []),
+  ]
+    .map(([id, name]) => `<a href="#${id}">${name}</a>`)
+    .join('');
+  return `<header><h1>qfbench report${summary.run?.simulated === true ? ' <span class="sim-tag">SIMULATED</span>' : ''}</h1>
+<p class="note">${escapeHtml(models)} · ${escapeHtml(summary.run?.startedAt ?? '')} · ${(summary.cells ?? []).length} cell(s)</p>
+<nav class="toc">${toc}</nav></header>`;
 }
 
 function renderFooter(summary: RunSummary): string {
-  return `<footer>Generated by ${escapeHtml(summary.tool?.name ?? 'qfbench')} ${escapeHtml(summary.tool?.version ?? '')}; summary schema version ${escapeHtml(summary.schemaVersion)}.</footer>`;
+  return `<footer>Generated by ${escapeHtml(summary.tool?.name ?? 'qfbench')} ${escapeHtml(summary.tool?.version ?? '')}; summary schema version ${escapeHtml(summary.schemaVersion)}. Self-contained: this file loads nothing from anywhere.</footer>`;
 }
 
-/** The whole report page as one self-contained HTML string. */
+/** The whole report page as one self-contained HTML string (charts as given in `options`). */
 export function renderHtmlReport(summary: RunSummary, options: HtmlReportOptions = {}): string {
-  const title = `${summary.run.simulated ? '[SIMULATED] ' : ''}qfbench report — ${summary.run.startedAt}`;
+  const simulated = summary.run?.simulated === true;
+  const title = `${simulated ? '[SIMULATED] ' : ''}qfbench report — ${summary.run?.startedAt ?? ''}`;
+  const requests = options.requests;
+  const requestsSection =
+    requests === undefined
+      ? ''
+      : renderRequestsSection(summary, requests.slice(0, HTML_REQUEST_ROW_LIMIT), Math.max(options.requestsTotal ?? 0, requests.length));
+  const load = renderLoadSection(summary);
   const sections = [
-    renderHeader(summary),
+    renderHeader(summary, requests !== undefined, load !== ''),
     renderSimulatedBanner(summary),
     renderInterruptedNotice(summary),
     renderRunMetadata(summary),
+    load,
     renderComparison(summary),
+    renderCharts(summary, options.charts),
     renderErrors(summary),
-    renderRequests(summary, options.requests),
+    requestsSection,
     renderFooter(summary),
     renderEmbeddedSummary(summary),
   ];
-  return renderPage(title, sections.filter((s) => s !== '').join('\n'));
+  return renderPage(
+    title,
+    sections.filter((s) => s !== '').join('\n'),
+    requestsSection !== '' ? { script: REQUEST_FILTER_SCRIPT, css: REQUEST_FILTER_CSS } : {},
+  );
+}
+
+/** The report page with its charts (Vega renders them asynchronously, so this is async). */
+export async function renderHtmlReportWithCharts(summary: RunSummary, options: Omit<HtmlReportOptions, 'charts'> = {}): Promise<string> {
+  const { renderRunCharts } = await import('./charts/run-charts.js');
+  return renderHtmlReport(summary, { ...options, charts: await renderRunCharts(summary) });
 }

@@ -1,4 +1,4 @@
-export { neutraliseCell } from './csv-safety.js';
+export { neutraliseCell, restoreNeutralisedCell } from './csv-safety.js';
 export {
   openRequestsCsv,
   readRequestsCsv,
@@ -14,10 +14,15 @@ export {
   escapeHtml,
   jsonForScript,
   renderHtmlReport,
+  renderHtmlReportWithCharts,
   HTML_OUTPUT_PREVIEW_CHARS,
   HTML_REQUEST_ROW_LIMIT,
   type HtmlReportOptions,
+  type RenderedChart,
 } from './html.js';
+export { rebuildReport, readFirstRequests, type RebuildReportOptions, type RebuildReportResult } from './rebuild.js';
+export { renderRunMarkdown, appendGithubStepSummary, markdownText, markdownTable } from './markdown.js';
+export * from './compare/index.js';
 export { formatSummaryTable, SIMULATED_NOTICE, type ConsoleTableOptions } from './console-table.js';
 export { displayWidth, truncateToWidth } from './text-width.js';
 export { cellRates, type CellRates } from './format.js';

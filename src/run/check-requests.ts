@@ -8,7 +8,7 @@ import { expandGrid } from '../config/params.js';
 import type { DatasetRow } from '../dataset/types.js';
 import { configError } from '../errors.js';
 import type { ModelTarget } from '../plan/plan.js';
-import { findModel, type Catalog, type ModelEntry } from '../providers/qianfan/catalog.js';
+import { findModel, isEmbeddingModel, type Catalog, type ModelEntry } from '../providers/qianfan/catalog.js';
 import { formatFinding, validateRun, type ValidationTarget } from '../providers/qianfan/validation.js';
 import type { Logger } from '../util/logger.js';
 
@@ -24,16 +24,25 @@ export interface RequestCheckInput {
 }
 
 export function checkRequestsBeforeSending(input: RequestCheckInput): void {
-  const targets: ValidationTarget[] = input.targets.map((target) => {
+  const targets: ValidationTarget[] = [];
+  for (const target of input.targets) {
     const validationTarget: ValidationTarget = { model: target.model, endpoint: target.endpoint };
     if (input.customEndpoints.has(target.endpoint)) {
       if (input.baseModel !== undefined) validationTarget.baseModel = input.baseModel;
     } else {
       const entry = findModel(input.catalog, target.model);
-      if (entry !== undefined) validationTarget.entry = entry;
+      if (entry === undefined) {
+        // A model an OpenAI-compatible server offers outside the catalog: its limits are unknown.
+        input.logger.warn(`${target.model} is not in the model catalog: its input and parameter limits are not checked before sending`);
+        continue;
+      }
+      // Embedding inputs are plain texts with no conversation shape, and the catalog lists no limits for them.
+      if (isEmbeddingModel(entry)) continue;
+      validationTarget.entry = entry;
     }
-    return validationTarget;
-  });
+    targets.push(validationTarget);
+  }
+  if (targets.length === 0) return;
   const result = validateRun({ targets, paramSets: expandGrid(input.grid), rows: input.rows });
   for (const warning of result.warnings) input.logger.warn(formatFinding(warning));
   if (result.errors.length > 0) {

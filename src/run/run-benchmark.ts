@@ -4,7 +4,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseParamFlags } from '../config/params.js';
+import { expandGrid, parseParamFlags } from '../config/params.js';
 import type { RunConfig } from '../config/run-config.js';
 import { loadDataset } from '../dataset/load.js';
 import type { DatasetRow } from '../dataset/types.js';
@@ -12,16 +12,19 @@ import { configError } from '../errors.js';
 import { DEFAULT_RETRY_POLICY } from '../load/retry.js';
 import { runPlan } from '../load/runner.js';
 import { CellRecorder } from '../metrics/cell-recorder.js';
-import { METRICS_DEFINITION_VERSION, type DatasetInfo, type Outcome, type RequestRecord, type RunSummary } from '../metrics/types.js';
+import { METRICS_DEFINITION_VERSION, type CellLoad, type CellSummary, type DatasetInfo, type LoadSettings, type Outcome, type RequestRecord, type RunSummary, type StageSummary } from '../metrics/types.js';
 import { buildPlan, type ModelTarget } from '../plan/plan.js';
+import { DEFAULT_LIMITER_CONFIG, type AdaptiveLimiter } from '../load/limiter.js';
+import type { LoadModel } from '../load/runner.js';
+import { StageTracker } from '../metrics/stage-tracker.js';
 import { createAgent, type HttpTimeouts } from '../providers/http.js';
 import { BUILT_IN_CATALOG, findModel, mergeCatalogs, similarModelNames, type Catalog, type ModelEntry } from '../providers/qianfan/catalog.js';
 import { loadCatalogFile } from '../providers/qianfan/catalog-file.js';
 import { checkRequestsBeforeSending } from './check-requests.js';
-import { DEFAULT_V1_BASE_URL, qianfanAuthFromEnv } from '../providers/qianfan/credentials.js';
-import { createQianfanProvider, type QianfanAuth } from '../providers/qianfan/provider.js';
+import { checkCredentials, createRunProvider } from './create-provider.js';
+import { AuthFailureTally } from '../providers/qianfan/auth.js';
 import { formatSummaryTable } from '../report/console-table.js';
-import { HTML_REQUEST_ROW_LIMIT, renderHtmlReport } from '../report/html.js';
+import { HTML_REQUEST_ROW_LIMIT, renderHtmlReportWithCharts } from '../report/html.js';
 import { openRequestsCsv } from '../report/requests-csv.js';
 import { writeSummaryCsv } from '../report/summary-csv.js';
 import { writeSummaryJson } from '../report/summary-json.js';
@@ -42,8 +45,12 @@ export interface RunBenchmarkOptions {
   /** Progress callbacks (the CLI draws a bar). */
   onStart?: () => void;
   onFinished?: (outcome: Outcome) => void;
-  /** Called once the plan is known and before the first request. */
-  onPlanned?: (info: { requests: number; cells: number; simulated: boolean }) => void;
+  /**
+   * Called before each stage's first request: its planned size (undefined when --duration bounds
+   * it), and the stage's limiters for a live view.
+   */
+  onPlanned?: (info: { requests: number | undefined; cells: number; simulated: boolean; stage: string | undefined; limiters: ReadonlyMap<string, AdaptiveLimiter> }) => void;
+  onStageEnd?: () => void;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -79,8 +86,11 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBen
     rows,
     logger,
   });
-  const plan = buildPlan({ targets, grid, rows, repeat: config.repeat, seed: config.seed, api: config.api, stream: config.stream });
-  const auth: QianfanAuth | undefined = config.sim ? undefined : qianfanAuthFromEnv(env);
+  const stages = planStages(config);
+  // QIANFAN_AK+SK (OAuth) > QIANFAN_ACCESS_KEY+SECRET_KEY (IAM signing) > QIANFAN_ACCESS_TOKEN.
+  const auth = checkCredentials(config, env);
+  // IAM has no preflight: a wrong key pair shows only as every answered request failing with 14.
+  const authFailures = new AuthFailureTally();
 
   const outDir = config.out ?? join('reports', timestampLabel(new Date()));
   await mkdir(outDir, { recursive: true });
@@ -92,55 +102,66 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBen
     idleMs: config.idleTimeout * 1000,
     totalMs: config.totalTimeout * 1000,
   };
-  const agent = createAgent({ connections: config.concurrency, timeouts });
+  const agent = createAgent({ connections: Math.max(...config.concurrency), timeouts });
   const requestsCsv = openRequestsCsv(join(outDir, 'requests.csv'), { excelBom: config.excel });
   try {
     if (config.sim) simulator = await startSimulator({ seed: config.seed, catalog, ...options.simOptions });
-    const baseUrl = simulator?.url ?? config.baseUrl ?? env.QIANFAN_BASE_URL ?? DEFAULT_V1_BASE_URL;
-    const provider = createQianfanProvider({
-      baseUrl,
-      auth: simulator !== undefined ? { kind: 'oauth', credentials: simulator.credentials } : (auth as QianfanAuth),
-      dispatcher: agent,
-      timeouts,
-      refreshOnExpiredToken: config.retries > 0,
-    });
+    const { provider, name: providerName, baseUrl, authHint } = createRunProvider({ config, env, auth, simulator, dispatcher: agent, timeouts, catalog });
     await provider.preflight();
 
-    const recorders = new Map(
-      plan.cells.map((cell) => [
-        cell.id,
-        new CellRecorder({
-          id: cell.id,
-          label: cell.label,
-          model: cell.model,
-          endpoint: cell.endpoint,
-          params: cell.params,
-          planned: plan.requestsPerCell,
-        }),
-      ]),
-    );
     // The HTML report lists requests; keep a bounded sample so memory does not grow with the run.
     const reportRows: RequestRecord[] = [];
-    options.onPlanned?.({ requests: plan.size, cells: plan.cells.length, simulated: simulator !== undefined });
+    const cellSummaries: CellSummary[] = [];
+    const stageSummaries: StageSummary[] = [];
     const startedAtWall = new Date();
     const startedAt = now();
-    const result = await runPlan({
-      plan,
-      provider,
-      concurrency: config.concurrency,
-      retry: { ...DEFAULT_RETRY_POLICY, retries: config.retries },
-      seed: config.seed,
-      stopSignal: options.stopSignal,
-      abortSignal: options.abortSignal,
-      onStart: options.onStart,
-      onFinished: async (finished) => {
-        requestsCsv.write(finished.record);
-        recorders.get(finished.record.cellId)?.record(finished.record, finished, finished.interChunkMs);
-        if (reportRows.length < HTML_REQUEST_ROW_LIMIT) reportRows.push(finished.record);
-        options.onFinished?.(finished.record.outcome);
-        await requestsCsv.ready();
-      },
-    });
+    let interrupted = false;
+    let seqOffset = 0;
+    for (const [stageIndex, stage] of stages.entries()) {
+      if (options.stopSignal?.aborted) break;
+      const plan = buildPlan({
+        targets, grid, rows, repeat: config.repeat, seed: config.seed, api: config.api, stream: config.stream,
+        ...(stages.length > 1 ? { stage: { cellIdOffset: stageIndex * targets.length * expandGrid(grid).length, label: stageLabel(stage.load) } } : {}),
+      });
+      const recorders = new Map(
+        plan.cells.map((cell) => [cell.id, new CellRecorder({ id: cell.id, label: cell.label, model: cell.model, endpoint: cell.endpoint, params: cell.params, load: stage.load })]),
+      );
+      const tracker = new StageTracker(stage.load, stage.model.kind === 'open');
+      const limiters = new Map<string, AdaptiveLimiter>();
+      const expected = config.maxRequests ?? (config.duration !== undefined ? undefined : plan.size);
+      options.onPlanned?.({ requests: expected, cells: plan.cells.length, simulated: simulator !== undefined, stage: stages.length > 1 ? stageLabel(stage.load) : undefined, limiters });
+      const result = await runPlan({
+        plan,
+        provider,
+        concurrency: stage.concurrency,
+        load: stage.model,
+        retry: { ...DEFAULT_RETRY_POLICY, retries: config.retries },
+        seed: config.seed,
+        limiters,
+        ...(config.adapt ? { adapt: { windowMs: config.quotaWindow * 1000, headroom: DEFAULT_LIMITER_CONFIG.headroom, ...(config.rpm !== undefined ? { rpm: config.rpm } : {}), ...(config.tpm !== undefined ? { tpm: config.tpm } : {}) } } : {}),
+        ...(config.duration !== undefined ? { durationMs: config.duration * 1000 } : {}),
+        ...(config.maxRequests !== undefined ? { maxRequests: config.maxRequests } : {}),
+        stopSignal: options.stopSignal,
+        abortSignal: options.abortSignal,
+        onStart: options.onStart,
+        onFinished: async (finished) => {
+          // Sequence numbers run across stages, so requests.csv has one key per request.
+          finished.record.seq += seqOffset;
+          requestsCsv.write(finished.record);
+          authFailures.record(finished.record);
+          tracker.record(finished);
+          recorders.get(finished.record.cellId)?.record(finished.record, finished, finished.interChunkMs);
+          if (reportRows.length < HTML_REQUEST_ROW_LIMIT) reportRows.push(finished.record);
+          options.onFinished?.(finished.record.outcome);
+          await requestsCsv.ready();
+        },
+      });
+      seqOffset += result.planned;
+      interrupted ||= result.interrupted;
+      cellSummaries.push(...plan.cells.map((cell) => (recorders.get(cell.id) as CellRecorder).summary()));
+      stageSummaries.push(tracker.summary({ limiters: limiterSummaries(limiters) }));
+      options.onStageEnd?.();
+    }
     const endedAt = now();
 
     const summary: RunSummary = {
@@ -151,31 +172,80 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBen
         endedAt: wallClockAt(endedAt).toISOString(),
         durationMs: Math.round((endedAt - startedAt) * 1000) / 1000,
         simulated: simulator !== undefined,
-        provider: 'qianfan',
+        provider: providerName,
         baseUrl: publicUrl(baseUrl),
         datasets,
         models: targets.map((target) => target.model),
         paramGrid: grid,
         repeat: config.repeat,
-        concurrency: config.concurrency,
+        concurrency: Math.max(...config.concurrency),
         stream: config.stream,
         seed: config.seed,
-        interrupted: result.interrupted,
+        interrupted,
         metricsDefinitionVersion: METRICS_DEFINITION_VERSION,
       },
-      cells: plan.cells.map((cell) => (recorders.get(cell.id) as CellRecorder).summary()),
+      load: loadSettings(config),
+      stages: stageSummaries,
+      cells: cellSummaries,
     };
     await requestsCsv.close();
     await writeSummaryJson(join(outDir, 'summary.json'), summary);
     await writeSummaryCsv(join(outDir, 'summary.csv'), summary, { excelBom: config.excel });
     reportRows.sort((a, b) => a.seq - b.seq);
-    await writeFile(join(outDir, 'report.html'), renderHtmlReport(summary, { requests: reportRows }));
-    return { outDir, summary, interrupted: result.interrupted, consoleTable: formatSummaryTable(summary, { color: false }) };
+    await writeFile(join(outDir, 'report.html'), await renderHtmlReportWithCharts(summary, { requests: reportRows }));
+    // Only now that every file is written: a run the server refused throughout is an auth failure.
+    const refused = authFailures.failure(`${authHint} (results written to ${outDir})`);
+    if (refused !== undefined) throw refused;
+    return { outDir, summary, interrupted, consoleTable: formatSummaryTable(summary, { color: false }) };
   } finally {
     await requestsCsv.close().catch(() => undefined);
     await agent.close().catch(() => undefined);
     await simulator?.close();
   }
+}
+
+interface Stage {
+  load: CellLoad;
+  model: LoadModel;
+  concurrency: number;
+}
+
+/** One stage per swept value: `-c 1,4,16` (closed loop) or `--rate 1,2,4` (open loop, -c caps). */
+function planStages(config: RunConfig): Stage[] {
+  if (config.rate !== undefined) {
+    const cap = config.concurrency[0] as number;
+    return config.rate.map((rate) => ({ load: { kind: 'rate', value: rate }, model: { kind: 'open', rate, arrival: config.arrival }, concurrency: cap }));
+  }
+  return config.concurrency.map((concurrency) => ({ load: { kind: 'concurrency', value: concurrency }, model: { kind: 'closed' }, concurrency }));
+}
+
+function stageLabel(load: CellLoad): string {
+  return load.kind === 'rate' ? `@${load.value}/s` : `@c=${load.value}`;
+}
+
+function loadSettings(config: RunConfig): LoadSettings {
+  const settings: LoadSettings = { kind: config.rate !== undefined ? 'open' : 'closed', concurrency: config.concurrency, adapt: config.adapt, retries: config.retries };
+  if (config.rate !== undefined) {
+    settings.rate = config.rate;
+    settings.arrival = config.arrival;
+  }
+  if (config.duration !== undefined) settings.durationS = config.duration;
+  if (config.maxRequests !== undefined) settings.maxRequests = config.maxRequests;
+  if (config.rpm !== undefined) settings.rpm = config.rpm;
+  if (config.tpm !== undefined) settings.tpm = config.tpm;
+  return settings;
+}
+
+function limiterSummaries(limiters: ReadonlyMap<string, AdaptiveLimiter>): StageSummary['limiters'] | undefined {
+  if (limiters.size === 0) return undefined;
+  const result: NonNullable<StageSummary['limiters']> = {};
+  for (const [key, limiter] of limiters) {
+    const snapshot = limiter.snapshot();
+    result[key] = { throttled: snapshot.throttled, concurrency: snapshot.concurrency };
+    if (snapshot.requestBudget !== undefined) result[key].requestBudget = Math.round(snapshot.requestBudget * 1000) / 1000;
+    if (snapshot.tokenBudget !== undefined) result[key].tokenBudget = Math.round(snapshot.tokenBudget);
+  }
+  return result;
 }
 
 function resolveBaseModel(name: string, config: RunConfig, catalog: Catalog): ModelEntry {
@@ -188,12 +258,14 @@ function resolveBaseModel(name: string, config: RunConfig, catalog: Catalog): Mo
 function resolveTargets(config: RunConfig, catalog: Catalog): ModelTarget[] {
   const targets: ModelTarget[] = config.models.map((name) => {
     const entry = findModel(catalog, name);
+    // An OpenAI-compatible server serves whatever models it has; only v1 needs a catalog endpoint.
+    if (entry === undefined && config.provider === 'openai') return { model: name, endpoint: name };
     if (entry === undefined) {
       const hints = similarModelNames(catalog, name);
       const hint = hints.length > 0 ? `; did you mean ${hints.join(', ')}?` : '';
       throw configError(`-m ${name}: not in the model catalog${hint} (\`qfbench models\` lists them; --endpoint SUFFIX runs a service of your own)`);
     }
-    return { model: entry.name, endpoint: entry.endpoint };
+    return { model: entry.name, endpoint: entry.endpoint, kind: entry.kind ?? 'chat' };
   });
   for (const endpoint of config.endpoints) targets.push({ model: endpoint, endpoint });
   const seen = new Set<string>();

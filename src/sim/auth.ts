@@ -1,12 +1,13 @@
 /**
  * OAuth access tokens: issuing them from AK/SK at /oauth/2.0/token and checking them on the API
- * endpoints. `authenticate` is the single gate every API request passes, so another scheme (the
- * bce-auth-v1 request signature) can be added there without touching routing.
+ * endpoints. `authenticate` is the single gate every API request passes; it also verifies the
+ * bce-auth-v1 request signature (IAM AK/SK, signature.ts) when the request carries one.
  */
 import type { IncomingMessage } from 'node:http';
 import { hashString, seededRandom, type Random } from '../util/random.js';
 import { now } from '../util/clock.js';
 import { OAUTH_ERRORS, v1Error, type V1Error } from './responses.js';
+import { isBceAuthorization, verifyBceAuthorization, type IamCredentials } from './signature.js';
 
 interface IssuedToken {
   sequence: number;
@@ -84,9 +85,18 @@ export type AuthResult = { ok: true } | { ok: false; error: V1Error };
 
 export interface AuthContext {
   tokens: TokenStore;
+  /** The IAM key pair bce-auth-v1 signatures must be made with; without it every signature fails. */
+  iam?: IamCredentials;
 }
 
-export function authenticate(_req: IncomingMessage, url: URL, context: AuthContext): AuthResult {
+export function authenticate(req: IncomingMessage, url: URL, context: AuthContext): AuthResult {
+  const authorization = req.headers.authorization;
+  if (isBceAuthorization(authorization)) {
+    if (context.iam === undefined) return { ok: false, error: v1Error(14) };
+    const request = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers };
+    const verdict = verifyBceAuthorization(authorization, request, context.iam);
+    return verdict.ok ? { ok: true } : { ok: false, error: v1Error(14) };
+  }
   const token = url.searchParams.get('access_token');
   if (!token) return { ok: false, error: v1Error(110) };
   const state = context.tokens.check(token);

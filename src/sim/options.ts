@@ -30,6 +30,11 @@ export interface SimOptions {
   /** Accepted OAuth credentials; default 'sim-ak' / 'sim-sk'. */
   ak?: string;
   sk?: string;
+  /** Accepted IAM key pair for bce-auth-v1 signed requests; default 'sim-access-key' / 'sim-secret-key'. */
+  accessKey?: string;
+  secretKey?: string;
+  /** Accepted v2 `Authorization: Bearer` key (/v2/chat/completions, /v2/embeddings); default 'sim-bearer-token'. */
+  bearerToken?: string;
   /** Lifetime of issued access tokens; default 30 days like the real service (expired -> 111). */
   tokenTtlMs?: number;
   /** Base time to first chunk, default 300 ms. */
@@ -66,6 +71,9 @@ export interface ResolvedSimOptions {
   seed: number;
   ak: string;
   sk: string;
+  accessKey: string;
+  secretKey: string;
+  bearerToken: string;
   tokenTtlMs: number;
   firstChunkMs: number;
   prefillMsPerToken: number;
@@ -92,6 +100,9 @@ export function resolveOptions(options: SimOptions = {}): ResolvedSimOptions {
     seed: options.seed ?? 1,
     ak: options.ak ?? 'sim-ak',
     sk: options.sk ?? 'sim-sk',
+    accessKey: options.accessKey ?? 'sim-access-key',
+    secretKey: options.secretKey ?? 'sim-secret-key',
+    bearerToken: options.bearerToken ?? 'sim-bearer-token',
     tokenTtlMs: options.tokenTtlMs ?? THIRTY_DAYS_MS,
     firstChunkMs: options.firstChunkMs ?? 300,
     prefillMsPerToken: options.prefillMsPerToken ?? 0.2,
@@ -126,6 +137,9 @@ function checkOptions(options: ResolvedSimOptions): void {
     if (!(value >= 0)) throw new RangeError(`simulator option ${name} must be >= 0, got ${value}`);
   }
   if (!(options.jitter >= 0 && options.jitter <= 1)) throw new RangeError(`simulator option jitter must be in [0, 1]`);
+  if (options.bearerToken.length === 0) throw new RangeError(`simulator option bearerToken must not be empty`);
+  if (options.accessKey.length === 0 || options.accessKey.includes('/')) throw new RangeError(`simulator option accessKey must be non-empty without "/"`);
+  if (options.secretKey.length === 0) throw new RangeError(`simulator option secretKey must not be empty`);
   if (!(options.capacity > 0)) throw new RangeError(`simulator option capacity must be > 0`);
   if (!(options.windowMs > 0)) throw new RangeError(`simulator option windowMs must be > 0`);
   const { min, max } = options.outputTokens;

@@ -18,6 +18,10 @@ import { resolveOptions, type ResolvedSimOptions, type SimOptions } from './opti
 import { QuotaBook } from './quota.js';
 import { responseId, tokenizerBody, unixSeconds, v1Error, type V1Error } from './responses.js';
 import { containsCjk, countSimTokens } from './tokenizer.js';
+import { serveV1Embeddings, serveV2Embeddings, V1_EMBEDDINGS_PATH, V2_EMBEDDINGS_PATH } from './embeddings.js';
+import { serveV2Chat, V2_CHAT_PATH } from './v2-chat.js';
+import type { SimContext } from './v2-context.js';
+import { V2QuotaBook } from './v2-quota.js';
 import { answerKey, CUSTOM_ENDPOINT_LIMITS, lastUserContent, validateChatBody } from './validation.js';
 
 export interface SimStats {
@@ -29,19 +33,23 @@ export interface SimStats {
   chatRequests: number;
   byPath: Record<string, number>;
   inFlight: number;
-  /** 336501/336502 answers. */
+  /** 336501/336502 answers (v1) and HTTP 429 answers (v2). */
   throttled: number;
   /** Usage totals of successfully delivered answers. */
   promptTokens: number;
   completionTokens: number;
   /** Arrival -> first text event written, ms, streaming only. A ring of at most 200000 samples. */
   firstChunkDelaysMs: number[];
+  /** v1 and v2 embeddings requests, counted on arrival, and the prompt tokens of delivered answers. */
+  embeddingRequests: number;
+  embeddingTokens: number;
 }
 
 export interface RunningSimulator {
   url: string;
   port: number;
-  credentials: { ak: string; sk: string };
+  /** OAuth API key pair (ak/sk), IAM key pair for bce-auth-v1 signing (accessKey/secretKey), v2 Bearer key. */
+  credentials: { ak: string; sk: string; accessKey: string; secretKey: string; bearerToken: string };
   options: Readonly<ResolvedSimOptions>;
   stats: SimStats;
   /** Every token issued so far answers 111 from now on. */
@@ -80,8 +88,13 @@ export async function startSimulator(userOptions: SimOptions = {}): Promise<Runn
       promptTokens: 0,
       completionTokens: 0,
       firstChunkDelaysMs: [],
+      embeddingRequests: 0,
+      embeddingTokens: 0,
     },
-    auth: { tokens: new TokenStore({ ak: options.ak, sk: options.sk }, options.tokenTtlMs, options.seed) },
+    auth: {
+      tokens: new TokenStore({ ak: options.ak, sk: options.sk }, options.tokenTtlMs, options.seed),
+      iam: { accessKey: options.accessKey, secretKey: options.secretKey },
+    },
     quotas: new QuotaBook({
       rpm: options.rpm,
       tpm: options.tpm,
@@ -94,8 +107,9 @@ export async function startSimulator(userOptions: SimOptions = {}): Promise<Runn
     firstChunkSamples: 0,
   };
 
+  const context = simContext(state);
   const server = createServer({ noDelay: true }, (req, res) => {
-    route(state, req, res).catch((error: unknown) => {
+    route(state, context, req, res).catch((error: unknown) => {
       // A bug must not take the simulator down mid-benchmark; answer like the real service would.
       if (!res.headersSent && !res.destroyed) sendJson(res, v1Error(336000, 'Internal error'), {}, 500);
       else res.destroy();
@@ -118,7 +132,7 @@ export async function startSimulator(userOptions: SimOptions = {}): Promise<Runn
   return {
     url: `http://${hostForUrl}:${port}`,
     port,
-    credentials: { ak: options.ak, sk: options.sk },
+    credentials: { ak: options.ak, sk: options.sk, accessKey: options.accessKey, secretKey: options.secretKey, bearerToken: options.bearerToken },
     options,
     stats: state.stats,
     expireTokens: () => state.auth.tokens.expireAll(),
@@ -133,7 +147,7 @@ export async function startSimulator(userOptions: SimOptions = {}): Promise<Runn
   };
 }
 
-async function route(state: SimState, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function route(state: SimState, context: SimContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const arrival = now();
   const { stats } = state;
   stats.httpRequests++;
@@ -154,12 +168,47 @@ async function route(state: SimState, req: IncomingMessage, res: ServerResponse)
     await serveChat(state, req, res, url, chat[1] === 'chat' ? 'chat' : 'completions', chat[2] ?? '', arrival);
     return;
   }
+  // v2 (OpenAI-compatible) chat and embeddings, v1 embeddings: v2-chat.ts, embeddings.ts.
+  if (path === V2_CHAT_PATH) {
+    await serveV2Chat(context, req, res, arrival);
+    return;
+  }
+  if (path === V2_EMBEDDINGS_PATH) {
+    await serveV2Embeddings(context, req, res, arrival);
+    return;
+  }
+  const embeddings = V1_EMBEDDINGS_PATH.exec(path);
+  if (embeddings && req.method === 'POST') {
+    await serveV1Embeddings(context, req, res, url, embeddings[1] ?? '', arrival);
+    return;
+  }
   if (path === TOKENIZER_PATH && req.method === 'POST') {
     await serveTokenizer(state, req, res, url);
     return;
   }
   await readBody(req);
   sendJson(res, v1Error(3, 'Unsupported openapi method'), {}, 404);
+}
+
+/** The shared state as the v2 and embeddings handlers see it (v2-context.ts). */
+function simContext(state: SimState): SimContext {
+  const { options } = state;
+  const v2Quotas = new V2QuotaBook({ rpm: options.rpm, tpm: options.tpm, mode: options.quotaWindow, windowMs: options.windowMs, startedAt: now() });
+  let embeddingCounter = 0;
+  return {
+    options,
+    stats: state.stats,
+    timers: state.timers,
+    auth: state.auth,
+    quotas: state.quotas,
+    v2Quotas,
+    // 'chat' is the expression serveChat uses, on the same counter.
+    nextRequestRandom: (kind) =>
+      kind === 'chat'
+        ? seededRandom(hashString(`request:${++state.requestCounter}`, hashString(String(options.seed))))
+        : seededRandom(hashString(`embeddings:${++embeddingCounter}`, hashString(String(options.seed)))),
+    recordFirstChunk: (delayMs) => recordFirstChunk(state, delayMs),
+  };
 }
 
 /** The request body, or undefined when the client went away before sending all of it. */

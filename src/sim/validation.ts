@@ -7,7 +7,7 @@ import { countCodePoints, countSimTokens } from './tokenizer.js';
 import { v1Error, type V1Error } from './responses.js';
 
 export interface ModelLimits {
-  maxInputChars: number;
+  maxInputChars: number | null;
   maxInputTokens: number | null;
   maxOutputTokens: number;
   defaultMaxOutputTokens: number;
@@ -92,7 +92,7 @@ export function validateChatBody(raw: string, api: 'chat' | 'completions', limit
     chars += countCodePoints(message.content);
     promptTokens += countSimTokens(message.content);
   }
-  if (chars > limits.maxInputChars) {
+  if (limits.maxInputChars !== null && chars > limits.maxInputChars) {
     return { ok: false, error: v1Error(336007, `the max length of current question is ${limits.maxInputChars}`) };
   }
   if (limits.maxInputTokens !== null && promptTokens > limits.maxInputTokens) {

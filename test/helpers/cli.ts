@@ -30,7 +30,8 @@ export interface CliOptions {
 export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` (npm test does it first)`);
   return new Promise((resolve, reject) => {
-    const env: Record<string, string | undefined> = { ...process.env, QIANFAN_AK: undefined, QIANFAN_SK: undefined, QIANFAN_ACCESS_TOKEN: undefined, QIANFAN_BASE_URL: undefined, ...options.env };
+    const env: Record<string, string | undefined> = { ...process.env, QIANFAN_AK: undefined, QIANFAN_SK: undefined, QIANFAN_ACCESS_TOKEN: undefined, QIANFAN_BASE_URL: undefined,
+      QIANFAN_ACCESS_KEY: undefined, QIANFAN_SECRET_KEY: undefined, QIANFAN_BEARER_TOKEN: undefined, ...options.env };
     const child = spawn(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';

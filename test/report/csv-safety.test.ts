@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { neutraliseCell } from '../../src/report/csv-safety.js';
+import { neutraliseCell, restoreNeutralisedCell } from '../../src/report/csv-safety.js';
 
 describe('neutraliseCell', () => {
   it.each(['=', '+', '-', '@', '\t', '\r'])('prefixes a cell starting with %j', (lead) => {
@@ -22,5 +22,13 @@ describe('neutraliseCell', () => {
   it('only looks at the first character, and adds one quote only', () => {
     expect(neutraliseCell('==')).toBe("'==");
     expect(neutraliseCell("'=already")).toBe("'=already");
+  });
+});
+
+describe('restoreNeutralisedCell', () => {
+  it('undoes exactly what neutraliseCell did, for display', () => {
+    for (const value of ['=SUM(A1)', '-item', '+1', '@x', '\tindent', '\rcr', 'plain', '你好', "'quoted", '']) {
+      expect(restoreNeutralisedCell(neutraliseCell(value))).toBe(value);
+    }
   });
 });

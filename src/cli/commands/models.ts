@@ -21,7 +21,7 @@ export const modelsCommand: CommandModule = {
       ...models.map((model) => [
         model.name,
         model.endpoint,
-        String(model.maxInputChars),
+        model.maxInputChars === null ? '-' : String(model.maxInputChars),
         model.maxInputTokens === null ? '-' : String(model.maxInputTokens),
         String(model.maxOutputTokens),
         model.params.filter((param) => param !== 'system' && param !== 'user_id').join(','),

@@ -43,10 +43,12 @@ export const runCommand: CommandModule = {
         simOptions,
         stopSignal: stop.signal,
         abortSignal: abort.signal,
-        onPlanned: ({ requests, cells, simulated }) => {
-          logger.info(`${simulated ? 'SIMULATED run: ' : ''}${requests} requests in ${cells} cells, concurrency ${config.concurrency}`);
-          if (!config.quiet) progress = createProgress(requests, { tty: process.stderr.isTTY === true, simulated });
+        onPlanned: ({ requests, cells, simulated, stage, limiters }) => {
+          const size = requests !== undefined ? `${requests} requests` : `requests for ${config.duration}s`;
+          logger.info(`${simulated ? 'SIMULATED run: ' : ''}${stage !== undefined ? `stage ${stage}: ` : ''}${size} in ${cells} cells`);
+          if (!config.quiet) progress = createProgress(requests, { tty: process.stderr.isTTY === true, simulated, stage, limiters });
         },
+        onStageEnd: () => progress?.stop(),
         onStart: () => progress?.started(),
         onFinished: (outcome) => progress?.finished(outcome),
       });

@@ -8,9 +8,11 @@ import builtInCatalog from './catalog.json' with { type: 'json' };
 export interface ModelEntry {
   name: string;
   endpoint: string;
+  /** `embedding` models are served by `embeddings/{endpoint}` and make embedding cells; default chat. */
+  kind?: 'chat' | 'embedding';
   aliases?: string[];
-  /** Character budget shared by `system` and every message content (error 336007 past it). */
-  maxInputChars: number;
+  /** Character budget shared by `system` and every message content (error 336007 past it); null where unknown. */
+  maxInputChars: number | null;
   /** Token budget for the same input (error 336103 past it); null where the docs give none. */
   maxInputTokens: number | null;
   maxOutputTokens: number;
@@ -28,6 +30,10 @@ export interface Catalog {
 }
 
 export const BUILT_IN_CATALOG: Catalog = { models: builtInCatalog.models as ModelEntry[] };
+
+export function isEmbeddingModel(entry: ModelEntry | undefined): boolean {
+  return entry?.kind === 'embedding';
+}
 
 /** Names are matched case-insensitively, ignoring spaces and underscores versus hyphens. */
 function normaliseName(name: string): string {

@@ -9,10 +9,10 @@ import { parseRateLimitHeaders } from '../rate-limit-headers.js';
 import { SseParser } from '../sse.js';
 import type { AttemptResult, Provider, ProviderError, ProviderRequest, SendOptions } from '../types.js';
 import { classifyHttpStatus, errorFromBody, TOKEN_EXPIRED_CODES } from './error-codes.js';
-import { tokenSourceFor, type AccessTokenSource, type OAuthCredentials } from './oauth.js';
+import { authorizeV1, v1TokenSource, type AuthorizedRequest, type QianfanAuth } from './auth.js';
 import { finishReasonOf, textOf, usageFrom, v1Body, v1Path } from './wire.js';
 
-export type QianfanAuth = { kind: 'oauth'; credentials: OAuthCredentials } | { kind: 'access-token'; accessToken: string };
+export type { QianfanAuth } from './auth.js';
 
 export interface QianfanProviderOptions {
   baseUrl: string;
@@ -27,17 +27,13 @@ const JSON_HEADERS = { 'content-type': 'application/json' };
 
 export function createQianfanProvider(options: QianfanProviderOptions): Provider & { preflight(): Promise<void> } {
   const origin = new URL(options.baseUrl).origin;
-  const tokens: AccessTokenSource | undefined =
-    options.auth.kind === 'oauth' ? tokenSourceFor(origin, options.auth.credentials, options.dispatcher) : undefined;
+  // OAuth fetches (and refreshes) a token; an access token is used as given; IAM signs every
+  // request and has no token to fetch or refresh.
+  const tokens = v1TokenSource(options.auth, origin, options.dispatcher);
 
-  async function accessToken(): Promise<string> {
-    return tokens !== undefined ? tokens.get() : (options.auth as { accessToken: string }).accessToken;
-  }
-
-  async function sendOnce(req: ProviderRequest, body: string, token: string, sendOptions: SendOptions, result: AttemptResult): Promise<void> {
-    const url = `${origin}${v1Path(req)}?access_token=${encodeURIComponent(token)}`;
+  async function sendOnce(req: ProviderRequest, body: string, authorized: AuthorizedRequest, sendOptions: SendOptions, result: AttemptResult): Promise<void> {
     const outcome = await exchange(
-      { dispatcher: options.dispatcher, url, headers: JSON_HEADERS, body, timeouts: options.timeouts, signal: sendOptions.signal },
+      { dispatcher: options.dispatcher, url: authorized.url, headers: authorized.headers, body, timeouts: options.timeouts, signal: sendOptions.signal },
       (response) => {
         result.headersAt = now();
         return readResponse(response, req.stream, sendOptions, result);
@@ -55,21 +51,24 @@ export function createQianfanProvider(options: QianfanProviderOptions): Provider
     name: 'qianfan',
 
     async preflight(): Promise<void> {
-      await accessToken();
+      await tokens?.get();
     },
 
     async send(req: ProviderRequest, sendOptions: SendOptions = {}): Promise<AttemptResult> {
       const body = v1Body(req);
-      let token = await accessToken();
+      const url = `${origin}${v1Path(req)}`;
+      let authorized = await authorizeV1(options.auth, tokens, 'POST', url, JSON_HEADERS);
       const result = newResult();
       result.dispatchedAt = now();
-      await sendOnce(req, body, token, sendOptions, result);
+      await sendOnce(req, body, authorized, sendOptions, result);
       const code = result.error?.code;
-      if (tokens !== undefined && options.refreshOnExpiredToken && typeof code === 'number' && TOKEN_EXPIRED_CODES.has(code)) {
-        token = await tokens.refresh(token);
+      const staleToken = authorized.accessToken;
+      if (tokens !== undefined && staleToken !== undefined && options.refreshOnExpiredToken && typeof code === 'number' && TOKEN_EXPIRED_CODES.has(code)) {
+        await tokens.refresh(staleToken);
+        authorized = await authorizeV1(options.auth, tokens, 'POST', url, JSON_HEADERS);
         const dispatchedAt = result.dispatchedAt;
         Object.assign(result, newResult(), { dispatchedAt });
-        await sendOnce(req, body, token, sendOptions, result);
+        await sendOnce(req, body, authorized, sendOptions, result);
       }
       return result;
     },

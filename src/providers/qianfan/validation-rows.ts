@@ -98,7 +98,7 @@ function outputTokens(params: Params, field: string): number | undefined {
 export function checkRowAgainst(row: DatasetRow, measure: InputMeasure, profile: TargetProfile, params: Params): Finding[] {
   const where = rowWhere(row);
   const findings: Finding[] = [];
-  if (measure.chars > profile.maxInputChars) {
+  if (profile.maxInputChars !== null && measure.chars > profile.maxInputChars) {
     findings.push({
       level: 'error',
       where,

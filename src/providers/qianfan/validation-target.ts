@@ -37,7 +37,8 @@ export const SFT_CONTEXT_TOKENS = 8192;
 export interface TargetProfile {
   /** How messages name the target: `ERNIE-4.0-8K`, `the custom service "my-svc"`. */
   label: string;
-  maxInputChars: number;
+  /** null where the catalog gives no character limit. */
+  maxInputChars: number | null;
   maxInputTokens: number | null;
   outputCap: number;
   /** Set when the output cap differs from the general 2048, so messages must say whose cap it is. */

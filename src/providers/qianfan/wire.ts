@@ -1,16 +1,27 @@
 /**
  * v1 request bodies and response fields (qianfan-api.md sections 2-4). Pure functions, no I/O.
  */
+import { describeEmbeddings } from '../embeddings.js';
 import type { ProviderRequest, Usage } from '../types.js';
 
 export const V1_PREFIX = '/rpc/2.0/ai_custom/v1/wenxinworkshop';
 
 export function v1Path(request: Pick<ProviderRequest, 'api' | 'endpoint'>): string {
-  return `${V1_PREFIX}/${request.api === 'completions' ? 'completions' : 'chat'}/${request.endpoint}`;
+  return `${V1_PREFIX}/${request.api}/${request.endpoint}`;
 }
 
-/** The JSON body; `completions` sends the last user turn as `prompt`. */
+/** The text an embedding request embeds: the row's last user turn. */
+export function embeddingInput(request: ProviderRequest): string {
+  return request.messages.at(-1)?.content ?? '';
+}
+
+/** The JSON body; `completions` sends the last user turn as `prompt`, `embeddings` as `input`. */
 export function v1Body(request: ProviderRequest): string {
+  if (request.api === 'embeddings') {
+    const body: Record<string, unknown> = { input: [embeddingInput(request)] };
+    if (request.params.user_id !== undefined) body.user_id = request.params.user_id;
+    return JSON.stringify(body);
+  }
   const body: Record<string, unknown> =
     request.api === 'completions'
       ? { prompt: request.messages.at(-1)?.content ?? '' }
@@ -33,8 +44,10 @@ export function usageFrom(body: Record<string, unknown>): Usage | undefined {
 }
 
 export function textOf(body: Record<string, unknown>): string {
-  return typeof body.result === 'string' ? body.result : '';
+  if (typeof body.result === 'string') return body.result;
+  return describeEmbeddings(body) ?? '';
 }
+
 
 export function finishReasonOf(body: Record<string, unknown>): string | undefined {
   return typeof body.finish_reason === 'string' && body.finish_reason !== '' ? body.finish_reason : undefined;

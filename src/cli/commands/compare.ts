@@ -1,0 +1,54 @@
+import type { Argv, CommandModule } from 'yargs';
+import { configError } from '../../errors.js';
+import { createLogger } from '../../util/logger.js';
+
+/** `5%` or `0.05` to a fraction. */
+export function parseTolerance(raw: unknown): number {
+  const text = String(raw ?? '').trim();
+  const percent = text.endsWith('%');
+  const value = Number(percent ? text.slice(0, -1) : text);
+  if (text === '' || !Number.isFinite(value) || value < 0) {
+    throw configError(`--tolerance ${JSON.stringify(raw)}: give a percentage such as 5% or a fraction such as 0.05`);
+  }
+  const fraction = percent ? value / 100 : value;
+  if (!percent && fraction > 1) {
+    throw configError(`--tolerance ${text}: a fraction above 1 is a change of over 100%; did you mean ${text}%?`);
+  }
+  return fraction;
+}
+
+export const compareCommand: CommandModule = {
+  command: 'compare <base> <candidate>',
+  describe: 'Compare two run folders cell by cell, with confidence intervals; write compare.html and compare.md',
+  builder: (yargs: Argv) =>
+    yargs
+      .positional('base', { type: 'string', demandOption: true, describe: 'Folder of the baseline run' })
+      .positional('candidate', { type: 'string', demandOption: true, describe: 'Folder of the run to judge' })
+      .option('out', { alias: 'o', type: 'string', describe: 'Output folder (default reports/compare-<timestamp>)' })
+      .option('summary-md', { type: 'string', describe: 'Also write the Markdown table to FILE (GITHUB_STEP_SUMMARY, when set, always gets it appended)' })
+      .option('tolerance', { type: 'string', default: '5%', describe: 'Smallest relative change called a regression or improvement (5% or 0.05)' })
+      .option('resamples', { type: 'number', default: 2000, describe: 'Bootstrap resamples' })
+      .option('seed', { type: 'number', default: 1, describe: 'Seed of the sampling and the bootstrap' })
+      .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Print only the Markdown table' })
+      .example('$0 compare reports/before reports/after', 'Is the candidate slower than the base?'),
+  handler: async (argv) => {
+    const logger = createLogger({ quiet: argv.quiet === true });
+    const tolerance = parseTolerance(argv.tolerance);
+    const { compareRuns, defaultCompareOutDir, writeComparisonReports } = await import('../../report/compare/index.js');
+    const { appendGithubStepSummary } = await import('../../report/markdown.js');
+    const { writeFileAtomic } = await import('../../report/fs-util.js');
+    const result = await compareRuns(String(argv.base), String(argv.candidate), {
+      tolerance,
+      resamples: argv.resamples as number,
+      seed: argv.seed as number,
+    });
+    const outDir = typeof argv.out === 'string' && argv.out !== '' ? argv.out : defaultCompareOutDir();
+    const written = await writeComparisonReports(result, outDir);
+    process.stdout.write(written.markdown);
+    const summaryMd = argv['summary-md'];
+    if (typeof summaryMd === 'string' && summaryMd !== '') await writeFileAtomic(summaryMd, written.markdown);
+    if (await appendGithubStepSummary(written.markdown)) logger.info('appended the table to GITHUB_STEP_SUMMARY');
+    logger.info(`wrote ${written.htmlPath} and ${written.markdownPath}`);
+    // Exit code 0 whatever the verdicts; result.hasRegression is there for a later --fail-on-regression.
+  },
+};

@@ -1,0 +1,91 @@
+/**
+ * A log of charges over a rolling window (requests, or tokens), kept in a ring so adding,
+ * expiring and summing are O(1) amortised. It answers "how much have I spent in the last
+ * windowMs" and "when will enough expire to allow `amount` more".
+ */
+export class SlidingWindow {
+  private times: Float64Array;
+  private amounts: Float64Array;
+  private head = 0;
+  private size = 0;
+  private sum = 0;
+
+  constructor(readonly windowMs: number, initialCapacity = 256) {
+    this.times = new Float64Array(initialCapacity);
+    this.amounts = new Float64Array(initialCapacity);
+  }
+
+  /** Total charged within (now - windowMs, now]. */
+  used(now: number): number {
+    this.expire(now);
+    return this.sum;
+  }
+
+  /** Charges `amount` at `now`; returns a handle for correcting it later. */
+  charge(now: number, amount: number): number {
+    this.expire(now);
+    if (this.size === this.times.length) this.grow();
+    const slot = (this.head + this.size) % this.times.length;
+    this.times[slot] = now;
+    this.amounts[slot] = amount;
+    this.size++;
+    this.sum += amount;
+    return this.sequence + this.size - 1;
+  }
+
+  /**
+   * Replaces an earlier charge's amount (an estimate corrected by the server's usage). A charge
+   * that has already left the window is ignored.
+   */
+  correct(handle: number, amount: number): void {
+    const position = handle - this.sequence;
+    if (position < 0 || position >= this.size) return;
+    const slot = (this.head + position) % this.times.length;
+    this.sum += amount - (this.amounts[slot] as number);
+    this.amounts[slot] = amount;
+  }
+
+  /**
+   * The earliest instant at which `used` will be at most `budget - amount`, i.e. when a charge of
+   * `amount` fits under `budget`. Returns `now` when it fits already.
+   */
+  fitsAt(now: number, amount: number, budget: number): number {
+    this.expire(now);
+    let excess = this.sum + amount - budget;
+    if (excess <= 0) return now;
+    for (let i = 0; i < this.size; i++) {
+      const slot = (this.head + i) % this.times.length;
+      excess -= this.amounts[slot] as number;
+      if (excess <= 0) return (this.times[slot] as number) + this.windowMs;
+    }
+    // More than the whole window: never fits; the caller caps the amount.
+    return Number.POSITIVE_INFINITY;
+  }
+
+  /** Counts handles ever issued minus those still held, so handles stay valid across expiry. */
+  private sequence = 0;
+
+  private expire(now: number): void {
+    const cutoff = now - this.windowMs;
+    while (this.size > 0 && (this.times[this.head] as number) <= cutoff) {
+      this.sum -= this.amounts[this.head] as number;
+      this.head = (this.head + 1) % this.times.length;
+      this.size--;
+      this.sequence++;
+    }
+    if (this.size === 0) this.sum = 0;
+  }
+
+  private grow(): void {
+    const times = new Float64Array(this.times.length * 2);
+    const amounts = new Float64Array(this.amounts.length * 2);
+    for (let i = 0; i < this.size; i++) {
+      const slot = (this.head + i) % this.times.length;
+      times[i] = this.times[slot] as number;
+      amounts[i] = this.amounts[slot] as number;
+    }
+    this.times = times;
+    this.amounts = amounts;
+    this.head = 0;
+  }
+}

@@ -1,0 +1,216 @@
+/**
+ * The OpenAI-compatible provider (Qianfan v2 `/v2/chat/completions`, or any `/v1/chat/completions`
+ * server): sends one chat request over undici and turns the answer (sync JSON, SSE chunks, or an
+ * error with a real HTTP status, in an HTTP 200 body or mid-stream) into an AttemptResult.
+ *
+ * Timing follows the v1 provider: dispatch is when undici began writing; every SSE event carries
+ * the arrival stamp of the chunk holding its first byte (TransportTimings.arrivalTimes). A text
+ * event is a chunk with non-empty `choices[0].delta.content`: the role-only first chunk, empty
+ * deltas, the finish chunk and the usage-only chunk are not (metrics.md). t_done is the arrival of
+ * `data: [DONE]`, or the last body chunk when the server sends no [DONE] but did finish.
+ */
+import type { Dispatcher } from 'undici';
+import { configError } from '../../errors.js';
+import { now } from '../../util/clock.js';
+import { registerSecret } from '../../util/redact.js';
+import { describeEmbeddings } from '../embeddings.js';
+import { exchange, type HttpResponse, type HttpTimeouts } from '../http.js';
+import { parseRateLimitHeaders } from '../rate-limit-headers.js';
+import { SseParser, type SseEvent } from '../sse.js';
+import type { AttemptResult, Provider, ProviderError, ProviderRequest, SendOptions } from '../types.js';
+import { errorFromAnswer } from './errors.js';
+import { chatCompletionsUrl, embeddingsUrl, deltaTextOf, finishReasonOf, messageTextOf, openAIBody, usageFrom } from './wire.js';
+
+export interface OpenAIProviderOptions {
+  /** API root, e.g. `https://qianfan.baidubce.com/v2` or `http://host:8000/v1`. */
+  baseUrl: string;
+  /** Sent as `Authorization: Bearer <key>` (Qianfan: a console API key or an IAM bearer token). */
+  apiKey: string;
+  dispatcher: Dispatcher;
+  timeouts: HttpTimeouts;
+  /** Qianfan v2 `appid` header, when the key serves several apps. */
+  appId?: string;
+  /** Maps the model name of a request to the server's id (Qianfan v2: lowercase catalog names). */
+  modelId?: (model: string) => string;
+}
+
+const DONE = '[DONE]';
+
+export function createOpenAIProvider(options: OpenAIProviderOptions): Provider & { preflight(): Promise<void> } {
+  registerSecret(options.apiKey);
+  const url = chatCompletionsUrl(options.baseUrl);
+  const embeddings = embeddingsUrl(options.baseUrl);
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    authorization: `Bearer ${options.apiKey}`,
+  };
+  if (options.appId !== undefined && options.appId !== '') headers.appid = options.appId;
+
+  return {
+    name: 'openai',
+
+    /** No network: the key and the URL are checked locally (a bad key shows on the first answer as `auth`). */
+    async preflight(): Promise<void> {
+      if (options.apiKey.trim() === '') throw configError('the OpenAI-compatible API key is empty');
+      const protocol = new URL(url).protocol;
+      if (protocol !== 'http:' && protocol !== 'https:') throw configError(`base URL must be http(s), got ${protocol}`);
+    },
+
+    async send(req: ProviderRequest, sendOptions: SendOptions = {}): Promise<AttemptResult> {
+      const body = openAIBody(options.modelId !== undefined ? { ...req, model: options.modelId(req.model) } : req);
+      const result: AttemptResult = { ok: false, dispatchedAt: 0, textEventTimes: [], doneAt: 0, output: '' };
+      result.dispatchedAt = now();
+      const outcome = await exchange(
+        { dispatcher: options.dispatcher, url: req.api === 'embeddings' ? embeddings : url, headers, body, timeouts: options.timeouts, signal: sendOptions.signal },
+        (response) => {
+          result.headersAt = now();
+          return readResponse(response, req.stream, sendOptions, result);
+        },
+      );
+      if (outcome.writtenAt !== undefined) result.dispatchedAt = outcome.writtenAt;
+      if (outcome.error !== undefined) {
+        result.ok = false;
+        result.error = outcome.error;
+        result.doneAt = now();
+      }
+      return result;
+    },
+
+    async close(): Promise<void> {},
+  };
+}
+
+async function readResponse(response: HttpResponse, stream: boolean, sendOptions: SendOptions, result: AttemptResult): Promise<void> {
+  result.httpStatus = response.status;
+  const rateLimit = parseRateLimitHeaders(response.headers);
+  result.rateLimit = rateLimit;
+  sendOptions.onRateLimit?.(rateLimit);
+  const contentType = String(response.headers['content-type'] ?? '');
+
+  if (response.status < 200 || response.status >= 300) {
+    const text = await response.body.text().catch(() => '');
+    result.doneAt = now();
+    const error = errorFromAnswer(response.status, parseJson(text), `HTTP ${response.status}: ${snippet(text)}`) as ProviderError;
+    if (rateLimit.retryAfterMs !== undefined) error.retryAfterMs = rateLimit.retryAfterMs;
+    result.error = error;
+    return;
+  }
+  if (stream && contentType.includes('text/event-stream')) {
+    await readEventStream(response, result);
+    return;
+  }
+  // A sync answer, or a stream request answered with one JSON body (an error before generation).
+  const text = await response.body.text();
+  result.doneAt = response.timings.arrivalTimes.at(-1) ?? now();
+  const body = parseJson(text);
+  if (body === undefined || typeof body !== 'object' || body === null) {
+    result.error = { class: 'retryable', code: 'malformed_body', message: `answer is not JSON: ${snippet(text)}`, httpStatus: response.status };
+    return;
+  }
+  const error = errorFromAnswer(response.status, body, 'error');
+  if (error !== undefined) {
+    if (rateLimit.retryAfterMs !== undefined) error.retryAfterMs = rateLimit.retryAfterMs;
+    result.error = error;
+    return;
+  }
+  const record = body as Record<string, unknown>;
+  result.ok = true;
+  result.output = messageTextOf(record) || (describeEmbeddings(record) ?? '');
+  if (result.output.length > 0) result.textEventTimes.push(result.doneAt);
+  const usage = usageFrom(record);
+  if (usage !== undefined) result.usage = usage;
+  const finishReason = finishReasonOf(record);
+  if (finishReason !== undefined) result.finishReason = finishReason;
+}
+
+async function readEventStream({ body, timings }: HttpResponse, result: AttemptResult): Promise<void> {
+  const parser = new SseParser();
+  let done = false;
+  let lastArrival: number | undefined;
+  const handle = (events: SseEvent[]): ProviderError | undefined => {
+    for (const event of events) {
+      if (done) continue; // nothing after [DONE] counts
+      if (event.kind === 'data' && event.text.trim() === DONE) {
+        done = true;
+        result.doneAt = event.at;
+        continue;
+      }
+      const data = parseJson(event.text);
+      if (data === undefined || typeof data !== 'object' || data === null) {
+        const where = event.kind === 'bare' ? 'unexpected line in stream' : 'malformed stream event';
+        return { class: 'retryable', code: 'malformed_sse', message: `${where}: ${snippet(event.text)}` };
+      }
+      const error = errorFromAnswer(200, data, 'error');
+      if (error !== undefined) return error;
+      if (event.kind === 'bare') return { class: 'retryable', code: 'malformed_sse', message: `unexpected line in stream: ${snippet(event.text)}` };
+      const record = data as Record<string, unknown>;
+      const text = deltaTextOf(record);
+      if (text.length > 0) {
+        result.textEventTimes.push(event.at);
+        result.output += text;
+      }
+      const usage = usageFrom(record);
+      if (usage !== undefined) result.usage = usage;
+      const finishReason = finishReasonOf(record);
+      if (finishReason !== undefined) result.finishReason = finishReason;
+    }
+    return undefined;
+  };
+  const streamError = await new Promise<ProviderError | undefined>((resolve, reject) => {
+    let chunkIndex = 0;
+    let settled = false;
+    const finish = (error: ProviderError | undefined): void => {
+      if (settled) return;
+      settled = true;
+      if (error !== undefined) {
+        body.removeAllListeners('data');
+        body.destroy();
+      }
+      resolve(error);
+    };
+    body.on('data', (chunk: Uint8Array) => {
+      const at = timings.arrivalTimes[chunkIndex++] ?? now();
+      lastArrival = at;
+      const error = handle(parser.push(chunk, at));
+      if (error !== undefined) finish(error);
+    });
+    body.on('end', () => finish(undefined));
+    body.on('error', (error) => {
+      if (!settled) reject(error);
+    });
+  });
+  if (streamError !== undefined) {
+    result.error = streamError;
+    result.doneAt = now();
+    return;
+  }
+  const error = handle(parser.end());
+  if (error !== undefined) {
+    result.error = error;
+    result.doneAt = now();
+    return;
+  }
+  if (!done) {
+    // Servers that send no [DONE] end the body after the finish chunk; without either, it was cut.
+    if (result.finishReason === undefined) {
+      result.doneAt = now();
+      result.error = { class: 'network', code: 'incomplete_stream', message: 'the stream ended before its finish_reason or [DONE]' };
+      return;
+    }
+    result.doneAt = lastArrival ?? now();
+  }
+  result.ok = true;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function snippet(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 120 ? `${flat.slice(0, 120)}…` : flat || '(empty)';
+}

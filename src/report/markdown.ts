@@ -1,0 +1,94 @@
+/**
+ * Markdown summaries for CI job pages and pull requests: a compact table of one run
+ * (`renderRunMarkdown`) and the helper that appends Markdown to GitHub's job summary. Names and
+ * messages are untrusted: they are escaped so they cannot break the table or inject markup.
+ */
+import { appendFile } from 'node:fs/promises';
+import type { RunSummary } from '../metrics/types.js';
+import { cellCost, cellLabel, summaryHasCost } from './cell-extras.js';
+import { cellRates, fixed, formatCny, isFiniteNumber, stat } from './format.js';
+
+const DASH = '–';
+
+/** Text safe inside a Markdown table cell: no line breaks, pipes, HTML or emphasis markers. */
+export function markdownText(value: unknown): string {
+  return String(value ?? '')
+    .replace(/[\r\n\t]+/g, ' ')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([\\`*_[\]|#~])/g, '\\$1');
+}
+
+/** A Markdown table from a header and rows of already escaped cells; `right` marks numeric columns. */
+export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[], right: ReadonlySet<number> = new Set()): string {
+  const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
+  const rule = header.map((_, i) => (right.has(i) ? '---:' : '---'));
+  return [line(header), line(rule), ...rows.map(line)].join('\n');
+}
+
+export const SIMULATED_MARKDOWN = '> **SIMULATED** — every figure comes from the built-in simulator, not from a real API.';
+
+/** A compact Markdown summary of one run: metadata line and one table row per cell. */
+export function renderRunMarkdown(summary: RunSummary): string {
+  const run = summary.run;
+  const simulated = run?.simulated === true;
+  const lines: string[] = [];
+  lines.push(`## qfbench run${simulated ? ' — SIMULATED' : ''}`);
+  lines.push('');
+  if (simulated) lines.push(SIMULATED_MARKDOWN, '');
+  const facts = [
+    `models: ${(run?.models ?? []).map(markdownText).join(', ') || DASH}`,
+    `${(summary.cells ?? []).length} cell(s)`,
+    isFiniteNumber(run?.concurrency) ? `concurrency ${run.concurrency}` : undefined,
+    isFiniteNumber(run?.seed) ? `seed ${run.seed}` : undefined,
+    isFiniteNumber(run?.durationMs) ? `${(run.durationMs / 1000).toFixed(1)} s` : undefined,
+    run?.startedAt !== undefined ? `started ${markdownText(run.startedAt)}` : undefined,
+    `qfbench ${markdownText(summary.tool?.version ?? '')}`,
+  ].filter((f): f is string => f !== undefined);
+  lines.push(facts.join(' · '));
+  if (run?.interrupted === true) lines.push('', '**Interrupted**: the run stopped before its plan was exhausted.');
+  lines.push('');
+  const withCost = summaryHasCost(summary);
+  const header = ['cell', 'ok/planned', 'error rate', 'throttled', 'latency p50 ms', 'latency p99 ms', 'TTFT p50 ms', 'TTFT p99 ms', 'out tok/s'];
+  if (withCost) header.push('cost CNY');
+  const rows = (summary.cells ?? []).map((cell) => {
+    const rates = cellRates(cell);
+    const row = [
+      markdownText(cellLabel(cell)),
+      `${cell.outcomes?.ok ?? 0}/${cell.planned ?? 0}`,
+      isFiniteNumber(rates.errorRate) ? `${(rates.errorRate * 100).toFixed(1)}%` : DASH,
+      String(cell.outcomes?.throttled ?? 0),
+      fixed(stat(cell.latencyMs, 'p50'), 1, DASH),
+      fixed(stat(cell.latencyMs, 'p99'), 1, DASH),
+      fixed(stat(cell.ttftMs, 'p50'), 1, DASH),
+      fixed(stat(cell.ttftMs, 'p99'), 1, DASH),
+      fixed(cell.throughput?.outputTokensPerSec, 1, DASH),
+    ];
+    if (withCost) {
+      const cost = cellCost(cell);
+      row.push(cost === undefined || cost.cny === null ? 'unknown' : `¥${formatCny(cost.cny)}`);
+    }
+    return row;
+  });
+  lines.push(markdownTable(header, rows, new Set(header.map((_, i) => i).filter((i) => i > 0))));
+  const errors = new Map<string, number>();
+  for (const cell of summary.cells ?? []) {
+    for (const [code, error] of Object.entries(cell.errors ?? {})) errors.set(code, (errors.get(code) ?? 0) + (error?.count ?? 0));
+  }
+  if (errors.size > 0) {
+    lines.push('', `Errors by code: ${[...errors].map(([code, n]) => `${markdownText(code)} ×${n}`).join(', ')}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Append Markdown to the file GitHub Actions names in GITHUB_STEP_SUMMARY (the job's summary
+ * page). Does nothing and returns false when the variable is not set.
+ */
+export async function appendGithubStepSummary(markdown: string, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+  const path = env['GITHUB_STEP_SUMMARY'];
+  if (path === undefined || path === '') return false;
+  await appendFile(path, markdown.endsWith('\n') ? `${markdown}\n` : `${markdown}\n\n`, 'utf8');
+  return true;
+}

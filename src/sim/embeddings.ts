@@ -1,0 +1,192 @@
+/**
+ * Embeddings on the simulator: v1 `POST …/wenxinworkshop/embeddings/{suffix}?access_token=…` and
+ * v2 `POST /v2/embeddings` (qianfan-api.md §2, §6).
+ *
+ * Vectors: 384 dimensions (like the SDK's mock), a deterministic function of the text and the
+ * simulator seed only (not of the model, the batch or the position in it): Gaussian components
+ * from a PRNG seeded by hash(text, seed), scaled to unit length.
+ * Usage: prompt_tokens = total_tokens = the sum of countSimTokens over the inputs.
+ * Latency: one answer after (firstChunkMs * 0.2 + prefillMsPerToken * prompt_tokens), multiplied by
+ * the batch slowdown and the jitter factor like every simulated delay (latency.ts).
+ * Quotas: v1 charges 1 request + prompt_tokens to the v1 quota `embeddings/<suffix>` (336501/336502
+ * with HTTP 200 when spent); v2 to the v2 quota `embeddings/<model>` (429 + Retry-After, split
+ * token headers). Faults and directives do not apply to embeddings.
+ *
+ * v1 input rules (errors 336003, HTTP 200): `input` is an array of 1..16 non-empty strings. Any
+ * suffix is accepted (known: embedding-v1, bge_large_en, bge_large_zh, tao_8k). v2: `model` is a
+ * non-empty string (any), `input` a non-empty string or such an array.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { now } from '../util/clock.js';
+import { hashString, seededRandom, type Random } from '../util/random.js';
+import { sendJson } from './answer.js';
+import { authenticate } from './auth.js';
+import { jitterFactor, slowdownFactor } from './latency.js';
+import { responseId, unixSeconds, v1Error, type V1Error } from './responses.js';
+import { countSimTokens } from './tokenizer.js';
+import { bearerOk, readRequestBody, trackInFlight, type SimContext } from './v2-context.js';
+import { retryAfterSeconds, type V2EndpointQuota } from './v2-quota.js';
+import { v2Error, V2_ERRORS, type V2Error } from './v2-responses.js';
+
+export const EMBEDDING_DIMENSIONS = 384;
+export const MAX_EMBEDDING_INPUTS = 16;
+export const V1_EMBEDDINGS_PATH = /^\/rpc\/2\.0\/ai_custom\/v1\/wenxinworkshop\/embeddings\/([^/]+)\/?$/;
+export const V2_EMBEDDINGS_PATH = '/v2/embeddings';
+
+/** The embedding of `text`: deterministic from the text and the seed, unit Euclidean norm. */
+export function embeddingVector(text: string, seed: number, dimensions = EMBEDDING_DIMENSIONS): number[] {
+  const random = seededRandom(hashString(text, hashString(`embedding:${seed}`)));
+  const vector: number[] = [];
+  while (vector.length < dimensions) {
+    // Box-Muller: two uniforms -> two independent standard normals (1 - u keeps the log finite).
+    const u = 1 - random();
+    const v = random();
+    const radius = Math.sqrt(-2 * Math.log(u));
+    vector.push(radius * Math.cos(2 * Math.PI * v));
+    if (vector.length < dimensions) vector.push(radius * Math.sin(2 * Math.PI * v));
+  }
+  const norm = Math.sqrt(vector.reduce((sum, x) => sum + x * x, 0));
+  return norm > 0 ? vector.map((x) => x / norm) : vector.map((_, i) => (i === 0 ? 1 : 0));
+}
+
+export function embeddingDelayMs(ctx: SimContext, random: Random, promptTokens: number): number {
+  const { options, stats } = ctx;
+  const base = options.firstChunkMs * 0.2 + options.prefillMsPerToken * promptTokens;
+  return base * slowdownFactor(stats.inFlight, options.capacity) * jitterFactor(random, options.jitter);
+}
+
+type Inputs = { ok: true; texts: string[] } | { ok: false; message: string };
+
+function checkInputs(value: unknown, allowString: boolean): Inputs {
+  if (allowString && typeof value === 'string') value = [value];
+  if (!Array.isArray(value) || value.length === 0) {
+    return { ok: false, message: allowString ? 'input must be a non-empty string or array of strings' : 'input must be a non-empty array of strings' };
+  }
+  if (value.length > MAX_EMBEDDING_INPUTS) return { ok: false, message: `input must contain at most ${MAX_EMBEDDING_INPUTS} texts` };
+  for (let index = 0; index < value.length; index++) {
+    const text: unknown = value[index];
+    if (typeof text !== 'string' || text.length === 0) return { ok: false, message: `input[${index}] must be a non-empty string` };
+  }
+  return { ok: true, texts: value as string[] };
+}
+
+function parseObject(raw: string): Record<string, unknown> | undefined {
+  try {
+    const parsed = JSON.parse(raw) as unknown;
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function embeddingData(texts: string[], seed: number): Array<Record<string, unknown>> {
+  return texts.map((text, index) => ({ object: 'embedding', embedding: embeddingVector(text, seed), index }));
+}
+
+function promptTokensOf(texts: string[]): number {
+  return texts.reduce((sum, text) => sum + countSimTokens(text), 0);
+}
+
+/** Sends `body` after the embedding latency; counts usage when it goes out. */
+function answerLater(ctx: SimContext, res: ServerResponse, arrival: number, delayMs: number, promptTokens: number, send: () => void): () => void {
+  return ctx.timers.at(arrival + delayMs, () => {
+    if (res.destroyed) return;
+    send();
+    ctx.stats.embeddingTokens += promptTokens;
+  });
+}
+
+export async function serveV1Embeddings(ctx: SimContext, req: IncomingMessage, res: ServerResponse, url: URL, suffix: string, arrival: number): Promise<void> {
+  const { stats, options } = ctx;
+  stats.embeddingRequests++;
+  let cancel: () => void = () => {};
+  trackInFlight(stats, res, () => cancel());
+  const random = ctx.nextRequestRandom('embeddings');
+  const id = responseId(random);
+  const quota = ctx.quotas.for(`embeddings/${suffix}`);
+  const fail = (error: V1Error): void => {
+    if (error.error_code === 336501 || error.error_code === 336502) stats.throttled++;
+    sendJson(res, { ...error, id }, quota.headers(now()));
+  };
+
+  const raw = await readRequestBody(req);
+  if (raw === undefined || res.destroyed) return;
+  const auth = authenticate(req, url, ctx.auth);
+  if (!auth.ok) return fail(auth.error);
+  const body = parseObject(raw);
+  if (!body) return fail(v1Error(336002, 'Invalid JSON'));
+  const inputs = checkInputs(body.input, false);
+  if (!inputs.ok) return fail(v1Error(336003, inputs.message));
+  if (body.user_id !== undefined && typeof body.user_id !== 'string') return fail(v1Error(336003, 'user_id must be a string'));
+
+  const promptTokens = promptTokensOf(inputs.texts);
+  const admission = quota.admit(promptTokens, now());
+  if (!admission.ok) return fail(v1Error(admission.limit === 'rpm' ? 336501 : 336502));
+
+  const delay = embeddingDelayMs(ctx, random, promptTokens);
+  cancel = answerLater(ctx, res, arrival, delay, promptTokens, () =>
+    sendJson(
+      res,
+      {
+        id,
+        object: 'embedding_list',
+        created: unixSeconds(),
+        data: embeddingData(inputs.texts, options.seed),
+        usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
+      },
+      quota.headers(now()),
+    ),
+  );
+}
+
+export async function serveV2Embeddings(ctx: SimContext, req: IncomingMessage, res: ServerResponse, arrival: number): Promise<void> {
+  const { stats, options } = ctx;
+  stats.embeddingRequests++;
+  let cancel: () => void = () => {};
+  trackInFlight(stats, res, () => cancel());
+  const random = ctx.nextRequestRandom('embeddings');
+  const id = responseId(random);
+  let quota: V2EndpointQuota | undefined;
+  const fail = (error: V2Error, extraHeaders: Record<string, string> = {}): void => {
+    if (error.status === 429) stats.throttled++;
+    sendJson(res, { ...error.body, id }, { ...(quota?.headers(now()) ?? {}), ...extraHeaders }, error.status);
+  };
+
+  const raw = await readRequestBody(req);
+  if (raw === undefined || res.destroyed) return;
+  if (req.method !== 'POST') return fail(V2_ERRORS.methodNotAllowed());
+  const body = parseObject(raw);
+  const modelField = body?.model;
+  const model = typeof modelField === 'string' ? modelField.trim() : '';
+  if (model !== '') quota = ctx.v2Quotas.for(`embeddings/${model.toLowerCase()}`);
+  if (!bearerOk(req, options.bearerToken)) return fail(V2_ERRORS.badToken());
+  if (!body) return fail(V2_ERRORS.malformedJson());
+  if (model === '') return fail(V2_ERRORS.modelEmpty());
+  const inputs = checkInputs(body.input, true);
+  if (!inputs.ok) return fail(v2Error(400, 'invalid_argument', inputs.message));
+  if (body.user !== undefined && typeof body.user !== 'string') return fail(v2Error(400, 'invalid_argument', 'user must be a string'));
+
+  const promptTokens = promptTokensOf(inputs.texts);
+  const admitted = quota as V2EndpointQuota;
+  const admission = admitted.admit(promptTokens, now());
+  if (!admission.ok) {
+    const error = admission.limit === 'rpm' ? V2_ERRORS.rpm() : V2_ERRORS.tpm();
+    return fail(error, { 'Retry-After': String(retryAfterSeconds(admission.retryAfterMs)) });
+  }
+
+  const delay = embeddingDelayMs(ctx, random, promptTokens);
+  cancel = answerLater(ctx, res, arrival, delay, promptTokens, () =>
+    sendJson(
+      res,
+      {
+        id,
+        object: 'list',
+        created: unixSeconds(),
+        model: modelField,
+        data: embeddingData(inputs.texts, options.seed),
+        usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
+      },
+      admitted.headers(now()),
+    ),
+  );
+}
