@@ -37,6 +37,8 @@ export interface RunnerOptions {
   durationMs?: number;
   /** Stop after this many requests; the plan cycles when it is shorter. */
   maxRequests?: number;
+  /** Asked before each request is sent; a reason (a budget reached) drops it and stops the plan. */
+  gate?: () => string | undefined;
   /** Aborting it stops dispatching: requests not yet sent end as `cancelled`. */
   stopSignal?: AbortSignal;
   /** Aborting it also cuts the requests in flight (they end as `cancelled`). */
@@ -151,6 +153,8 @@ export async function runPlan(options: RunnerOptions): Promise<RunnerResult> {
 
   async function execute(spec: RequestPlan, schedAt: number): Promise<FinishedRequest> {
     if (stopped() || deadlinePassed) return notSent(spec, 0, 0);
+    const gateReason = options.gate?.();
+    if (gateReason !== undefined) return unansweredRecord(spec, 'dropped', gateReason);
     const request = toProviderRequest(plan, spec);
     const limiter = limiterFor(spec);
     const onRateLimit = (signal: RateLimitSignal): void => {
@@ -220,7 +224,8 @@ export async function runPlan(options: RunnerOptions): Promise<RunnerResult> {
 
   for (const spec of plan.requests({ cycle: bounded })) {
     if (options.maxRequests !== undefined && planned >= options.maxRequests) break;
-    if (stopped() && planned > 0 && bounded) break;
+    // A plan that cycles has no end of its own: a stop or a reached budget ends it.
+    if (bounded && planned > 0 && (stopped() || options.gate?.() !== undefined)) break;
     let schedAt: number | undefined;
     if (nextOffset !== undefined) {
       // Open loop: wait for this request's absolute due time; a late wake-up shows as lag.

@@ -17,6 +17,8 @@ export interface RequestHistory {
 }
 
 export interface FinishedRequest {
+  /** The planned request this outcome belongs to (its row, cell and repeat). */
+  spec: RequestPlan;
   record: RequestRecord;
   dispatchedAt?: number;
   doneAt?: number;
@@ -59,7 +61,7 @@ export function unansweredRecord(
   const record = baseRecord(spec, outcome, history);
   record.errorMsg = reason;
   if (errorCode !== undefined) record.errorCode = errorCode;
-  return { record, interChunkMs: [] };
+  return { spec, record, interChunkMs: [] };
 }
 
 export function answeredRecord(spec: RequestPlan, result: AttemptResult, history: RequestHistory): FinishedRequest {
@@ -102,7 +104,7 @@ export function answeredRecord(spec: RequestPlan, result: AttemptResult, history
     record.totalTokens = record.promptTokens + record.completionTokens;
     record.usageSource = 'estimate';
   }
-  const finished: FinishedRequest = { record, dispatchedAt: result.dispatchedAt, doneAt: result.doneAt, interChunkMs: timings.interChunkMs };
+  const finished: FinishedRequest = { spec, record, dispatchedAt: result.dispatchedAt, doneAt: result.doneAt, interChunkMs: timings.interChunkMs };
   return finished;
 }
 

@@ -4,23 +4,20 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { expandGrid, parseParamFlags } from '../config/params.js';
+import { expandGrid } from '../config/params.js';
 import type { RunConfig } from '../config/run-config.js';
-import { loadDataset } from '../dataset/load.js';
-import type { DatasetRow } from '../dataset/types.js';
-import { configError } from '../errors.js';
 import { DEFAULT_RETRY_POLICY } from '../load/retry.js';
 import { runPlan } from '../load/runner.js';
 import { CellRecorder } from '../metrics/cell-recorder.js';
-import { METRICS_DEFINITION_VERSION, type CellLoad, type CellSummary, type DatasetInfo, type LoadSettings, type Outcome, type RequestRecord, type RunSummary, type StageSummary } from '../metrics/types.js';
-import { buildPlan, type ModelTarget } from '../plan/plan.js';
+import { METRICS_DEFINITION_VERSION, type CellLoad, type CellSummary, type LoadSettings, type Outcome, type RequestRecord, type RunSummary, type StageSummary } from '../metrics/types.js';
+import { buildPlan } from '../plan/plan.js';
 import { DEFAULT_LIMITER_CONFIG, type AdaptiveLimiter } from '../load/limiter.js';
 import type { LoadModel } from '../load/runner.js';
 import { StageTracker } from '../metrics/stage-tracker.js';
 import { createAgent, type HttpTimeouts } from '../providers/http.js';
-import { BUILT_IN_CATALOG, findModel, mergeCatalogs, similarModelNames, type Catalog, type ModelEntry } from '../providers/qianfan/catalog.js';
-import { loadCatalogFile } from '../providers/qianfan/catalog-file.js';
-import { checkRequestsBeforeSending } from './check-requests.js';
+import { buildExtensions } from './build-extensions.js';
+import { stopReasonOf, verdictOf, type RunExtension, type RunVerdict } from './extensions.js';
+import { prepareRun } from './prepare-run.js';
 import { checkCredentials, createRunProvider } from './create-provider.js';
 import { AuthFailureTally } from '../providers/qianfan/auth.js';
 import { formatSummaryTable } from '../report/console-table.js';
@@ -51,6 +48,8 @@ export interface RunBenchmarkOptions {
    */
   onPlanned?: (info: { requests: number | undefined; cells: number; simulated: boolean; stage: string | undefined; limiters: ReadonlyMap<string, AdaptiveLimiter> }) => void;
   onStageEnd?: () => void;
+  /** Features riding along the run (assertions, cost and budgets, recording). */
+  extensions?: RunExtension[];
   env?: NodeJS.ProcessEnv;
 }
 
@@ -59,33 +58,18 @@ export interface RunBenchmarkResult {
   summary: RunSummary;
   interrupted: boolean;
   consoleTable: string;
+  /** What assertions, thresholds, baselines and budgets concluded. */
+  verdict: RunVerdict;
 }
 
 export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBenchmarkResult> {
   const { config, logger } = options;
   const env = options.env ?? process.env;
+  const prepared = await prepareRun(config, logger);
+  const extensions = [...(await buildExtensions(config, prepared, logger)), ...(options.extensions ?? [])];
 
-  // Everything that can be wrong with the input is found before anything is sent.
-  const catalog = config.catalog !== undefined ? mergeCatalogs(BUILT_IN_CATALOG, await loadCatalogFile(config.catalog)) : BUILT_IN_CATALOG;
-  const targets = resolveTargets(config, catalog);
-  const grid = parseParamFlags(config.params);
-  const datasets: DatasetInfo[] = [];
-  const rows: DatasetRow[] = [];
-  for (const file of config.datasets) {
-    const loaded = await loadDataset(file);
-    if (loaded.length === 0) throw configError(`${file}: the dataset has no rows`);
-    datasets.push({ file, rows: loaded.length });
-    rows.push(...loaded);
-  }
-  checkRequestsBeforeSending({
-    targets,
-    customEndpoints: new Set(config.endpoints),
-    ...(config.baseModel !== undefined ? { baseModel: resolveBaseModel(config.baseModel, config, catalog) } : {}),
-    catalog,
-    grid,
-    rows,
-    logger,
-  });
+  // Everything that can be wrong with the input was found above, before anything is sent.
+  const { catalog, targets, grid, rows, datasets } = prepared;
   const stages = planStages(config);
   // QIANFAN_AK+SK (OAuth) > QIANFAN_ACCESS_KEY+SECRET_KEY (IAM signing) > QIANFAN_ACCESS_TOKEN.
   const auth = checkCredentials(config, env);
@@ -141,12 +125,14 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBen
         ...(config.adapt ? { adapt: { windowMs: config.quotaWindow * 1000, headroom: DEFAULT_LIMITER_CONFIG.headroom, ...(config.rpm !== undefined ? { rpm: config.rpm } : {}), ...(config.tpm !== undefined ? { tpm: config.tpm } : {}) } } : {}),
         ...(config.duration !== undefined ? { durationMs: config.duration * 1000 } : {}),
         ...(config.maxRequests !== undefined ? { maxRequests: config.maxRequests } : {}),
+        gate: () => stopReasonOf(extensions),
         stopSignal: options.stopSignal,
         abortSignal: options.abortSignal,
         onStart: options.onStart,
         onFinished: async (finished) => {
           // Sequence numbers run across stages, so requests.csv has one key per request.
           finished.record.seq += seqOffset;
+          for (const extension of extensions) extension.onRequest?.(finished);
           requestsCsv.write(finished.record);
           authFailures.record(finished.record);
           tracker.record(finished);
@@ -188,6 +174,7 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBen
       stages: stageSummaries,
       cells: cellSummaries,
     };
+    for (const extension of extensions) await extension.decorateSummary?.(summary);
     await requestsCsv.close();
     await writeSummaryJson(join(outDir, 'summary.json'), summary);
     await writeSummaryCsv(join(outDir, 'summary.csv'), summary, { excelBom: config.excel });
@@ -196,7 +183,7 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBen
     // Only now that every file is written: a run the server refused throughout is an auth failure.
     const refused = authFailures.failure(`${authHint} (results written to ${outDir})`);
     if (refused !== undefined) throw refused;
-    return { outDir, summary, interrupted, consoleTable: formatSummaryTable(summary, { color: false }) };
+    return { outDir, summary, interrupted, consoleTable: formatSummaryTable(summary, { color: false }), verdict: await verdictOf(extensions, summary) };
   } finally {
     await requestsCsv.close().catch(() => undefined);
     await agent.close().catch(() => undefined);
@@ -248,33 +235,7 @@ function limiterSummaries(limiters: ReadonlyMap<string, AdaptiveLimiter>): Stage
   return result;
 }
 
-function resolveBaseModel(name: string, config: RunConfig, catalog: Catalog): ModelEntry {
-  if (config.endpoints.length === 0) throw configError(`--base-model ${name}: it describes an --endpoint service of your own; give --endpoint SUFFIX too`);
-  const entry = findModel(catalog, name);
-  if (entry === undefined) throw configError(`--base-model ${name}: not in the model catalog (\`qfbench models\` lists them)`);
-  return entry;
-}
 
-function resolveTargets(config: RunConfig, catalog: Catalog): ModelTarget[] {
-  const targets: ModelTarget[] = config.models.map((name) => {
-    const entry = findModel(catalog, name);
-    // An OpenAI-compatible server serves whatever models it has; only v1 needs a catalog endpoint.
-    if (entry === undefined && config.provider === 'openai') return { model: name, endpoint: name };
-    if (entry === undefined) {
-      const hints = similarModelNames(catalog, name);
-      const hint = hints.length > 0 ? `; did you mean ${hints.join(', ')}?` : '';
-      throw configError(`-m ${name}: not in the model catalog${hint} (\`qfbench models\` lists them; --endpoint SUFFIX runs a service of your own)`);
-    }
-    return { model: entry.name, endpoint: entry.endpoint, kind: entry.kind ?? 'chat' };
-  });
-  for (const endpoint of config.endpoints) targets.push({ model: endpoint, endpoint });
-  const seen = new Set<string>();
-  for (const target of targets) {
-    if (seen.has(target.endpoint)) throw configError(`-m/--endpoint: ${target.model} is given twice`);
-    seen.add(target.endpoint);
-  }
-  return targets;
-}
 
 /** The base URL as it may appear in reports: no user info, no query. */
 function publicUrl(url: string): string {

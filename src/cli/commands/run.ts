@@ -55,7 +55,16 @@ export const runCommand: CommandModule = {
       progress?.stop();
       process.stdout.write(`${result.consoleTable}\n`);
       logger.info(`wrote ${result.outDir}/requests.csv, summary.csv, summary.json, report.html`);
-      if (result.interrupted) process.exitCode = EXIT.interrupted;
+      for (const failure of result.verdict.failures) logger.error(failure);
+      // Another error wins over a test failure: aborted, then interrupted, then failed checks.
+      if (result.verdict.abortReason !== undefined) {
+        logger.error(`run aborted: ${result.verdict.abortReason}`);
+        process.exitCode = EXIT.aborted;
+      } else if (result.interrupted) {
+        process.exitCode = EXIT.interrupted;
+      } else if (result.verdict.failures.length > 0) {
+        process.exitCode = EXIT.testFailed;
+      }
     } finally {
       progress?.stop();
       clearTimeout(graceTimer);

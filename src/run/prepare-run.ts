@@ -1,0 +1,76 @@
+/**
+ * Everything a run (or an estimate of one) needs before anything is sent: the catalog, the model
+ * targets, the parameter grid and the dataset rows, each validated, and every request checked
+ * against the catalog's limits. Any problem is a configuration error naming its place.
+ */
+import { parseParamFlags, type ParamGrid } from '../config/params.js';
+import type { RunConfig } from '../config/run-config.js';
+import { loadDataset } from '../dataset/load.js';
+import type { DatasetRow } from '../dataset/types.js';
+import { configError } from '../errors.js';
+import type { DatasetInfo } from '../metrics/types.js';
+import type { ModelTarget } from '../plan/plan.js';
+import { BUILT_IN_CATALOG, findModel, mergeCatalogs, similarModelNames, type Catalog, type ModelEntry } from '../providers/qianfan/catalog.js';
+import { loadCatalogFile } from '../providers/qianfan/catalog-file.js';
+import type { Logger } from '../util/logger.js';
+import { checkRequestsBeforeSending } from './check-requests.js';
+
+export interface PreparedRun {
+  catalog: Catalog;
+  targets: ModelTarget[];
+  grid: ParamGrid;
+  rows: DatasetRow[];
+  datasets: DatasetInfo[];
+}
+
+export async function prepareRun(config: RunConfig, logger: Logger): Promise<PreparedRun> {
+  const catalog = config.catalog !== undefined ? mergeCatalogs(BUILT_IN_CATALOG, await loadCatalogFile(config.catalog)) : BUILT_IN_CATALOG;
+  const targets = resolveTargets(config, catalog);
+  const grid = parseParamFlags(config.params);
+  const datasets: DatasetInfo[] = [];
+  const rows: DatasetRow[] = [];
+  for (const file of config.datasets) {
+    const loaded = await loadDataset(file);
+    if (loaded.length === 0) throw configError(`${file}: the dataset has no rows`);
+    datasets.push({ file, rows: loaded.length });
+    rows.push(...loaded);
+  }
+  checkRequestsBeforeSending({
+    targets,
+    customEndpoints: new Set(config.endpoints),
+    ...(config.baseModel !== undefined ? { baseModel: resolveBaseModel(config.baseModel, config, catalog) } : {}),
+    catalog,
+    grid,
+    rows,
+    logger,
+  });
+  return { catalog, targets, grid, rows, datasets };
+}
+
+function resolveBaseModel(name: string, config: RunConfig, catalog: Catalog): ModelEntry {
+  if (config.endpoints.length === 0) throw configError(`--base-model ${name}: it describes an --endpoint service of your own; give --endpoint SUFFIX too`);
+  const entry = findModel(catalog, name);
+  if (entry === undefined) throw configError(`--base-model ${name}: not in the model catalog (\`qfbench models\` lists them)`);
+  return entry;
+}
+
+function resolveTargets(config: RunConfig, catalog: Catalog): ModelTarget[] {
+  const targets: ModelTarget[] = config.models.map((name) => {
+    const entry = findModel(catalog, name);
+    // An OpenAI-compatible server serves whatever models it has; only v1 needs a catalog endpoint.
+    if (entry === undefined && config.provider === 'openai') return { model: name, endpoint: name };
+    if (entry === undefined) {
+      const hints = similarModelNames(catalog, name);
+      const hint = hints.length > 0 ? `; did you mean ${hints.join(', ')}?` : '';
+      throw configError(`-m ${name}: not in the model catalog${hint} (\`qfbench models\` lists them; --endpoint SUFFIX runs a service of your own)`);
+    }
+    return { model: entry.name, endpoint: entry.endpoint, kind: entry.kind ?? 'chat' };
+  });
+  for (const endpoint of config.endpoints) targets.push({ model: endpoint, endpoint });
+  const seen = new Set<string>();
+  for (const target of targets) {
+    if (seen.has(target.endpoint)) throw configError(`-m/--endpoint: ${target.model} is given twice`);
+    seen.add(target.endpoint);
+  }
+  return targets;
+}
