@@ -40,7 +40,7 @@ interface PlannedEvent {
 }
 
 /** Sentences as events, plus an empty closing event when a mid-stream fault needs a second event. */
-function plannedEvents(plan: AnswerPlan): PlannedEvent[] {
+function plannedEvents(plan: Omit<AnswerPlan, 'meta'>): PlannedEvent[] {
   const events = plan.answer.sentences.map((sentence, index) => ({ text: sentence.text, offset: plan.offsets[index] ?? 0 }));
   const first = events[0];
   if (first && events.length === 1 && plan.fault && MID_STREAM_FAULTS.has(plan.fault)) {
@@ -49,10 +49,37 @@ function plannedEvents(plan: AnswerPlan): PlannedEvent[] {
   return events;
 }
 
+/**
+ * How one protocol frames an answer: v1 writes `data: {…}` events with sentence ids and an
+ * `is_end` flag, v2 writes OpenAI chunks and `[DONE]`. The schedule, the faults and the hooks are
+ * the same for both (deliverStream / deliverSync below).
+ */
+export interface AnswerFraming {
+  /** The bytes of event `index` (the last one when `isEnd`). */
+  event(index: number, text: string, isEnd: boolean): string;
+  /** What ends a stream that fails after its first event (v1: a bare JSON line). */
+  midStreamError(): string;
+  /** The whole answer as one body. */
+  syncBody(): unknown;
+  /** The error body (and status) a non-stream request gets for a mid-stream error. */
+  syncError(): { status: number; body: unknown };
+}
+
+/** v1 framing (qianfan-api.md 4.1-4.3). */
+export function v1Framing(plan: AnswerPlan): AnswerFraming {
+  const { meta, answer, promptTokens } = plan;
+  return {
+    event: (index, text, isEnd) => streamEvent(meta, index, text, isEnd, answer.finishReason, promptTokens, answer.completionTokens),
+    midStreamError: () => `${JSON.stringify({ ...MID_STREAM_ERROR, id: meta.id })}\n`,
+    syncBody: () => syncBody(meta, answer.text, answer.finishReason, promptTokens, answer.completionTokens),
+    syncError: () => ({ status: 200, body: { ...MID_STREAM_ERROR, id: meta.id } }),
+  };
+}
+
 /** Streams the answer; returns a function that cancels whatever write is still pending. */
-export function streamAnswer(res: ServerResponse, plan: AnswerPlan, timers: DeadlineTimers, hooks: AnswerHooks): Cancel {
+export function deliverStream(res: ServerResponse, plan: Omit<AnswerPlan, 'meta'>, framing: AnswerFraming, timers: DeadlineTimers, hooks: AnswerHooks): Cancel {
   const events = plannedEvents(plan);
-  const { meta, answer, promptTokens, fault } = plan;
+  const { answer, fault } = plan;
   let cancelPending: Cancel = () => {};
   // A cut must not overtake the bytes it follows: destroying a socket drops writes still queued
   // (the response corks the socket until the next tick), so the cut waits for them to flush.
@@ -78,14 +105,14 @@ export function streamAnswer(res: ServerResponse, plan: AnswerPlan, timers: Dead
       return;
     }
     if (index === 1 && fault === 'midStreamError') {
-      res.end(`${JSON.stringify({ ...MID_STREAM_ERROR, id: meta.id })}\n`);
+      res.end(framing.midStreamError());
       return;
     }
     const isEnd = index === events.length - 1;
     if (index === 0) {
       res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', ...plan.headers() });
     }
-    send(streamEvent(meta, index, event.text, isEnd, answer.finishReason, promptTokens, answer.completionTokens));
+    send(framing.event(index, event.text, isEnd));
     if (index === 0) {
       hooks.onFirstText(now());
       if (fault === 'garbageSse') send(GARBAGE_SSE_LINE);
@@ -114,16 +141,19 @@ export function streamAnswer(res: ServerResponse, plan: AnswerPlan, timers: Dead
 }
 
 /** Sends the whole answer as one JSON body when its last sentence would have been written. */
-export function sendSyncAnswer(res: ServerResponse, plan: AnswerPlan, timers: DeadlineTimers, hooks: AnswerHooks): Cancel {
+export function deliverSync(res: ServerResponse, plan: Omit<AnswerPlan, 'meta'>, framing: AnswerFraming, timers: DeadlineTimers, hooks: AnswerHooks): Cancel {
   const events = plannedEvents(plan);
-  const { meta, answer, promptTokens, fault } = plan;
+  const { answer, fault } = plan;
   const lastOffset = events[events.length - 1]?.offset ?? 0;
   // The moment a stream would have broken: when its second event was due.
   const breakOffset = events[1]?.offset ?? lastOffset;
 
   if (fault === 'cutMidStream') return timers.at(plan.arrival + breakOffset, () => res.destroy());
   if (fault === 'midStreamError') {
-    return timers.at(plan.arrival + breakOffset, () => sendJson(res, { ...MID_STREAM_ERROR, id: meta.id }, plan.headers()));
+    return timers.at(plan.arrival + breakOffset, () => {
+      const error = framing.syncError();
+      sendJson(res, error.body, plan.headers(), error.status);
+    });
   }
   const delay = lastOffset + (fault === 'stall' ? plan.stallMs : 0);
   return timers.at(plan.arrival + delay, () => {
@@ -132,7 +162,7 @@ export function sendSyncAnswer(res: ServerResponse, plan: AnswerPlan, timers: De
       sendRaw(res, 200, GARBAGE_JSON_BODY, plan.headers());
       return;
     }
-    sendJson(res, syncBody(meta, answer.text, answer.finishReason, promptTokens, answer.completionTokens), plan.headers());
+    sendJson(res, framing.syncBody(), plan.headers());
     hooks.onComplete(answer.completionTokens);
   });
 }

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { findModelByEndpoint } from '../providers/qianfan/catalog.js';
 import { now } from '../util/clock.js';
 import { hashString, seededRandom } from '../util/random.js';
-import { sendJson, sendSyncAnswer, streamAnswer, type AnswerPlan } from './answer.js';
+import { deliverStream, deliverSync, sendJson, v1Framing, type AnswerPlan } from './answer.js';
 import { answerTokenRequest, authenticate, TokenStore, type AuthContext } from './auth.js';
 import { DeadlineTimers, type Cancel } from './deadlines.js';
 import { parseDirective, rollFault } from './faults.js';
@@ -310,7 +310,8 @@ async function serveChat(
     },
   };
   if (res.destroyed) return;
-  cancelAnswer = input.stream ? streamAnswer(res, plan, state.timers, hooks) : sendSyncAnswer(res, plan, state.timers, hooks);
+  const framing = v1Framing(plan);
+  cancelAnswer = input.stream ? deliverStream(res, plan, framing, state.timers, hooks) : deliverSync(res, plan, framing, state.timers, hooks);
 }
 
 /** Keeps the newest samples once full, overwriting the oldest, so memory stays bounded. */

@@ -16,11 +16,7 @@
  * one `chat.completion` body when the last sentence would have been written; midStreamError then
  * answers HTTP 400 with that error at the moment the second event was due.
  */
-import type { ServerResponse } from 'node:http';
-import { now } from '../util/clock.js';
-import { sendJson, type AnswerHooks, type AnswerPlan } from './answer.js';
-import type { Cancel, DeadlineTimers } from './deadlines.js';
-import { GARBAGE_JSON_BODY, GARBAGE_SSE_LINE, MID_STREAM_FAULTS } from './faults.js';
+import type { AnswerFraming, AnswerPlan } from './answer.js';
 import { usage } from './responses.js';
 import { V2_DONE, V2_ERRORS, v2Chunk, v2FinishReason, v2SyncBody, type V2AnswerMeta } from './v2-responses.js';
 
@@ -29,113 +25,26 @@ export interface V2AnswerPlan extends Omit<AnswerPlan, 'meta'> {
   includeUsage: boolean;
 }
 
-interface PlannedEvent {
-  text: string;
-  offset: number;
-}
-
-/** Same events as the v1 path: one per sentence, plus an empty one when a one-sentence answer has a mid-stream fault. */
-function plannedEvents(plan: V2AnswerPlan): PlannedEvent[] {
-  const events = plan.answer.sentences.map((sentence, index) => ({ text: sentence.text, offset: plan.offsets[index] ?? 0 }));
-  const first = events[0];
-  if (first && events.length === 1 && plan.fault && MID_STREAM_FAULTS.has(plan.fault)) {
-    events.push({ text: '', offset: first.offset + plan.oneTokenMs });
-  }
-  return events;
-}
-
-export function streamV2Answer(res: ServerResponse, plan: V2AnswerPlan, timers: DeadlineTimers, hooks: AnswerHooks): Cancel {
-  const events = plannedEvents(plan);
-  const { meta, answer, promptTokens, fault, includeUsage } = plan;
-  let cancelPending: Cancel = () => {};
-  let unflushedWrites = 0;
-  let cutWhenFlushed = false;
-  const send = (chunk: string): void => {
-    unflushedWrites++;
-    res.write(chunk, () => {
-      unflushedWrites--;
-      if (cutWhenFlushed && unflushedWrites === 0) res.destroy();
-    });
-  };
-  const textChunk = (text: string): string => v2Chunk(meta, { delta: { content: text }, finish_reason: null }, includeUsage);
-
-  const deadlineOf = (index: number): number =>
-    plan.arrival + (events[index]?.offset ?? 0) + (fault === 'stall' && index >= 1 ? plan.stallMs : 0);
-
-  const writeEvent = (index: number): void => {
-    const event = events[index];
-    if (!event || res.destroyed) return;
-    if (index === 1 && fault === 'cutMidStream') {
-      if (unflushedWrites === 0) res.destroy();
-      else cutWhenFlushed = true;
-      return;
-    }
-    if (index === 1 && fault === 'midStreamError') {
-      res.end(`data: ${JSON.stringify({ ...V2_ERRORS.midStream().body, id: meta.id })}\n\n`);
-      return;
-    }
-    const isEnd = index === events.length - 1;
-    let chunk = '';
-    if (index === 0) {
-      res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', ...plan.headers() });
-      chunk += v2Chunk(meta, { delta: { role: 'assistant', content: '' }, finish_reason: null }, includeUsage);
-    }
-    if (event.text.length > 0) chunk += textChunk(event.text);
-    if (isEnd) {
-      chunk += v2Chunk(meta, { delta: {}, finish_reason: v2FinishReason(answer.finishReason) }, includeUsage);
-      if (includeUsage) chunk += v2Chunk(meta, undefined, true, usage(promptTokens, answer.completionTokens));
-      chunk += V2_DONE;
-    }
-    send(chunk);
-    if (index === 0) {
-      hooks.onFirstText(now());
-      if (fault === 'garbageSse') send(GARBAGE_SSE_LINE);
-    }
-    if (isEnd) {
-      res.end();
-      hooks.onComplete(answer.completionTokens);
-      return;
-    }
-    schedule(index + 1);
-  };
-
-  function schedule(index: number): void {
-    let ran = false;
-    const cancel = timers.at(deadlineOf(index), () => {
-      ran = true;
-      writeEvent(index);
-    });
-    if (!ran) cancelPending = cancel;
-  }
-
-  schedule(0);
-  return () => cancelPending();
-}
-
-export function sendV2SyncAnswer(res: ServerResponse, plan: V2AnswerPlan, timers: DeadlineTimers, hooks: AnswerHooks): Cancel {
-  const events = plannedEvents(plan);
-  const { meta, answer, promptTokens, fault } = plan;
-  const lastOffset = events[events.length - 1]?.offset ?? 0;
-  const breakOffset = events[1]?.offset ?? lastOffset;
-
-  if (fault === 'cutMidStream') return timers.at(plan.arrival + breakOffset, () => res.destroy());
-  if (fault === 'midStreamError') {
-    return timers.at(plan.arrival + breakOffset, () => {
+/** v2 framing of the same answer (see the table above). */
+export function v2Framing(plan: V2AnswerPlan): AnswerFraming {
+  const { meta, answer, promptTokens, includeUsage } = plan;
+  return {
+    event: (index, text, isEnd) => {
+      let chunk = '';
+      if (index === 0) chunk += v2Chunk(meta, { delta: { role: 'assistant', content: '' }, finish_reason: null }, includeUsage);
+      if (text.length > 0) chunk += v2Chunk(meta, { delta: { content: text }, finish_reason: null }, includeUsage);
+      if (isEnd) {
+        chunk += v2Chunk(meta, { delta: {}, finish_reason: v2FinishReason(answer.finishReason) }, includeUsage);
+        if (includeUsage) chunk += v2Chunk(meta, undefined, true, usage(promptTokens, answer.completionTokens));
+        chunk += V2_DONE;
+      }
+      return chunk;
+    },
+    midStreamError: () => `data: ${JSON.stringify({ ...V2_ERRORS.midStream().body, id: meta.id })}\n\n`,
+    syncBody: () => v2SyncBody(meta, answer.text, answer.finishReason, promptTokens, answer.completionTokens),
+    syncError: () => {
       const error = V2_ERRORS.midStream();
-      sendJson(res, { ...error.body, id: meta.id }, plan.headers(), error.status);
-    });
-  }
-  const delay = lastOffset + (fault === 'stall' ? plan.stallMs : 0);
-  return timers.at(plan.arrival + delay, () => {
-    if (res.destroyed) return;
-    if (fault === 'garbageSse') {
-      if (res.headersSent) return;
-      const headers = plan.headers();
-      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(GARBAGE_JSON_BODY)), ...headers });
-      res.end(GARBAGE_JSON_BODY);
-      return;
-    }
-    sendJson(res, v2SyncBody(meta, answer.text, answer.finishReason, promptTokens, answer.completionTokens), plan.headers());
-    hooks.onComplete(answer.completionTokens);
-  });
+      return { status: error.status, body: { ...error.body, id: meta.id } };
+    },
+  };
 }

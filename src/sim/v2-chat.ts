@@ -19,7 +19,8 @@ import { decodeDelay, planSentenceOffsets, slowdownFactor } from './latency.js';
 import { responseId, unixSeconds, v1Error } from './responses.js';
 import { containsCjk } from './tokenizer.js';
 import { answerKey, lastUserContent } from './validation.js';
-import { sendV2SyncAnswer, streamV2Answer, type V2AnswerPlan } from './v2-answer.js';
+import { deliverStream, deliverSync } from './answer.js';
+import { v2Framing, type V2AnswerPlan } from './v2-answer.js';
 import { bearerOk, readRequestBody, trackInFlight, type SimContext } from './v2-context.js';
 import { retryAfterSeconds, type V2EndpointQuota } from './v2-quota.js';
 import { V2_ERRORS, v2ErrorForV1, type V2Error } from './v2-responses.js';
@@ -116,5 +117,6 @@ export async function serveV2Chat(ctx: SimContext, req: IncomingMessage, res: Se
     },
   };
   if (res.destroyed) return;
-  cancelAnswer = input.stream ? streamV2Answer(res, plan, ctx.timers, hooks) : sendV2SyncAnswer(res, plan, ctx.timers, hooks);
+  const framing = v2Framing(plan);
+  cancelAnswer = input.stream ? deliverStream(res, plan, framing, ctx.timers, hooks) : deliverSync(res, plan, framing, ctx.timers, hooks);
 }

@@ -13,20 +13,14 @@
  *   - `retryAfterMs` tells when the window will have freed enough: in 'rolling' mode the instant the
  *     oldest charges that must expire do so, in 'fixed' mode the next window boundary.
  *
- * Like quota.ts, charges only append to a log and expiry only pops from its front.
+ * The window itself (rolling or fixed) is window-totals.ts, as for v1.
  */
 import type { QuotaConfig } from './quota.js';
+import { WindowTotals } from './window-totals.js';
 
 export type V2Limit = 'rpm' | 'input_tpm' | 'output_tpm';
 
 export type V2AdmitResult = { ok: true } | { ok: false; limit: V2Limit; retryAfterMs: number };
-
-interface Charge {
-  at: number;
-  requests: number;
-  input: number;
-  output: number;
-}
 
 /** The input and output halves of a combined tokens-per-window quota (0 = unlimited). */
 export function splitTokenQuota(tpm: number): { input: number; output: number } {
@@ -36,12 +30,7 @@ export function splitTokenQuota(tpm: number): { input: number; output: number } 
 }
 
 export class V2EndpointQuota {
-  private readonly log: Charge[] = [];
-  private head = 0;
-  private requests = 0;
-  private input = 0;
-  private output = 0;
-  private fixedWindowIndex = 0;
+  private readonly window: WindowTotals<'requests' | 'input' | 'output'>;
   readonly inputLimit: number;
   readonly outputLimit: number;
 
@@ -49,106 +38,54 @@ export class V2EndpointQuota {
     const split = splitTokenQuota(config.tpm);
     this.inputLimit = split.input;
     this.outputLimit = split.output;
+    this.window = new WindowTotals(config, ['requests', 'input', 'output']);
   }
 
   /** Admits (charging 1 request + the prompt tokens) or names the spent limit without charging. */
   admit(promptTokens: number, now: number): V2AdmitResult {
     const { rpm, tpm } = this.config;
     if (rpm === 0 && tpm === 0) return { ok: true };
-    this.advance(now);
-    if (rpm > 0 && this.requests >= rpm) {
-      return { ok: false, limit: 'rpm', retryAfterMs: this.waitUntil(now, (freed) => this.requests - freed.requests < rpm) };
+    const used = this.window.at(now);
+    if (rpm > 0 && used.requests >= rpm) {
+      return { ok: false, limit: 'rpm', retryAfterMs: this.window.waitUntil(now, (freed) => used.requests - freed.requests < rpm) };
     }
-    if (tpm > 0 && (this.input >= this.inputLimit || promptTokens > this.inputLimit - this.input)) {
+    if (tpm > 0 && (used.input >= this.inputLimit || promptTokens > this.inputLimit - used.input)) {
       // A prompt larger than the whole input half never fits: advise a whole window.
       const retryAfterMs =
         promptTokens > this.inputLimit
           ? this.config.windowMs
-          : this.waitUntil(now, (freed) => this.input - freed.input <= this.inputLimit - promptTokens);
+          : this.window.waitUntil(now, (freed) => used.input - freed.input <= this.inputLimit - promptTokens);
       return { ok: false, limit: 'input_tpm', retryAfterMs };
     }
-    if (tpm > 0 && this.output >= this.outputLimit) {
-      return { ok: false, limit: 'output_tpm', retryAfterMs: this.waitUntil(now, (freed) => this.output - freed.output < this.outputLimit) };
+    if (tpm > 0 && used.output >= this.outputLimit) {
+      return { ok: false, limit: 'output_tpm', retryAfterMs: this.window.waitUntil(now, (freed) => used.output - freed.output < this.outputLimit) };
     }
-    this.charge(now, 1, promptTokens, 0);
+    this.window.charge(now, { requests: 1, input: promptTokens });
     return { ok: true };
   }
 
   /** Completion tokens are charged to the output half when the answer completes. */
   chargeCompletion(completionTokens: number, now: number): void {
-    if (this.config.tpm === 0) return;
-    this.advance(now);
-    if (completionTokens > 0) this.charge(now, 0, 0, completionTokens);
+    if (this.config.tpm === 0 || completionTokens <= 0) return;
+    this.window.charge(now, { output: completionTokens });
   }
 
   /** v2 headers for the limits that are set; Remaining reflects the window as of `now`. */
   headers(now: number): Record<string, string> {
-    this.advance(now);
+    const used = this.window.at(now);
     const headers: Record<string, string> = {};
     const { rpm, tpm } = this.config;
     if (rpm > 0) {
       headers['X-Ratelimit-Limit-Requests'] = String(rpm);
-      headers['X-Ratelimit-Remaining-Requests'] = String(Math.max(0, rpm - this.requests));
+      headers['X-Ratelimit-Remaining-Requests'] = String(Math.max(0, rpm - used.requests));
     }
     if (tpm > 0) {
       headers['X-Ratelimit-Limit-Input-Tokens'] = String(this.inputLimit);
       headers['X-Ratelimit-Limit-Output-Tokens'] = String(this.outputLimit);
-      headers['X-Ratelimit-Remaining-Input-Tokens'] = String(Math.max(0, this.inputLimit - this.input));
-      headers['X-Ratelimit-Remaining-Output-Tokens'] = String(Math.max(0, this.outputLimit - this.output));
+      headers['X-Ratelimit-Remaining-Input-Tokens'] = String(Math.max(0, this.inputLimit - used.input));
+      headers['X-Ratelimit-Remaining-Output-Tokens'] = String(Math.max(0, this.outputLimit - used.output));
     }
     return headers;
-  }
-
-  /**
-   * Milliseconds from `now` until `enough` holds for the charges that will have expired by then.
-   * 'fixed': the next boundary resets everything. 'rolling': walk the live log from its oldest charge.
-   */
-  private waitUntil(now: number, enough: (freed: { requests: number; input: number; output: number }) => boolean): number {
-    const { mode, windowMs, startedAt } = this.config;
-    if (mode === 'fixed') return startedAt + (this.fixedWindowIndex + 1) * windowMs - now;
-    const freed = { requests: 0, input: 0, output: 0 };
-    for (let index = this.head; index < this.log.length; index++) {
-      const charge = this.log[index] as Charge;
-      freed.requests += charge.requests;
-      freed.input += charge.input;
-      freed.output += charge.output;
-      if (enough(freed)) return Math.max(0, charge.at + windowMs - now);
-    }
-    return windowMs;
-  }
-
-  private charge(now: number, requests: number, input: number, output: number): void {
-    this.requests += requests;
-    this.input += input;
-    this.output += output;
-    if (this.config.mode === 'rolling') this.log.push({ at: now, requests, input, output });
-  }
-
-  private advance(now: number): void {
-    const { mode, windowMs, startedAt } = this.config;
-    if (mode === 'fixed') {
-      const index = Math.floor((now - startedAt) / windowMs);
-      if (index !== this.fixedWindowIndex) {
-        this.fixedWindowIndex = index;
-        this.requests = 0;
-        this.input = 0;
-        this.output = 0;
-      }
-      return;
-    }
-    const cutoff = now - windowMs;
-    while (this.head < this.log.length) {
-      const oldest = this.log[this.head] as Charge;
-      if (oldest.at > cutoff) break;
-      this.requests -= oldest.requests;
-      this.input -= oldest.input;
-      this.output -= oldest.output;
-      this.head++;
-    }
-    if (this.head > 1024 && this.head * 2 > this.log.length) {
-      this.log.splice(0, this.head);
-      this.head = 0;
-    }
   }
 }
 

@@ -16,7 +16,7 @@ import { registerSecret } from '../../util/redact.js';
 import { describeEmbeddings } from '../embeddings.js';
 import { exchange, type HttpResponse, type HttpTimeouts } from '../http.js';
 import { parseRateLimitHeaders } from '../rate-limit-headers.js';
-import { SseParser, type SseEvent } from '../sse.js';
+import { malformedEvent, parseJsonObject, readEventStream, snippet } from '../event-stream.js';
 import type { AttemptResult, Provider, ProviderError, ProviderRequest, SendOptions } from '../types.js';
 import { errorFromAnswer } from './errors.js';
 import { chatCompletionsUrl, embeddingsUrl, deltaTextOf, finishReasonOf, messageTextOf, openAIBody, usageFrom } from './wire.js';
@@ -90,20 +90,20 @@ async function readResponse(response: HttpResponse, stream: boolean, sendOptions
   if (response.status < 200 || response.status >= 300) {
     const text = await response.body.text().catch(() => '');
     result.doneAt = now();
-    const error = errorFromAnswer(response.status, parseJson(text), `HTTP ${response.status}: ${snippet(text)}`) as ProviderError;
+    const error = errorFromAnswer(response.status, parseJsonObject(text), `HTTP ${response.status}: ${snippet(text)}`) as ProviderError;
     if (rateLimit.retryAfterMs !== undefined) error.retryAfterMs = rateLimit.retryAfterMs;
     result.error = error;
     return;
   }
   if (stream && contentType.includes('text/event-stream')) {
-    await readEventStream(response, result);
+    await readOpenAIEventStream(response, result);
     return;
   }
   // A sync answer, or a stream request answered with one JSON body (an error before generation).
   const text = await response.body.text();
   result.doneAt = response.timings.arrivalTimes.at(-1) ?? now();
-  const body = parseJson(text);
-  if (body === undefined || typeof body !== 'object' || body === null) {
+  const body = parseJsonObject(text);
+  if (body === undefined) {
     result.error = { class: 'retryable', code: 'malformed_body', message: `answer is not JSON: ${snippet(text)}`, httpStatus: response.status };
     return;
   }
@@ -123,70 +123,33 @@ async function readResponse(response: HttpResponse, stream: boolean, sendOptions
   if (finishReason !== undefined) result.finishReason = finishReason;
 }
 
-async function readEventStream({ body, timings }: HttpResponse, result: AttemptResult): Promise<void> {
-  const parser = new SseParser();
+async function readOpenAIEventStream(response: HttpResponse, result: AttemptResult): Promise<void> {
   let done = false;
-  let lastArrival: number | undefined;
-  const handle = (events: SseEvent[]): ProviderError | undefined => {
-    for (const event of events) {
-      if (done) continue; // nothing after [DONE] counts
-      if (event.kind === 'data' && event.text.trim() === DONE) {
-        done = true;
-        result.doneAt = event.at;
-        continue;
-      }
-      const data = parseJson(event.text);
-      if (data === undefined || typeof data !== 'object' || data === null) {
-        const where = event.kind === 'bare' ? 'unexpected line in stream' : 'malformed stream event';
-        return { class: 'retryable', code: 'malformed_sse', message: `${where}: ${snippet(event.text)}` };
-      }
-      const error = errorFromAnswer(200, data, 'error');
-      if (error !== undefined) return error;
-      if (event.kind === 'bare') return { class: 'retryable', code: 'malformed_sse', message: `unexpected line in stream: ${snippet(event.text)}` };
-      const record = data as Record<string, unknown>;
-      const text = deltaTextOf(record);
-      if (text.length > 0) {
-        result.textEventTimes.push(event.at);
-        result.output += text;
-      }
-      const usage = usageFrom(record);
-      if (usage !== undefined) result.usage = usage;
-      const finishReason = finishReasonOf(record);
-      if (finishReason !== undefined) result.finishReason = finishReason;
+  const read = await readEventStream(response, (event) => {
+    if (done) return undefined; // nothing after [DONE] counts
+    if (event.kind === 'data' && event.text.trim() === DONE) {
+      done = true;
+      result.doneAt = event.at;
+      return undefined;
     }
+    const data = parseJsonObject(event.text);
+    if (data === undefined) return malformedEvent(event);
+    const error = errorFromAnswer(200, data, 'error');
+    if (error !== undefined) return error;
+    if (event.kind === 'bare') return malformedEvent(event);
+    const text = deltaTextOf(data);
+    if (text.length > 0) {
+      result.textEventTimes.push(event.at);
+      result.output += text;
+    }
+    const usage = usageFrom(data);
+    if (usage !== undefined) result.usage = usage;
+    const finishReason = finishReasonOf(data);
+    if (finishReason !== undefined) result.finishReason = finishReason;
     return undefined;
-  };
-  const streamError = await new Promise<ProviderError | undefined>((resolve, reject) => {
-    let chunkIndex = 0;
-    let settled = false;
-    const finish = (error: ProviderError | undefined): void => {
-      if (settled) return;
-      settled = true;
-      if (error !== undefined) {
-        body.removeAllListeners('data');
-        body.destroy();
-      }
-      resolve(error);
-    };
-    body.on('data', (chunk: Uint8Array) => {
-      const at = timings.arrivalTimes[chunkIndex++] ?? now();
-      lastArrival = at;
-      const error = handle(parser.push(chunk, at));
-      if (error !== undefined) finish(error);
-    });
-    body.on('end', () => finish(undefined));
-    body.on('error', (error) => {
-      if (!settled) reject(error);
-    });
   });
-  if (streamError !== undefined) {
-    result.error = streamError;
-    result.doneAt = now();
-    return;
-  }
-  const error = handle(parser.end());
-  if (error !== undefined) {
-    result.error = error;
+  if (read.error !== undefined) {
+    result.error = read.error;
     result.doneAt = now();
     return;
   }
@@ -197,20 +160,9 @@ async function readEventStream({ body, timings }: HttpResponse, result: AttemptR
       result.error = { class: 'network', code: 'incomplete_stream', message: 'the stream ended before its finish_reason or [DONE]' };
       return;
     }
-    result.doneAt = lastArrival ?? now();
+    result.doneAt = read.lastArrivalAt ?? now();
   }
   result.ok = true;
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
 
-function snippet(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > 120 ? `${flat.slice(0, 120)}…` : flat || '(empty)';
-}

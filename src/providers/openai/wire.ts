@@ -2,7 +2,8 @@
  * OpenAI-compatible (Qianfan v2) request bodies and response fields (qianfan-api.md §6). Pure
  * functions, no I/O.
  */
-import type { Params, ProviderRequest, Usage } from '../types.js';
+import type { Params, ProviderRequest } from '../types.js';
+export { usageFrom } from '../usage.js';
 
 /** `{baseUrl}/chat/completions`, keeping any query string; a base already ending in it is kept. */
 export function chatCompletionsUrl(baseUrl: string): string {
@@ -59,16 +60,6 @@ export function openAIBody(request: ProviderRequest): string {
   return JSON.stringify(body);
 }
 
-/** Usage from a body or chunk, when it carries one (`usage: null` on intermediate chunks does not). */
-export function usageFrom(body: Record<string, unknown>): Usage | undefined {
-  const usage = body.usage as Record<string, unknown> | null | undefined;
-  if (typeof usage !== 'object' || usage === null) return undefined;
-  const promptTokens = Number(usage.prompt_tokens ?? 0);
-  const completionTokens = Number(usage.completion_tokens ?? 0);
-  const totalTokens = Number(usage.total_tokens ?? promptTokens + completionTokens);
-  if (![promptTokens, completionTokens, totalTokens].every(Number.isFinite)) return undefined;
-  return { promptTokens, completionTokens, totalTokens };
-}
 
 function firstChoice(body: Record<string, unknown>): Record<string, unknown> | undefined {
   const choices = body.choices;

@@ -6,7 +6,7 @@ import type { Dispatcher } from 'undici';
 import { now } from '../../util/clock.js';
 import { exchange, type HttpResponse, type HttpTimeouts } from '../http.js';
 import { parseRateLimitHeaders } from '../rate-limit-headers.js';
-import { SseParser } from '../sse.js';
+import { malformedEvent, parseJsonObject, readEventStream, snippet } from '../event-stream.js';
 import type { AttemptResult, Provider, ProviderError, ProviderRequest, SendOptions } from '../types.js';
 import { classifyHttpStatus, errorFromBody, TOKEN_EXPIRED_CODES } from './error-codes.js';
 import { authorizeV1, v1TokenSource, type AuthorizedRequest, type QianfanAuth } from './auth.js';
@@ -95,17 +95,15 @@ async function readResponse(response: HttpResponse, stream: boolean, sendOptions
     return;
   }
   if (stream && contentType.includes('text/event-stream')) {
-    await readEventStream(response, result);
+    await readV1EventStream(response, result);
     return;
   }
   // A sync answer, or a stream request the server answered with one JSON body (an error before generation).
   const text = await response.body.text();
   // The body ended when its last chunk arrived, not when we got around to reading it.
   result.doneAt = response.timings.arrivalTimes.at(-1) ?? now();
-  let body: Record<string, unknown>;
-  try {
-    body = JSON.parse(text) as Record<string, unknown>;
-  } catch {
+  const body = parseJsonObject(text);
+  if (body === undefined) {
     result.error = { class: 'retryable', code: 'malformed_body', message: `answer is not JSON: ${snippet(text)}`, httpStatus: response.status };
     return;
   }
@@ -123,68 +121,32 @@ async function readResponse(response: HttpResponse, stream: boolean, sendOptions
   if (finishReason !== undefined) result.finishReason = finishReason;
 }
 
-async function readEventStream({ body, timings }: HttpResponse, result: AttemptResult): Promise<void> {
-  const parser = new SseParser();
+async function readV1EventStream(response: HttpResponse, result: AttemptResult): Promise<void> {
   let ended = false;
-  const handle = (events: ReturnType<SseParser['push']>): ProviderError | undefined => {
-    for (const event of events) {
-      let data: Record<string, unknown>;
-      try {
-        data = JSON.parse(event.text) as Record<string, unknown>;
-      } catch {
-        return { class: 'retryable', code: 'malformed_sse', message: `malformed stream event: ${snippet(event.text)}` };
-      }
-      const error = errorFromBody(data, 200);
-      if (error !== undefined) return error;
-      if (event.kind === 'bare') return { class: 'retryable', code: 'malformed_sse', message: `unexpected line in stream: ${snippet(event.text)}` };
-      const text = textOf(data);
-      if (text.length > 0) {
-        result.textEventTimes.push(event.at);
-        result.output += text;
-      }
-      const usage = usageFrom(data);
-      if (usage !== undefined) result.usage = usage;
-      if (data.is_end === true) {
-        ended = true;
-        result.doneAt = event.at;
-        const finishReason = finishReasonOf(data);
-        if (finishReason !== undefined) result.finishReason = finishReason;
-      }
+  const read = await readEventStream(response, (event) => {
+    const data = parseJsonObject(event.text);
+    if (data === undefined) return malformedEvent(event);
+    // A v1 error mid-stream is a bare JSON line without `data:`.
+    const error = errorFromBody(data, 200);
+    if (error !== undefined) return error;
+    if (event.kind === 'bare') return malformedEvent(event);
+    const text = textOf(data);
+    if (text.length > 0) {
+      result.textEventTimes.push(event.at);
+      result.output += text;
+    }
+    const usage = usageFrom(data);
+    if (usage !== undefined) result.usage = usage;
+    if (data.is_end === true) {
+      ended = true;
+      result.doneAt = event.at;
+      const finishReason = finishReasonOf(data);
+      if (finishReason !== undefined) result.finishReason = finishReason;
     }
     return undefined;
-  };
-  // Each chunk carries the instant the transport stamped on its arrival, so the time spent parsing
-  // here (or on other streams) never shifts a timestamp.
-  const streamError = await new Promise<ProviderError | undefined>((resolve, reject) => {
-    let chunkIndex = 0;
-    let settled = false;
-    const finish = (error: ProviderError | undefined): void => {
-      if (settled) return;
-      settled = true;
-      if (error !== undefined) {
-        body.removeAllListeners('data');
-        body.destroy();
-      }
-      resolve(error);
-    };
-    body.on('data', (chunk: Uint8Array) => {
-      const at = timings.arrivalTimes[chunkIndex++] ?? now();
-      const error = handle(parser.push(chunk, at));
-      if (error !== undefined) finish(error);
-    });
-    body.on('end', () => finish(undefined));
-    body.on('error', (error) => {
-      if (!settled) reject(error);
-    });
   });
-  if (streamError !== undefined) {
-    result.error = streamError;
-    result.doneAt = now();
-    return;
-  }
-  const error = handle(parser.end());
-  if (error !== undefined) {
-    result.error = error;
+  if (read.error !== undefined) {
+    result.error = read.error;
     result.doneAt = now();
     return;
   }
@@ -197,13 +159,7 @@ async function readEventStream({ body, timings }: HttpResponse, result: AttemptR
 }
 
 function httpError(response: HttpResponse, text: string, retryAfterMs: number | undefined): ProviderError {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    parsed = undefined;
-  }
-  const fromBody = errorFromBody(parsed, response.status);
+  const fromBody = errorFromBody(parseJsonObject(text), response.status);
   const bceCode = response.headers['x-bce-error-code'];
   const bceMessage = response.headers['x-bce-error-message'];
   const error: ProviderError = fromBody ?? {
@@ -218,7 +174,3 @@ function httpError(response: HttpResponse, text: string, retryAfterMs: number | 
   return error;
 }
 
-function snippet(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > 120 ? `${flat.slice(0, 120)}…` : flat || '(empty)';
-}

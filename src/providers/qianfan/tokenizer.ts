@@ -6,6 +6,7 @@
 import pLimit from 'p-limit';
 import type { Dispatcher } from 'undici';
 import { UserError } from '../../errors.js';
+import { parseJsonObject } from '../event-stream.js';
 import { exchange, type HttpTimeouts } from '../http.js';
 import { authorizeV1, v1TokenSource, type QianfanAuth } from './auth.js';
 import { errorFromBody } from './error-codes.js';
@@ -45,12 +46,7 @@ export function createServerTokenizer(options: TokenizerOptions): ServerTokenize
     let status = 0;
     const outcome = await exchange({ dispatcher: options.dispatcher, url: authorized.url, headers: authorized.headers, body, timeouts: options.timeouts }, async (response) => {
       status = response.status;
-      const text = await response.body.text();
-      try {
-        answer = JSON.parse(text);
-      } catch {
-        answer = undefined;
-      }
+      answer = parseJsonObject(await response.body.text());
     });
     if (outcome.error !== undefined) throw new UserError('aborted', `tokenizer request failed: ${outcome.error.message}`);
     const error = errorFromBody(answer, status);

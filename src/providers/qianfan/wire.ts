@@ -2,7 +2,8 @@
  * v1 request bodies and response fields (qianfan-api.md sections 2-4). Pure functions, no I/O.
  */
 import { describeEmbeddings } from '../embeddings.js';
-import type { ProviderRequest, Usage } from '../types.js';
+import type { ProviderRequest } from '../types.js';
+export { usageFrom } from '../usage.js';
 
 export const V1_PREFIX = '/rpc/2.0/ai_custom/v1/wenxinworkshop';
 
@@ -32,16 +33,6 @@ export function v1Body(request: ProviderRequest): string {
   return JSON.stringify(body);
 }
 
-/** Usage from a v1 body, when it carries one. */
-export function usageFrom(body: Record<string, unknown>): Usage | undefined {
-  const usage = body.usage as Record<string, unknown> | undefined;
-  if (typeof usage !== 'object' || usage === null) return undefined;
-  const promptTokens = Number(usage.prompt_tokens ?? 0);
-  const completionTokens = Number(usage.completion_tokens ?? 0);
-  const totalTokens = Number(usage.total_tokens ?? promptTokens + completionTokens);
-  if (![promptTokens, completionTokens, totalTokens].every(Number.isFinite)) return undefined;
-  return { promptTokens, completionTokens, totalTokens };
-}
 
 export function textOf(body: Record<string, unknown>): string {
   if (typeof body.result === 'string') return body.result;
