@@ -6,7 +6,7 @@ import { configError } from '../errors.js';
 import type { SimOptions } from '../sim/options.js';
 
 const SIM_OPTION_KEYS = [
-  'seed', 'ak', 'sk', 'accessKey', 'secretKey', 'tokenTtlMs', 'firstChunkMs', 'prefillMsPerToken', 'msPerOutputToken', 'jitter', 'outputTokens',
+  'seed', 'ak', 'sk', 'accessKey', 'secretKey', 'bearerToken', 'tokenTtlMs', 'firstChunkMs', 'prefillMsPerToken', 'msPerOutputToken', 'jitter', 'outputTokens',
   'capacity', 'rpm', 'tpm', 'quotaWindow', 'windowMs', 'faults', 'stallMs',
 ] as const satisfies ReadonlyArray<keyof SimOptions>;
 

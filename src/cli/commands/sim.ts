@@ -16,6 +16,7 @@ export const simCommand: CommandModule = {
     process.stdout.write(`Qianfan simulator listening on ${sim.url}\n`);
     process.stdout.write(`QIANFAN_BASE_URL=${sim.url} QIANFAN_AK=${sim.credentials.ak} QIANFAN_SK=${sim.credentials.sk}\n`);
     process.stdout.write(`or, for request signing: QIANFAN_ACCESS_KEY=${sim.credentials.accessKey} QIANFAN_SECRET_KEY=${sim.credentials.secretKey}\n`);
+    process.stdout.write(`or, for --provider openai: OPENAI_API_KEY=${sim.credentials.bearerToken} with --base-url ${sim.url}/v2\n`);
     await new Promise<void>((resolve) => {
       const stop = (): void => resolve();
       process.once('SIGINT', stop);
