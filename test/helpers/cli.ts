@@ -23,6 +23,8 @@ export interface CliOptions {
   timeoutMs?: number;
   /** Called once the process is running, e.g. to send it a signal later. */
   onSpawn?: (child: import('node:child_process').ChildProcess) => void;
+  /** Called with all stdout so far each time more arrives. */
+  onStdout?: (text: string, child: import('node:child_process').ChildProcess) => void;
   /** Called with each piece of stderr as it arrives. */
   onStderr?: (text: string, child: import('node:child_process').ChildProcess) => void;
 }
@@ -35,7 +37,10 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
     const child = spawn(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      options.onStdout?.(stdout, child);
+    });
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
       options.onStderr?.(stderr, child);
