@@ -9,6 +9,7 @@ import { isUserError } from '../errors.js';
 import { redact } from '../util/redact.js';
 import { TOOL_VERSION } from '../version.js';
 import { compareCommand } from './commands/compare.js';
+import { estimateCommand } from './commands/estimate.js';
 import { modelsCommand } from './commands/models.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
@@ -22,12 +23,13 @@ export async function main(args: string[]): Promise<number> {
       .scriptName('qfbench')
       .version(TOOL_VERSION)
       .command(runCommand)
+      .command(estimateCommand)
       .command(simCommand)
       .command(modelsCommand)
       .command(tokensCommand)
       .command(reportCommand)
       .command(compareCommand)
-      .demandCommand(1, 'name a command: run, sim, models, report or compare')
+      .demandCommand(1, 'name a command: run, estimate, sim, models, tokens, report or compare')
       .strict()
       .recommendCommands()
       .parserConfiguration({ 'camel-case-expansion': true, 'strip-aliased': true })

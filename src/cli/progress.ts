@@ -2,9 +2,10 @@
  * Live view: a redrawn status line on a TTY, a plain line every few seconds elsewhere (CI logs stay
  * readable). Shows done/total, ok/errors/throttled, in flight, the completion rate, and what the
  * adaptive limiter is doing (its concurrency, request budget per window and the quota the server
- * says remains).
+ * says remains), and the cost so far (with the budget, when --max-cost / --max-tokens set one).
  */
 import type { AdaptiveLimiter } from '../load/limiter.js';
+import { liveCostText } from '../cost/live.js';
 import type { Outcome } from '../metrics/types.js';
 import { now } from '../util/clock.js';
 
@@ -50,7 +51,8 @@ export function createProgress(total: number | undefined, options: ProgressOptio
     const filled = total !== undefined && total > 0 ? Math.min(width, Math.round((done / total) * width)) : 0;
     const bar = options.tty && total !== undefined ? `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ` : '';
     const prefix = `${options.simulated ? '[SIMULATED] ' : ''}${options.stage !== undefined ? `${options.stage} ` : ''}`;
-    return `${prefix}${bar}${done}${total !== undefined ? `/${total}` : ''} ok ${counts.ok} errors ${errors} throttled ${counts.throttled} in-flight ${inFlight} ${rate.toFixed(1)} req/s ${elapsed.toFixed(0)}s${limiterText()}`;
+    const cost = liveCostText();
+    return `${prefix}${bar}${done}${total !== undefined ? `/${total}` : ''} ok ${counts.ok} errors ${errors} throttled ${counts.throttled} in-flight ${inFlight} ${rate.toFixed(1)} req/s ${elapsed.toFixed(0)}s${cost !== undefined ? ` | ${cost}` : ''}${limiterText()}`;
   };
   const draw = (): void => {
     if (options.tty) stream.write(`\r\u001b[2K${line()}`);

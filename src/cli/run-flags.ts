@@ -40,6 +40,19 @@ export const RUN_FLAGS: Record<keyof RunConfig, Options & { key?: string }> = {
   out: { alias: ['o'], type: 'string', describe: 'Output directory (default reports/<timestamp>)', group: 'Output:' },
   excel: { type: 'boolean', describe: 'Write CSVs with a UTF-8 BOM for Excel', group: 'Output:' },
   quiet: { alias: ['q'], type: 'boolean', describe: 'No progress output', group: 'Output:' },
+  prices: { type: 'string', describe: 'JSON price table (CNY per 1,000 tokens) that extends or overrides the built-in one', group: 'Cost:' },
+  priceDate: { type: 'string', describe: 'Price the run as of this date, YYYY-MM-DD (default: today in Beijing time)', group: 'Cost:' },
+  maxCost: { type: 'number', describe: 'Stop dispatching once the run has cost this many CNY; the rest is dropped and the run exits 4', group: 'Cost:' },
+  maxTokens: { type: 'number', describe: 'Stop dispatching once the run has used this many tokens (prompt + completion); exits 4', group: 'Cost:' },
+  estimateCheck: { type: 'boolean', describe: 'Estimate the cost before the run and print it beside the actual figures after it', group: 'Cost:' },
+  thresholds: { alias: ['threshold'], type: 'string', array: true, describe: 'Every cell must meet it or the run exits 3: ttft.p95<800, latency.p99<5s, error_rate<1%, pass_rate>=0.95, cost_cny<2; model=NAME: in front limits it to some cells; repeatable', group: 'Checks:' },
+  baseline: { type: 'string', describe: 'Earlier run folder to compare with after the run: a regression beyond --tolerance exits 3; changed answers are listed', group: 'Checks:' },
+  tolerance: { type: 'string', describe: 'Smallest relative change --baseline calls a regression (5% or 0.05)', group: 'Checks:' },
+  jsTimeout: { type: 'number', describe: 'Time limit of one javascript assertion, seconds', group: 'Checks:' },
+  record: { type: 'string', describe: 'Save every answer to DIR/recordings.jsonl for a later --replay', group: 'Record/replay:' },
+  replay: { type: 'string', describe: 'Answer from a --record folder instead of the network: no credentials, no quota, no timings', group: 'Record/replay:' },
+  junit: { type: 'string', describe: 'Write JUnit XML to FILE: one test case per row x cell, failures with their reason', group: 'Output:' },
+  summaryMd: { type: 'string', describe: 'Write a Markdown summary to FILE (also appended to $GITHUB_STEP_SUMMARY when that is set)', group: 'Output:' },
 };
 
 /** yargs spells keys in kebab-case on the command line; the schema uses camelCase. */

@@ -4,7 +4,9 @@
  * compile error there). Flags are validated here, at the boundary, with messages naming the flag.
  */
 import { z } from 'zod';
+import { PriceDateSchema } from '../cost/prices.js';
 import { configError } from '../errors.js';
+import { parseThreshold } from '../eval/thresholds/parse.js';
 
 const positiveSeconds = z.number().positive().max(86_400);
 
@@ -20,6 +22,23 @@ function numberList(element: z.ZodNumber) {
     return raw;
   }, z.array(element).min(1));
 }
+
+/** A threshold expression such as `ttft.p95<800` (grammar: src/eval/thresholds/parse.ts). */
+const thresholdExpression = z.string().superRefine((text, context) => {
+  const parsed = parseThreshold(text);
+  if (!parsed.ok) context.addIssue({ code: 'custom', message: parsed.message });
+});
+
+/** A relative change: `5%` or the fraction `0.05`. */
+const tolerance = z.preprocess(
+  (raw) => {
+    if (typeof raw !== 'string') return raw;
+    const match = /^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(raw);
+    if (match === null) return raw;
+    return match[2] === '%' ? Number(match[1]) / 100 : Number(match[1]);
+  },
+  z.number({ error: 'give a percentage such as 5% or a fraction such as 0.05' }).min(0).max(1, 'a fraction above 1 is a change of over 100%; write 5% or 0.05'),
+);
 
 export const RunConfigSchema = z.object({
   datasets: z.array(z.string().min(1)).min(1, 'give at least one dataset with -d FILE'),
@@ -56,6 +75,19 @@ export const RunConfigSchema = z.object({
   grace: z.number().min(0).max(600).default(5),
   excel: z.boolean().default(false),
   quiet: z.boolean().default(false),
+  prices: z.string().min(1).optional(),
+  priceDate: PriceDateSchema.optional(),
+  maxCost: z.number({ error: 'expected an amount in CNY' }).positive().optional(),
+  maxTokens: z.number({ error: 'expected a number of tokens' }).int().min(1).optional(),
+  estimateCheck: z.boolean().default(false),
+  thresholds: z.array(thresholdExpression).default([]),
+  baseline: z.string().min(1).optional(),
+  tolerance: tolerance.default(0.05),
+  record: z.string().min(1).optional(),
+  replay: z.string().min(1).optional(),
+  junit: z.string().min(1).optional(),
+  summaryMd: z.string().min(1).optional(),
+  jsTimeout: positiveSeconds.default(2),
 });
 
 export type RunConfigInput = z.input<typeof RunConfigSchema>;
@@ -72,6 +104,7 @@ const FLAG_NAMES: Partial<Record<keyof RunConfig, string>> = {
   maxRequests: '--max-requests',
   baseUrl: '--base-url',
   simOpt: '--sim-opt',
+  thresholds: '--threshold',
 };
 
 export function flagName(key: string): string {

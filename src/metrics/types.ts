@@ -44,6 +44,33 @@ export interface RequestRecord {
   usageSource?: 'server' | 'estimate';
   finishReason?: string;
   output: string;
+  /**
+   * The row's assertions on this answer: `pass`, `fail`, `skip` (nothing could be checked: never
+   * sent, or only timing checks on a replayed answer) or `none` (the row has no assertions). Set on
+   * every request of a run that checks assertions, absent otherwise.
+   */
+  assertResult?: AssertResult;
+  /** Why: the reasons of the failed (or skipped) assertions, `; `-separated; empty when all passed. */
+  assertReason?: string;
+  /**
+   * True when the answer was served from a recording (--replay) instead of the network: its timings
+   * are left empty (they would measure nothing) and cost leaves it out. Set on every request of a
+   * replayed run, absent otherwise.
+   */
+  replayed?: boolean;
+}
+
+export const ASSERT_RESULTS = ['pass', 'fail', 'skip', 'none'] as const;
+export type AssertResult = (typeof ASSERT_RESULTS)[number];
+
+/** How a cell's requests fared against their rows' assertions, over every repeat. */
+export interface CellAssertions {
+  passed: number;
+  failed: number;
+  /** Requests whose assertions could not be checked (never sent; timing checks of a replay). */
+  skipped: number;
+  /** passed / (passed + failed); null when nothing was checked. */
+  passRate: number | null;
 }
 
 /** A distribution in milliseconds (or plain counts for token histograms), read from an HdrHistogram. */
@@ -95,6 +122,12 @@ export interface CellSummary {
   attempts: number;
   /** Each histogram as hdr-histogram-js compressed base64, values in integer microseconds (tokens: counts). */
   histograms: Record<string, string>;
+  /** What the cell cost (added by the cost extension). */
+  cost?: CellCostSummary;
+  /** Assertion results, when the run checks assertions. */
+  assertions?: CellAssertions;
+  /** Requests answered from a recording (--replay); none of their timings counts. */
+  replayed?: number;
 }
 
 export interface DatasetInfo {
@@ -121,6 +154,8 @@ export interface RunMetadata {
   /** True when the run was stopped (Ctrl-C) before the plan was exhausted. */
   interrupted: boolean;
   metricsDefinitionVersion: number;
+  /** The recording folder a replayed run (--replay) answered from. */
+  replayedFrom?: string;
 }
 
 /** How one stage of load went: offered, dispatched and completed rates side by side (metrics.md). */
@@ -164,4 +199,62 @@ export interface RunSummary {
   load?: LoadSettings;
   stages?: StageSummary[];
   cells: CellSummary[];
+  /** The run's cost in total (added by the cost extension). */
+  cost?: RunCostSummary;
+}
+
+/** The price entry a cost was computed with: CNY per 1,000 tokens, the day it took effect and its source. */
+export interface PriceRef {
+  model: string;
+  inputPer1k: number;
+  outputPer1k: number;
+  effectiveFrom: string;
+  source: string;
+}
+
+/** What a cell cost (its ok requests' tokens x the price). Unknown amounts are null, never 0. */
+export interface CellCostSummary {
+  /** CNY; null when the model has no known price. */
+  cny: number | null;
+  inputCny: number | null;
+  outputCny: number | null;
+  /** The price entry used; null when none applies. */
+  price: PriceRef | null;
+  /** Ok requests whose token counts were estimated because the server gave no usage. */
+  estimatedTokenRequests: number;
+  /** The tokens came from the built-in simulator: the amount is what they would cost at real prices. */
+  simulated: boolean;
+}
+
+/** Low / expected / high figures of an estimate; null where a price is unknown. */
+export interface EstimateRange<T extends number | null = number> {
+  low: T;
+  expected: T;
+  high: T;
+}
+
+/** `--estimate-check`: the estimate made before the run beside what the run actually used. */
+export interface EstimateCheck {
+  estimate: { requests: number; inputTokens: number; outputTokens: EstimateRange; costCny: EstimateRange<number | null>; tokenizer: 'local' | 'server' };
+  actual: { requests: number; ok: number; inputTokens: number; outputTokens: number; costCny: number | null };
+}
+
+/** The run's cost in total: the sum over cells, null when any cell's model has no known price. */
+export interface RunCostSummary {
+  currency: 'CNY';
+  totalCny: number | null;
+  /** Sum over the cells that could be priced. */
+  knownCny: number;
+  /** Models without a price on `priceDate`. */
+  unpricedModels: string[];
+  /** YYYY-MM-DD (Beijing time): the date the price table was read at. */
+  priceDate: string;
+  /** The --prices file that extended the built-in table, when given. */
+  pricesFile?: string;
+  simulated: boolean;
+  /** Tokens of the ok requests that count toward cost (replayed answers do not). */
+  tokens: { prompt: number; completion: number; total: number };
+  /** --max-cost / --max-tokens and whether they stopped dispatching. */
+  budget?: { maxCostCny?: number; maxTokens?: number; stopReason?: string; dropped: number };
+  estimateCheck?: EstimateCheck;
 }

@@ -1,8 +1,12 @@
 /**
  * The compact table printed at the end of a run: one line per cell. Column widths use terminal
- * display width, so Chinese labels (two columns per character) stay aligned.
+ * display width, so Chinese labels (two columns per character) stay aligned. A run that carries
+ * cost gets a CNY column ("unknown" where a model has no price, never 0), a total line, the budget
+ * line and, with --estimate-check, the estimate beside the actual figures.
  */
+import { budgetLine, estimateCheckLines, summaryCost, totalCostLine, yuanText } from '../cost/summary-cost.js';
 import type { CellSummary, RunSummary } from '../metrics/types.js';
+import { cellCost } from './cell-extras.js';
 import { cellRates, fixed, stat } from './format.js';
 import { displayWidth, padEndToWidth, padStartToWidth, truncateToWidth } from './text-width.js';
 
@@ -61,6 +65,8 @@ const COLUMNS: readonly Column[] = [
   { header: 'out tok/s', align: 'right', value: (c) => fixed(c.throughput?.outputTokensPerSec, 1, DASH) },
 ];
 
+const COST_COLUMN: Column = { header: 'CNY', align: 'right', value: (c) => yuanText(cellCost(c)?.cny) };
+
 /**
  * The summary as aligned text lines (no trailing newline). Times are milliseconds; `errors` is
  * failed + timeout, throttled requests are counted apart.
@@ -71,26 +77,34 @@ export function formatSummaryTable(summary: RunSummary, options: ConsoleTableOpt
   const paint = (text: string, style: Style | undefined): string =>
     color && style !== undefined ? `${ANSI[style]}${text}${ANSI.reset}` : text;
 
+  const cost = summaryCost(summary);
+  const columns = cost !== undefined ? [...COLUMNS, COST_COLUMN] : COLUMNS;
   const cells = summary.cells.map((cell) =>
-    COLUMNS.map((col, i) => {
+    columns.map((col, i) => {
       const raw = col.value(cell);
       return { text: i === 0 ? truncateToWidth(raw, maxLabel) : raw, style: col.style?.(cell) };
     }),
   );
-  const widths = COLUMNS.map((col, i) =>
+  const widths = columns.map((col, i) =>
     Math.max(displayWidth(col.header), ...cells.map((row) => displayWidth(row[i]!.text))),
   );
   const pad = (text: string, i: number): string =>
-    COLUMNS[i]!.align === 'left' ? padEndToWidth(text, widths[i]!) : padStartToWidth(text, widths[i]!);
+    columns[i]!.align === 'left' ? padEndToWidth(text, widths[i]!) : padStartToWidth(text, widths[i]!);
   const join = (parts: string[]): string => parts.join('  ').trimEnd();
 
   const lines: string[] = [];
   if (summary.run.simulated) lines.push(paint(SIMULATED_NOTICE, 'yellow'));
-  lines.push(paint(join(COLUMNS.map((col, i) => pad(col.header, i))), 'bold'));
+  lines.push(paint(join(columns.map((col, i) => pad(col.header, i))), 'bold'));
   lines.push(join(widths.map((w) => '-'.repeat(w))));
   for (const row of cells) {
     lines.push(join(row.map((cell, i) => paint(pad(cell.text, i), cell.style))));
   }
   if (summary.cells.length === 0) lines.push('(no cells)');
+  if (cost !== undefined) {
+    lines.push(totalCostLine(cost));
+    const budget = budgetLine(cost);
+    if (budget !== undefined) lines.push(paint(budget, cost.budget?.stopReason !== undefined ? 'yellow' : undefined));
+    if (cost.estimateCheck !== undefined) lines.push(...estimateCheckLines(cost.estimateCheck));
+  }
   return lines.join('\n');
 }

@@ -46,7 +46,17 @@ function renderOutcome(record: RequestRecord): string {
       ? undefined
       : (record.errorCode ?? (isFiniteNumber(record.httpStatus) ? `HTTP ${record.httpStatus}` : undefined));
   const badge = `<span class="outcome outcome-${escapeHtml(record.outcome)}">${escapeHtml(record.outcome)}</span>`;
-  return code !== undefined ? `${badge} ${escapeHtml(code)}` : badge;
+  const replayed = record.replayed === true ? ' <span class="replayed">replayed</span>' : '';
+  return `${code !== undefined ? `${badge} ${escapeHtml(code)}` : badge}${replayed}`;
+}
+
+/** The row's assertions on this answer: a pass/fail badge and the reason. */
+function renderCheck(record: RequestRecord): string {
+  const result = record.assertResult;
+  if (result === undefined || result === 'none') return '';
+  const badge = `<span class="check check-${escapeHtml(result)}">${escapeHtml(result)}</span>`;
+  const reason = record.assertReason ?? '';
+  return reason === '' ? badge : `${badge} <span class="text">${escapeHtml(truncateText(reason, HTML_OUTPUT_PREVIEW_CHARS))}</span>`;
 }
 
 function renderOutputPreview(record: RequestRecord): string {
@@ -78,6 +88,10 @@ export const REQUEST_FILTER_CSS = `
 .filters label { display: flex; gap: 6px; align-items: center; min-width: 0; }
 .filters select { max-width: 60vw; }
 table.requests td:last-child { min-width: 240px; max-width: 560px; }
+.check { font-weight: 600; }
+.check-pass { color: var(--good); }
+.check-fail { color: var(--bad); }
+.check-skip, .replayed { color: var(--warn); }
 `;
 
 /** The section; `shown` are the rows in the table, `total` how many the run has. */
@@ -92,6 +106,7 @@ export function renderRequestsSection(summary: RunSummary, shown: readonly Reque
     { header: 'TTFT ms', html: (r) => msText(r.ttftMs), numeric: true },
     { header: 'Prompt tok', html: (r) => countText(r.promptTokens), numeric: true },
     { header: 'Output tok', html: (r) => countText(r.completionTokens), numeric: true },
+    ...(shown.some((r) => r.assertResult !== undefined) ? [{ header: 'Check', html: renderCheck }] : []),
     { header: 'Output', html: renderOutputPreview },
   ];
   const note =

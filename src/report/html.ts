@@ -113,6 +113,7 @@ function renderRunMetadata(summary: RunSummary): string {
     ['Ended', escapeHtml(run.endedAt ?? DASH)],
     ['Duration', isFiniteNumber(run.durationMs) ? `${(run.durationMs / 1000).toFixed(1)} s` : DASH],
     ['Simulated', run.simulated === true ? '<strong class="sim-text">yes</strong>' : 'no'],
+    ...(run.replayedFrom !== undefined ? [['Replayed from', `${escapeHtml(run.replayedFrom)} (answers from a recording: no timing or cost figure)`] as [string, string]] : []),
     ['Interrupted', run.interrupted === true ? 'yes' : 'no'],
   ];
   const quota = renderQuota(summaryQuota(summary));
@@ -138,9 +139,17 @@ export function costHtml(cell: CellSummary): string {
   return `¥${escapeHtml(formatCny(cost.cny))}`;
 }
 
+/** A cell's assertion pass rate over every repeat, with the counts behind it. */
+function passRateHtml(cell: CellSummary): string {
+  const counts = cell.assertions;
+  if (counts === undefined || counts.passRate === null) return DASH;
+  return `${percentText(counts.passRate)} <span class="note">(${countText(counts.passed)}/${countText(counts.passed + counts.failed)})</span>`;
+}
+
 function renderComparison(summary: RunSummary): string {
   const pct: ReadonlyArray<'p50' | 'p90' | 'p99'> = ['p50', 'p90', 'p99'];
   const withCost = summaryHasCost(summary);
+  const withChecks = (summary.cells ?? []).some((cell) => cell.assertions !== undefined);
   const columns: Column<CellSummary>[] = [
     { header: 'Cell', html: (c) => escapeHtml(cellLabel(c)) },
     { header: 'Planned', html: (c) => countText(c.planned), numeric: true },
@@ -156,6 +165,7 @@ function renderComparison(summary: RunSummary): string {
     { header: 'req/s', html: (c) => fixed(c.throughput?.requestsPerSec, 2, DASH), numeric: true },
     { header: 'out tok/s', html: (c) => fixed(c.throughput?.outputTokensPerSec, 1, DASH), numeric: true },
     ...(withCost ? [{ header: 'CNY', html: costHtml, numeric: true }] : []),
+    ...(withChecks ? [{ header: 'pass rate', html: passRateHtml, numeric: true }] : []),
   ];
   const groups: HeaderGroup[] = [
     { label: '', span: 2 },
@@ -167,6 +177,7 @@ function renderComparison(summary: RunSummary): string {
     { label: 'Tokens (ok requests)', span: 3 },
     { label: 'Throughput', span: 2 },
     ...(withCost ? [{ label: 'Cost', span: 1 }] : []),
+    ...(withChecks ? [{ label: 'Assertions', span: 1 }] : []),
   ];
   const note = `<p class="note">Error rate = (failed + timeout) ÷ (ok + failed + throttled + timeout); throttled requests are counted apart. Latency, TTFT and TPOT take ok requests only and follow qfbench metrics definition ${escapeHtml(summary.run?.metricsDefinitionVersion ?? '')}.${withCost ? ' A cost that could not be priced shows as unknown, never as 0.' : ''}</p>`;
   return section(

@@ -4,6 +4,7 @@
  * messages are untrusted: they are escaped so they cannot break the table or inject markup.
  */
 import { appendFile } from 'node:fs/promises';
+import { budgetLine, summaryCost, totalCostLine } from '../cost/summary-cost.js';
 import type { RunSummary } from '../metrics/types.js';
 import { cellCost, cellLabel, summaryHasCost } from './cell-extras.js';
 import { cellRates, fixed, formatCny, isFiniteNumber, stat } from './format.js';
@@ -72,6 +73,13 @@ export function renderRunMarkdown(summary: RunSummary): string {
     return row;
   });
   lines.push(markdownTable(header, rows, new Set(header.map((_, i) => i).filter((i) => i > 0))));
+  const cost = summaryCost(summary);
+  if (cost !== undefined) {
+    const total = totalCostLine(cost);
+    lines.push('', `**${markdownText(total.charAt(0).toUpperCase() + total.slice(1))}**`);
+    const budget = budgetLine(cost);
+    if (budget !== undefined) lines.push('', markdownText(budget.charAt(0).toUpperCase() + budget.slice(1)));
+  }
   const errors = new Map<string, number>();
   for (const cell of summary.cells ?? []) {
     for (const [code, error] of Object.entries(cell.errors ?? {})) errors.set(code, (errors.get(code) ?? 0) + (error?.count ?? 0));

@@ -6,6 +6,12 @@
  * `decode_tps` 2, counts none; a missing value is an empty field. Every text field is untrusted
  * (it can hold model output, dataset text, server messages) and goes through `neutraliseCell`;
  * numbers we format ourselves never do.
+ *
+ * Optional columns follow `output` when a run has the feature that fills them: `assert_result` and
+ * `assert_reason` (assertions), `replayed` (--replay). Such a feature sets its fields on every
+ * record of the run, so the first record written decides the header (written with it, lazily);
+ * an empty file has the base header. Readers accept the base header with any of the optional
+ * columns after it.
  */
 import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -14,7 +20,7 @@ import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
 import { stringify } from 'csv-stringify';
 import { configError } from '../errors.js';
-import { OUTCOMES, type Outcome, type RequestRecord } from '../metrics/types.js';
+import { ASSERT_RESULTS, OUTCOMES, type Outcome, type RequestRecord } from '../metrics/types.js';
 import { neutraliseCell } from './csv-safety.js';
 import { ensureParentDirSync } from './fs-util.js';
 import { fixed, isFiniteNumber } from './format.js';
@@ -31,7 +37,10 @@ type ColumnKind =
   /** Tokens per second, 2 decimals. */
   | 'tps'
   | 'outcome'
-  | 'usageSource';
+  | 'usageSource'
+  | 'assertResult'
+  /** `true` / `false`, empty when unset. */
+  | 'boolean';
 
 interface ColumnSpec {
   readonly name: string;
@@ -39,6 +48,11 @@ interface ColumnSpec {
   readonly kind: ColumnKind;
   /** A number that every row must have. */
   readonly required?: boolean;
+}
+
+interface OptionalColumnSpec extends ColumnSpec {
+  /** Columns of one group appear together, when the first record has any of the group's fields. */
+  readonly group: 'assertions' | 'replay';
 }
 
 const COLUMNS: readonly ColumnSpec[] = [
@@ -72,8 +86,23 @@ const COLUMNS: readonly ColumnSpec[] = [
   { name: 'output', key: 'output', kind: 'text' },
 ];
 
-/** The header of requests.csv, in order. */
+const OPTIONAL_COLUMNS: readonly OptionalColumnSpec[] = [
+  { name: 'assert_result', key: 'assertResult', kind: 'assertResult', group: 'assertions' },
+  { name: 'assert_reason', key: 'assertReason', kind: 'optionalText', group: 'assertions' },
+  { name: 'replayed', key: 'replayed', kind: 'boolean', group: 'replay' },
+];
+
+/** The header of requests.csv, in order (the base columns; optional ones may follow). */
 export const REQUEST_CSV_COLUMNS: readonly string[] = COLUMNS.map((c) => c.name);
+
+/** The optional columns that may follow `output`, in order. */
+export const OPTIONAL_REQUEST_CSV_COLUMNS: readonly string[] = OPTIONAL_COLUMNS.map((c) => c.name);
+
+/** The columns a file whose first record is `record` gets: the base ones plus the groups it fills. */
+function columnsFor(record: RequestRecord): readonly ColumnSpec[] {
+  const groups = new Set(OPTIONAL_COLUMNS.filter((spec) => record[spec.key] !== undefined).map((spec) => spec.group));
+  return [...COLUMNS, ...OPTIONAL_COLUMNS.filter((spec) => groups.has(spec.group))];
+}
 
 function formatField(spec: ColumnSpec, value: unknown): string {
   switch (spec.kind) {
@@ -81,7 +110,10 @@ function formatField(spec: ColumnSpec, value: unknown): string {
     case 'optionalText':
     case 'outcome':
     case 'usageSource':
+    case 'assertResult':
       return value === undefined || value === null ? '' : neutraliseCell(String(value));
+    case 'boolean':
+      return typeof value === 'boolean' ? String(value) : '';
     case 'int':
       return isFiniteNumber(value) ? String(value) : '';
     case 'ms':
@@ -91,9 +123,9 @@ function formatField(spec: ColumnSpec, value: unknown): string {
   }
 }
 
-/** The CSV fields of one record, in column order. */
-export function requestRecordToRow(record: RequestRecord): string[] {
-  return COLUMNS.map((spec) => formatField(spec, record[spec.key]));
+/** The CSV fields of one record, in column order (`columns`: by default the ones its own fields call for). */
+export function requestRecordToRow(record: RequestRecord, columns: readonly ColumnSpec[] = columnsFor(record)): string[] {
+  return columns.map((spec) => formatField(spec, record[spec.key]));
 }
 
 export interface RequestsCsvOptions {
@@ -126,6 +158,8 @@ class StreamingRequestsCsvWriter implements RequestsCsvWriter {
   private failure: unknown;
   private closing: Promise<void> | undefined;
   private count = 0;
+  /** Chosen with the first record (see the top of this file). */
+  private columns: readonly ColumnSpec[] | undefined;
 
   constructor(path: string, options: RequestsCsvOptions) {
     ensureParentDirSync(path);
@@ -138,7 +172,12 @@ class StreamingRequestsCsvWriter implements RequestsCsvWriter {
     this.done.catch((error: unknown) => {
       this.failure ??= error;
     });
-    this.stringifier.write(REQUEST_CSV_COLUMNS);
+  }
+
+  private writeHeader(columns: readonly ColumnSpec[]): readonly ColumnSpec[] {
+    this.columns = columns;
+    this.stringifier.write(columns.map((spec) => spec.name));
+    return columns;
   }
 
   get rowsWritten(): number {
@@ -148,7 +187,8 @@ class StreamingRequestsCsvWriter implements RequestsCsvWriter {
   write(record: RequestRecord): void {
     if (this.failure !== undefined) throw this.failure;
     if (this.closing !== undefined) throw new Error('requests.csv writer is already closed');
-    this.stringifier.write(requestRecordToRow(record));
+    const columns = this.columns ?? this.writeHeader(columnsFor(record));
+    this.stringifier.write(requestRecordToRow(record, columns));
     this.count += 1;
   }
 
@@ -161,6 +201,7 @@ class StreamingRequestsCsvWriter implements RequestsCsvWriter {
 
   close(): Promise<void> {
     this.closing ??= (async () => {
+      if (this.columns === undefined && !this.stringifier.destroyed) this.writeHeader(COLUMNS);
       if (!this.stringifier.destroyed) this.stringifier.end();
       await this.done;
     })();
@@ -192,6 +233,16 @@ function parseField(spec: ColumnSpec, raw: string, where: string): unknown {
         throw configError(`${where}: usage_source ${JSON.stringify(raw)} is not server or estimate`);
       }
       return raw;
+    case 'assertResult':
+      if (raw === '') return undefined;
+      if (!(ASSERT_RESULTS as readonly string[]).includes(raw)) {
+        throw configError(`${where}: assert_result ${JSON.stringify(raw)} is not one of ${ASSERT_RESULTS.join(', ')}`);
+      }
+      return raw;
+    case 'boolean':
+      if (raw === '') return undefined;
+      if (raw !== 'true' && raw !== 'false') throw configError(`${where}: ${spec.name} ${JSON.stringify(raw)} is not true or false`);
+      return raw === 'true';
     case 'int':
     case 'ms':
     case 'tps': {
@@ -206,10 +257,10 @@ function parseField(spec: ColumnSpec, raw: string, where: string): unknown {
   }
 }
 
-/** One CSV row (in column order) back to a record; `where` names the place for error messages. */
-export function rowToRequestRecord(row: readonly string[], where: string): RequestRecord {
+/** One CSV row (in `columns` order, by default the base columns) back to a record; `where` names the place for error messages. */
+export function rowToRequestRecord(row: readonly string[], where: string, columns: readonly ColumnSpec[] = COLUMNS): RequestRecord {
   const record: Record<string, unknown> = {};
-  COLUMNS.forEach((spec, i) => {
+  columns.forEach((spec, i) => {
     const value = parseField(spec, row[i] ?? '', where);
     if (value !== undefined) record[spec.key] = value;
   });
@@ -227,24 +278,38 @@ export async function* readRequestsCsv(path: string): AsyncIterable<RequestRecor
   pipelineCallback(createReadStream(path), parser, () => {
     // Errors reach the consumer through the parser's async iterator.
   });
-  let headerChecked = false;
+  let columns: readonly ColumnSpec[] | undefined;
   /** Line the next record starts on (1-based). */
   let startLine = 1;
   for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
     const row = item.record;
     const line = startLine;
     startLine = item.info.lines + 1; // `lines` is the line the record ended on
-    if (!headerChecked) {
-      const expected = REQUEST_CSV_COLUMNS;
-      if (row.length !== expected.length || row.some((name, i) => name !== expected[i])) {
+    if (columns === undefined) {
+      columns = headerColumns(row);
+      if (columns === undefined) {
+        const optional = OPTIONAL_REQUEST_CSV_COLUMNS.join(',');
         throw configError(
-          `${path}:${line}: not a qfbench requests.csv (expected the header ${expected.join(',')}, found ${row.join(',')})`,
+          `${path}:${line}: not a qfbench requests.csv (expected the header ${REQUEST_CSV_COLUMNS.join(',')}, optionally followed by some of ${optional}; found ${row.join(',')})`,
         );
       }
-      headerChecked = true;
       continue;
     }
-    yield rowToRequestRecord(row, `${path}:${line}`);
+    yield rowToRequestRecord(row, `${path}:${line}`, columns);
   }
-  if (!headerChecked) throw configError(`${path}: empty file, not a qfbench requests.csv`);
+  if (columns === undefined) throw configError(`${path}: empty file, not a qfbench requests.csv`);
+}
+
+/** The columns a header names: the base ones in order, then optional ones in their order; undefined if it is not such a header. */
+function headerColumns(header: readonly string[]): readonly ColumnSpec[] | undefined {
+  if (header.length < COLUMNS.length || COLUMNS.some((spec, i) => header[i] !== spec.name)) return undefined;
+  const extra: ColumnSpec[] = [];
+  let next = 0;
+  for (const name of header.slice(COLUMNS.length)) {
+    const at = OPTIONAL_COLUMNS.findIndex((spec, i) => i >= next && spec.name === name);
+    if (at === -1) return undefined;
+    extra.push(OPTIONAL_COLUMNS[at] as OptionalColumnSpec);
+    next = at + 1;
+  }
+  return [...COLUMNS, ...extra];
 }

@@ -2,9 +2,15 @@
  * summary.csv: one row per cell (model x parameter set), for spreadsheets. Every row says
  * whether the figures came from the built-in simulator, so a simulated number cannot pass for a
  * real one once the row is copied somewhere else.
+ *
+ * A run that carries cost gets cost columns (COST_CSV_COLUMNS: "unknown" where a model has no
+ * price, never 0 or blank) and one last row, cell `TOTAL`, with the counts, tokens and cost of all
+ * cells added up (cost "unknown" when any cell is).
  */
 import { stringify } from 'csv-stringify/sync';
+import { cellCostPart, cellPrice, summaryCost } from '../cost/summary-cost.js';
 import { OUTCOMES, type CellSummary, type DistributionSummary, type RunSummary } from '../metrics/types.js';
+import { cellCost } from './cell-extras.js';
 import { neutraliseCell } from './csv-safety.js';
 import { writeFileAtomic } from './fs-util.js';
 import { cellRates, fixed, isFiniteNumber, stat } from './format.js';
@@ -69,15 +75,60 @@ const COLUMNS: ReadonlyArray<readonly [string, Getter]> = [
   ['simulated', (_c, s) => (s.run.simulated ? 'true' : 'false')],
 ];
 
-/** The header of summary.csv, in order. */
+/** An amount in CNY to 6 decimals, or `unknown`: an unpriced cost is never written as 0 or left blank. */
+function cny(value: number | null | undefined): string {
+  return isFiniteNumber(value) ? String(Math.round(value * 1e6) / 1e6) : 'unknown';
+}
+
+const COST_COLUMNS: ReadonlyArray<readonly [string, Getter]> = [
+  ['cost_cny', (c) => cny(cellCost(c)?.cny)],
+  ['cost_input_cny', (c) => cny(cellCostPart(c, 'inputCny'))],
+  ['cost_output_cny', (c) => cny(cellCostPart(c, 'outputCny'))],
+  ['price_input_per_1k', (c) => cny(cellPrice(c)?.inputPer1k)],
+  ['price_output_per_1k', (c) => cny(cellPrice(c)?.outputPer1k)],
+  ['price_effective_from', text((c) => cellPrice(c)?.effectiveFrom ?? 'unknown')],
+  ['price_source', text((c) => cellPrice(c)?.source ?? 'unknown')],
+];
+
+/** The header of summary.csv, in order (without cost). */
 export const SUMMARY_CSV_COLUMNS: readonly string[] = COLUMNS.map(([name]) => name);
 
-/** summary.csv as a string (header and one row per cell). */
+/** Columns appended when the run carries cost. */
+export const COST_CSV_COLUMNS: readonly string[] = COST_COLUMNS.map(([name]) => name);
+
+/** The TOTAL row: counts and tokens added up, cost in total; per-cell figures left blank. */
+function totalRow(summary: RunSummary, columns: ReadonlyArray<readonly [string, Getter]>): string[] {
+  const cost = summaryCost(summary);
+  const sum = (get: (cell: CellSummary) => number | undefined): string => String(summary.cells.reduce((total, cell) => total + (isFiniteNumber(get(cell)) ? (get(cell) as number) : 0), 0));
+  const knownParts = (part: 'inputCny' | 'outputCny'): string => {
+    const values = summary.cells.map((cell) => cellCostPart(cell, part));
+    return values.some((value) => value === null) ? 'unknown' : cny(values.reduce((total: number, value) => total + (value as number), 0));
+  };
+  const values: Record<string, string> = {
+    cell: 'TOTAL',
+    label: 'all cells',
+    planned: sum((c) => c.planned),
+    ...Object.fromEntries(OUTCOMES.map((outcome) => [outcome, sum((c) => c.outcomes?.[outcome] ?? 0)])),
+    prompt_tokens: sum((c) => c.tokens?.prompt),
+    completion_tokens: sum((c) => c.tokens?.completion),
+    total_tokens: sum((c) => c.tokens?.total),
+    simulated: summary.run.simulated ? 'true' : 'false',
+    cost_cny: cny(cost?.totalCny),
+    cost_input_cny: knownParts('inputCny'),
+    cost_output_cny: knownParts('outputCny'),
+  };
+  return columns.map(([name]) => values[name] ?? '');
+}
+
+/** summary.csv as a string (header and one row per cell; with cost, its columns and a TOTAL row). */
 export function renderSummaryCsv(summary: RunSummary, options: SummaryCsvOptions = {}): string {
+  const withCost = summaryCost(summary) !== undefined;
+  const columns = withCost ? [...COLUMNS, ...COST_COLUMNS] : COLUMNS;
   const rows: string[][] = [
-    [...SUMMARY_CSV_COLUMNS],
-    ...summary.cells.map((cell) => COLUMNS.map(([, get]) => get(cell, summary))),
+    columns.map(([name]) => name),
+    ...summary.cells.map((cell) => columns.map(([, get]) => get(cell, summary))),
   ];
+  if (withCost) rows.push(totalRow(summary, columns));
   return stringify(rows, { bom: options.excelBom === true, record_delimiter: 'unix' });
 }
 

@@ -1,11 +1,19 @@
 /**
- * The extensions a run configuration asks for, in the order they act on each request.
+ * The extensions a run configuration asks for, in the order they act on each request. Record and
+ * replay comes first: it marks replayed answers before the others judge or count them.
  */
 import type { RunConfig } from '../config/run-config.js';
 import type { Logger } from '../util/logger.js';
+import { createCostExtension } from './cost-extension.js';
+import { createEvalExtension } from './eval-extension.js';
 import type { RunExtension } from './extensions.js';
 import type { PreparedRun } from './prepare-run.js';
+import { createRecordExtension } from './record-extension.js';
 
 export async function buildExtensions(_config: RunConfig, _prepared: PreparedRun, _logger: Logger): Promise<RunExtension[]> {
-  return [];
+  return [
+    await createRecordExtension(_config, _prepared, _logger),
+    await createEvalExtension(_config, _prepared, _logger),
+    await createCostExtension(_config, _prepared, _logger),
+  ];
 }

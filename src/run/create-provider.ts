@@ -1,8 +1,11 @@
 /**
  * Picks and builds the provider of a run: Qianfan v1 (OAuth, IAM signing or a token) or an
  * OpenAI-compatible server (Qianfan v2, vLLM, …) with a Bearer key; against the simulator when
- * `--sim` started one. Secrets are read here and registered for redaction; none is returned.
+ * `--sim` started one; or, with `--replay`, a recording and no network at all. Secrets are read
+ * here and registered for redaction; none is returned.
  */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Dispatcher } from 'undici';
 import type { RunConfig } from '../config/run-config.js';
 import { configError } from '../errors.js';
@@ -11,6 +14,7 @@ import { createOpenAIProvider } from '../providers/openai/provider.js';
 import { findModel, type Catalog } from '../providers/qianfan/catalog.js';
 import { credentialsHint, DEFAULT_V1_BASE_URL, qianfanAuthFromEnv } from '../providers/qianfan/credentials.js';
 import { createQianfanProvider, type QianfanAuth } from '../providers/qianfan/provider.js';
+import { createReplayProvider } from '../providers/replay/replay-provider.js';
 import type { Provider } from '../providers/types.js';
 import type { RunningSimulator } from '../sim/index.js';
 import { registerSecret } from '../util/redact.js';
@@ -27,7 +31,8 @@ export interface RunProvider {
 
 /** Reads the credentials the provider needs; fails before anything starts when they are missing. */
 export function checkCredentials(config: RunConfig, env: NodeJS.ProcessEnv): QianfanAuth | undefined {
-  if (config.sim) return undefined;
+  // A replay sends nothing, so a CI job replaying needs no secrets.
+  if (config.sim || config.replay !== undefined) return undefined;
   if (config.provider === 'openai') {
     openAIKey(config, env);
     openAIBaseUrl(config, env);
@@ -46,6 +51,10 @@ export function createRunProvider(options: {
   catalog: Catalog;
 }): RunProvider {
   const { config, env, simulator, dispatcher, timeouts, catalog } = options;
+  if (config.replay !== undefined) {
+    const provider = createReplayProvider({ dir: config.replay, provider: config.provider });
+    return { provider, name: config.provider, baseUrl: pathToFileURL(resolve(config.replay)).href, authHint: 'a replay sends no request, so check the recording' };
+  }
   if (config.provider === 'openai') {
     const baseUrl = simulator !== undefined ? `${simulator.url}/v2` : openAIBaseUrl(config, env);
     const apiKey = simulator !== undefined ? simulator.credentials.bearerToken : openAIKey(config, env);

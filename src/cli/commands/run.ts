@@ -1,6 +1,8 @@
 import type { Argv, CommandModule } from 'yargs';
 import { parseRunConfig } from '../../config/run-config.js';
-import { createLogger } from '../../util/logger.js';
+import type { RunSummary } from '../../metrics/types.js';
+import type { RunVerdict } from '../../run/extensions.js';
+import { createLogger, type Logger } from '../../util/logger.js';
 import { EXIT } from '../exit-codes.js';
 import { createProgress, type ProgressView } from '../progress.js';
 import { RUN_FLAGS, flagsFromArgv } from '../run-flags.js';
@@ -12,10 +14,15 @@ export const runCommand: CommandModule = {
   builder: (yargs: Argv) =>
     yargs
       .options(RUN_FLAGS)
+      .option('config', { type: 'string', describe: 'YAML or JSON file of settings (the keys of schema/qfbench.schema.json); flags override it', group: 'Input:' })
+      .example('$0 run --config qfbench.yaml --replay fixtures/recorded --junit junit.xml', 'Regression checks in CI, answered from a recording')
       .example('$0 run --sim -d datasets/demo.csv -m ernie-speed-8k -p temperature=0.3,0.9', 'Benchmark on the built-in simulator')
       .example('QIANFAN_AK=… QIANFAN_SK=… $0 run -d prompts.csv -m ernie-4.0-8k -m ernie-speed-8k -c 16', 'Compare two models on Qianfan'),
   handler: async (argv) => {
-    const config = parseRunConfig(flagsFromArgv(argv as Record<string, unknown>));
+    const flags = flagsFromArgv(argv as Record<string, unknown>);
+    const configFile = typeof argv['config'] === 'string' ? argv['config'] : undefined;
+    // YAML is loaded only when a config file is given.
+    const config = configFile !== undefined ? await (await import('../../config/config-file.js')).runConfigWithFile(configFile, flags) : parseRunConfig(flags);
     const logger = createLogger({ quiet: config.quiet });
     const simOptions = parseSimOptionFlags(config.simOpt);
     const { runBenchmark } = await import('../../run/run-benchmark.js');
@@ -56,6 +63,7 @@ export const runCommand: CommandModule = {
       process.stdout.write(`${result.consoleTable}\n`);
       logger.info(`wrote ${result.outDir}/requests.csv, summary.csv, summary.json, report.html`);
       for (const failure of result.verdict.failures) logger.error(failure);
+      if (config.summaryMd !== undefined) await writeSummaryMarkdown(config.summaryMd, result.summary, result.verdict, logger);
       // Another error wins over a test failure: aborted, then interrupted, then failed checks.
       if (result.verdict.abortReason !== undefined) {
         logger.error(`run aborted: ${result.verdict.abortReason}`);
@@ -73,3 +81,14 @@ export const runCommand: CommandModule = {
     }
   },
 };
+
+/** `--summary-md FILE`: the run's table and its checks; appended to GitHub's job summary too when it is set. */
+async function writeSummaryMarkdown(path: string, summary: RunSummary, verdict: RunVerdict, logger: Logger): Promise<void> {
+  const { appendGithubStepSummary, renderRunMarkdown } = await import('../../report/markdown.js');
+  const { renderChecksMarkdown } = await import('../../eval/checks-markdown.js');
+  const { writeFileAtomic } = await import('../../report/fs-util.js');
+  const markdown = `${renderRunMarkdown(summary)}\n${renderChecksMarkdown(summary, verdict)}`;
+  await writeFileAtomic(path, markdown);
+  logger.info(`wrote ${path}`);
+  if (await appendGithubStepSummary(markdown)) logger.info('appended the summary to GITHUB_STEP_SUMMARY');
+}

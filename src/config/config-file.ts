@@ -1,0 +1,105 @@
+/**
+ * `--config FILE`: the run configuration as YAML (.yaml, .yml) or JSON (.json). The keys are the
+ * run configuration's own (camelCase, as in schema/qfbench.schema.json, which is generated from
+ * the same zod schema: src/config/json-schema.ts), plus `$schema` for editors. Every key is
+ * optional here; flags given on the command line override the file's values key by key (a list
+ * given as a flag replaces the file's list). Paths in the file are relative to the working
+ * directory, as on the command line.
+ *
+ * Errors name the file, the line, the key path and what is wrong: `ci.yaml:7: thresholds[1]: …`.
+ */
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { LineCounter, isMap, isNode, isScalar, parseDocument, type Document } from 'yaml';
+import { z } from 'zod';
+import { configError } from '../errors.js';
+import { RunConfigSchema, parseRunConfig, type RunConfig } from './run-config.js';
+
+export const ConfigFileSchema = RunConfigSchema.partial()
+  .extend({ $schema: z.string().optional().meta({ description: 'JSON Schema of this file, for editors (ignored by qfbench)' }) })
+  .strict();
+
+const KNOWN_KEYS: readonly string[] = Object.keys(ConfigFileSchema.shape);
+
+/** The run configuration from a config file and the flags given on the command line, which win key by key. */
+export async function runConfigWithFile(path: string, flags: Readonly<Record<string, unknown>>): Promise<RunConfig> {
+  return parseRunConfig({ ...(await loadConfigFile(path)), ...flags });
+}
+
+/** The file's settings, validated, as raw input for `parseRunConfig` (defaults are not filled in). */
+export async function loadConfigFile(path: string): Promise<Record<string, unknown>> {
+  const extension = extname(path).toLowerCase();
+  if (!['.yaml', '.yml', '.json'].includes(extension)) throw configError(`--config ${path}: give a .yaml, .yml or .json file`);
+  let text: string;
+  try {
+    text = (await readFile(path, 'utf8')).replace(/^\uFEFF/, '');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw configError(`--config ${path}: ${code === 'ENOENT' ? 'no such file' : `cannot read it (${code ?? (error as Error).message})`}`);
+  }
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true });
+  const data = extension === '.json' ? parseJson(text, path) : yamlData(document, path);
+  if (data === null || data === undefined) throw configError(`${path}: the file is empty; write settings such as "datasets: [prompts.csv]"`);
+  if (typeof data !== 'object' || Array.isArray(data)) throw configError(`${path}: expected settings (key: value) at the top level`);
+
+  const parsed = ConfigFileSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0] as z.core.$ZodIssue;
+    const more = parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more problem(s))` : '';
+    const unknownKey = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
+    const where = locate(document, lineCounter, issue.path, unknownKey);
+    const at = `${path}${where !== undefined ? `:${where.line}:${where.col}` : ''}`;
+    if (unknownKey !== undefined) throw configError(`${at}: unknown key ${JSON.stringify(unknownKey)}${suggestion(unknownKey)}${more}`);
+    throw configError(`${at}: ${pathText(issue.path)}: ${issue.message}${more}`);
+  }
+  const settings = { ...(data as Record<string, unknown>) };
+  delete settings['$schema'];
+  return settings;
+}
+
+function parseJson(text: string, path: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw configError(`${path}: invalid JSON: ${(error as Error).message}`);
+  }
+}
+
+function yamlData(document: Document, path: string): unknown {
+  const error = document.errors[0];
+  if (error !== undefined) {
+    const position = error.linePos?.[0];
+    const at = position !== undefined ? `${path}:${position.line}:${position.col}` : path;
+    throw configError(`${at}: invalid YAML: ${(error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}`);
+  }
+  return document.toJS();
+}
+
+/** Line and column of the value at `path` (or of the key `key` inside it), when the document has it. */
+function locate(document: Document, lineCounter: LineCounter, path: readonly PropertyKey[], key?: string): { line: number; col: number } | undefined {
+  const segments = path.map((segment) => (typeof segment === 'symbol' ? String(segment) : segment));
+  const node = segments.length === 0 ? document.contents : document.getIn(segments, true);
+  let offset: number | undefined;
+  if (key !== undefined && isMap(node)) {
+    const pair = node.items.find((item) => isScalar(item.key) && item.key.value === key);
+    if (isNode(pair?.key)) offset = pair.key.range?.[0];
+  } else if (isNode(node)) {
+    offset = node.range?.[0];
+  }
+  if (offset === undefined) return segments.length > 0 ? locate(document, lineCounter, path.slice(0, -1)) : undefined;
+  const position = lineCounter.linePos(offset);
+  return position.line > 0 ? position : undefined;
+}
+
+/** `thresholds[1]`, `concurrency`. */
+function pathText(path: readonly PropertyKey[]): string {
+  return path.map((segment, index) => (typeof segment === 'number' ? `[${segment}]` : `${index > 0 ? '.' : ''}${String(segment)}`)).join('') || '(top level)';
+}
+
+function suggestion(key: string): string {
+  const camel = key.replace(/[-_]+([a-z])/g, (_, letter: string) => letter.toUpperCase());
+  const candidates = [camel, `${camel}s`, camel.replace(/s$/, '')];
+  const found = candidates.find((candidate) => candidate !== key && KNOWN_KEYS.includes(candidate));
+  return found !== undefined ? `; did you mean ${JSON.stringify(found)}?` : '; the keys are those of schema/qfbench.schema.json (camelCase)';
+}

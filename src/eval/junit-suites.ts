@@ -1,0 +1,59 @@
+/**
+ * A run's checks as JUnit test suites: one suite per cell with one test case per dataset row
+ * (its repeats together: the case fails when any repeat failed, with each repeat's reason), then
+ * the thresholds and the baseline comparison, when the run has them.
+ */
+import type { CellSummary } from '../metrics/types.js';
+import { cellLabel } from '../report/cell-extras.js';
+import type { JunitCase, JunitSuite } from '../report/junit.js';
+import type { BaselineCheck } from './baseline.js';
+import type { RowCellTally } from './tally.js';
+import type { ThresholdResult } from './thresholds/evaluate.js';
+
+export interface JunitInput {
+  cells: readonly CellSummary[];
+  rowCells: readonly RowCellTally[];
+  thresholds: readonly ThresholdResult[];
+  baseline?: { dir: string; check: BaselineCheck };
+}
+
+export function junitSuites(input: JunitInput): JunitSuite[] {
+  const suites: JunitSuite[] = input.cells.map((cell) => ({
+    name: cellLabel(cell),
+    cases: input.rowCells.filter((tally) => tally.cellId === cell.id).map((tally) => rowCase(tally, cellLabel(cell))),
+  }));
+  if (input.thresholds.length > 0) {
+    suites.push({
+      name: 'thresholds',
+      cases: input.thresholds.map((result): JunitCase => ({
+        name: result.cell === undefined ? result.threshold.text : `${result.threshold.text} [${result.cell.label}]`,
+        classname: 'thresholds',
+        ...(result.pass ? {} : { failure: { message: result.reason } }),
+      })),
+    });
+  }
+  if (input.baseline !== undefined) {
+    const { dir, check } = input.baseline;
+    suites.push({
+      name: `baseline ${dir}`,
+      cases: check.comparison.matched.map((cell): JunitCase => {
+        const regressions = check.regressions.filter((regression) => regression.cellLabel === cell.label).map((regression) => regression.line);
+        return { name: cell.label, classname: 'baseline', ...(regressions.length > 0 ? { failure: { message: regressions[0] as string, details: regressions.join('\n') } } : {}) };
+      }),
+    });
+  }
+  return suites;
+}
+
+function rowCase(tally: RowCellTally, label: string): JunitCase {
+  const base: JunitCase = { name: tally.rowId, classname: label, timeSeconds: tally.seconds };
+  const failures = [...tally.failures].sort((a, b) => a.repeat - b.repeat);
+  const first = failures[0];
+  if (first !== undefined) {
+    const message = tally.requests === 1 ? first.reason : `${failures.length} of ${tally.requests} repeats failed; repeat ${first.repeat}: ${first.reason}`;
+    return { ...base, failure: { message, details: failures.map((failure) => `repeat ${failure.repeat}: ${failure.reason}`).join('\n') } };
+  }
+  const skip = tally.skips[0];
+  if (skip !== undefined && tally.skips.length === tally.requests) return { ...base, skipped: skip.reason };
+  return base;
+}

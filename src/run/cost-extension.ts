@@ -1,0 +1,188 @@
+/**
+ * Cost and budgets riding along a run (a RunExtension):
+ * - tallies the tokens of every ok request per cell and prices them with the entry that applies on
+ *   the run date (prices.ts); a model without one stays unknown (null) in every output, never 0;
+ * - `--max-cost CNY` / `--max-tokens N`: once the finished requests reach the budget, dispatching
+ *   stops (stopReason), the requests not yet sent are recorded as `dropped` with the reason, and
+ *   the run counts as aborted (abortReason -> exit code 4). Requests already in flight finish, so
+ *   a run may end slightly above its budget;
+ * - publishes the cost so far for the live view;
+ * - `--estimate-check`: estimates the run before it starts (offline tokenizer) and records the
+ *   estimate beside the actual figures in summary.json, which the console table prints.
+ *
+ * Cost counts ok requests' tokens (the ones the cells' token columns show); replayed answers are
+ * not counted. Tokens a simulator reported are priced all the same and marked simulated.
+ */
+import type { RunConfig } from '../config/run-config.js';
+import { costOfTokens, priceRef, roundCny } from '../cost/cost.js';
+import { setLiveCostSource } from '../cost/live.js';
+import { beijingDate, findPrice, loadPriceTable } from '../cost/prices.js';
+import { configError, isUserError } from '../errors.js';
+import type { FinishedRequest } from '../metrics/request-record.js';
+import type { CellCostSummary, EstimateCheck, PriceRef, RunCostSummary, RunSummary } from '../metrics/types.js';
+import { formatCny } from '../report/format.js';
+import type { Logger } from '../util/logger.js';
+import { estimateRun, modelNames, type RunEstimate } from './estimate.js';
+import type { RunExtension } from './extensions.js';
+import type { PreparedRun } from './prepare-run.js';
+
+interface CellTally {
+  prompt: number;
+  completion: number;
+  estimated: number;
+}
+
+function yuan(value: number | null): string {
+  return value === null ? 'unknown' : `¥${formatCny(value)}`;
+}
+
+/** A replayed answer (another feature's records carry `replayed: true`) costs nothing real. */
+function isReplayed(finished: FinishedRequest): boolean {
+  return (finished.record as unknown as Record<string, unknown>)['replayed'] === true;
+}
+
+export async function createCostExtension(config: RunConfig, prepared: PreparedRun, logger: Logger): Promise<RunExtension> {
+  const table = await loadPriceTable(config.prices);
+  const priceDate = config.priceDate ?? beijingDate();
+  const prices = new Map<string, PriceRef | null>();
+  for (const target of prepared.targets) {
+    const entry = findPrice(table, modelNames(target, prepared.catalog), priceDate);
+    prices.set(target.model, entry !== undefined ? priceRef(entry) : null);
+  }
+  const unpriced = [...prices].filter(([, price]) => price === null).map(([model]) => model);
+  if (config.maxCost !== undefined && unpriced.length > 0) {
+    throw configError(`--max-cost: no price is known for ${unpriced.join(', ')} on ${priceDate}, so the budget cannot be kept; price ${unpriced.length === 1 ? 'it' : 'them'} with --prices FILE`);
+  }
+  if (unpriced.length > 0) logger.info(`cost: no price known for ${unpriced.join(', ')} on ${priceDate}; its cost shows as unknown (add it with --prices FILE)`);
+
+  let estimate: RunEstimate | undefined;
+  if (config.estimateCheck) {
+    try {
+      estimate = await estimateRun({ config, prepared, prices: table, priceDate, tokenizer: 'local' });
+      const total = estimate.total;
+      const cost = total.costCny;
+      logger.info(
+        `estimate before the run: ${total.requests} requests, ${total.inputTokens} input tokens (offline estimate), ` +
+          `${total.outputTokens.low}/${total.outputTokens.expected}/${total.outputTokens.high} output tokens (low/expected/high), ` +
+          `cost ${yuan(cost.low)} / ${yuan(cost.expected)} / ${yuan(cost.high)}${config.sim ? ' [SIMULATED run]' : ''}`,
+      );
+    } catch (error) {
+      if (!isUserError(error)) throw error;
+      logger.warn(`--estimate-check: no estimate: ${error.message}`);
+    }
+  }
+
+  const cells = new Map<string, CellTally>();
+  let spentCny = 0;
+  let tokens = 0;
+  let stopReason: string | undefined;
+  let dropped = 0;
+  const simulated = config.sim;
+  // A --replay run (another feature's config key) answers from a recording: nothing it does costs money.
+  const replaying = (config as unknown as Record<string, unknown>)['replay'] !== undefined;
+
+  const budgetText = (): string => {
+    const parts: string[] = [];
+    if (config.maxCost !== undefined) parts.push(`cost ¥${formatCny(roundCny(spentCny))}/¥${formatCny(config.maxCost)}`);
+    else parts.push(`cost ${unpriced.length > 0 ? `unknown (¥${formatCny(roundCny(spentCny))} priced)` : `¥${formatCny(roundCny(spentCny))}`}`);
+    if (config.maxTokens !== undefined) parts.push(`tokens ${tokens}/${config.maxTokens}`);
+    return `${parts.join(' ')}${simulated ? ' (simulated)' : ''}`;
+  };
+  setLiveCostSource(budgetText);
+
+  return {
+    stopReason() {
+      if (stopReason !== undefined) return stopReason;
+      if (config.maxCost !== undefined && roundCny(spentCny) >= config.maxCost) {
+        stopReason = `budget stop: --max-cost ${config.maxCost} CNY reached (¥${formatCny(roundCny(spentCny))} spent when dispatching stopped)`;
+      } else if (config.maxTokens !== undefined && tokens >= config.maxTokens) {
+        stopReason = `budget stop: --max-tokens ${config.maxTokens} reached (${tokens} tokens used when dispatching stopped)`;
+      }
+      return stopReason;
+    },
+
+    onRequest(finished) {
+      const record = finished.record;
+      if (record.outcome === 'dropped' && stopReason !== undefined && record.errorMsg === stopReason) dropped++;
+      if (record.outcome !== 'ok' || replaying || isReplayed(finished)) return;
+      const tally = cells.get(record.cellId) ?? { prompt: 0, completion: 0, estimated: 0 };
+      const prompt = record.promptTokens ?? 0;
+      const completion = record.completionTokens ?? 0;
+      tally.prompt += prompt;
+      tally.completion += completion;
+      if (record.usageSource === 'estimate') tally.estimated++;
+      cells.set(record.cellId, tally);
+      tokens += prompt + completion;
+      spentCny += costOfTokens(prices.get(record.model), prompt, completion)?.cny ?? 0;
+    },
+
+    decorateSummary(summary: RunSummary) {
+      setLiveCostSource(undefined);
+      let known = 0;
+      let unknown = false;
+      const totals = { prompt: 0, completion: 0, total: 0 };
+      for (const cell of summary.cells) {
+        const tally = cells.get(cell.id) ?? { prompt: 0, completion: 0, estimated: 0 };
+        const price = prices.get(cell.model) ?? null;
+        const cost = costOfTokens(price, tally.prompt, tally.completion);
+        const cellCost: CellCostSummary = {
+          cny: cost?.cny ?? null,
+          inputCny: cost?.inputCny ?? null,
+          outputCny: cost?.outputCny ?? null,
+          price,
+          estimatedTokenRequests: tally.estimated,
+          simulated: summary.run.simulated,
+        };
+        cell.cost = cellCost;
+        if (cost === null) unknown = true;
+        else known += cost.cny;
+        totals.prompt += tally.prompt;
+        totals.completion += tally.completion;
+      }
+      totals.total = totals.prompt + totals.completion;
+      const runCost: RunCostSummary = {
+        currency: 'CNY',
+        totalCny: unknown ? null : roundCny(known),
+        knownCny: roundCny(known),
+        unpricedModels: [...new Set(summary.cells.filter((cell) => cell.cost?.cny === null).map((cell) => cell.model))],
+        priceDate,
+        simulated: summary.run.simulated,
+        tokens: totals,
+      };
+      if (table.file !== undefined) runCost.pricesFile = table.file;
+      if (config.maxCost !== undefined || config.maxTokens !== undefined) {
+        runCost.budget = {
+          ...(config.maxCost !== undefined ? { maxCostCny: config.maxCost } : {}),
+          ...(config.maxTokens !== undefined ? { maxTokens: config.maxTokens } : {}),
+          ...(stopReason !== undefined ? { stopReason } : {}),
+          dropped,
+        };
+      }
+      if (estimate !== undefined) runCost.estimateCheck = estimateCheck(estimate, summary, runCost);
+      summary.cost = runCost;
+    },
+
+    abortReason() {
+      return stopReason;
+    },
+  };
+}
+
+function estimateCheck(estimate: RunEstimate, summary: RunSummary, cost: RunCostSummary): EstimateCheck {
+  return {
+    estimate: {
+      requests: estimate.total.requests,
+      inputTokens: estimate.total.inputTokens,
+      outputTokens: estimate.total.outputTokens,
+      costCny: estimate.total.costCny,
+      tokenizer: estimate.tokenizer,
+    },
+    actual: {
+      requests: summary.cells.reduce((sum, cell) => sum + cell.planned, 0),
+      ok: summary.cells.reduce((sum, cell) => sum + cell.outcomes.ok, 0),
+      inputTokens: cost.tokens.prompt,
+      outputTokens: cost.tokens.completion,
+      costCny: cost.totalCny,
+    },
+  };
+}

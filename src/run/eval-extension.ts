@@ -1,0 +1,146 @@
+/**
+ * Regression checks riding along a run: each row's assertions on each answer (results in
+ * requests.csv and the report, a pass rate per cell), thresholds over the cells' figures, a
+ * comparison with a baseline run, and JUnit XML of it all. Everything that can be wrong with them
+ * (a malformed assertion, a threshold naming no cell of the run, a missing baseline) is found
+ * here, before anything is sent. A run that asks for none of it gets an extension that does
+ * nothing.
+ */
+import { access } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { RunConfig } from '../config/run-config.js';
+import type { DatasetRow } from '../dataset/types.js';
+import { configError } from '../errors.js';
+import { checkBaseline, type BaselineCheck } from '../eval/baseline.js';
+import { judgeRequest } from '../eval/judge-request.js';
+import { junitSuites } from '../eval/junit-suites.js';
+import { compileRowAssertions, type RowAssertion } from '../eval/row-assertions.js';
+import { AssertionTally } from '../eval/tally.js';
+import { cellMatches, evaluateThresholds } from '../eval/thresholds/evaluate.js';
+import { parseThreshold, type Threshold } from '../eval/thresholds/parse.js';
+import type { RunSummary } from '../metrics/types.js';
+import { buildCells } from '../plan/plan.js';
+import { cellLabel } from '../report/cell-extras.js';
+import { writeJunitXml } from '../report/junit.js';
+import type { Logger } from '../util/logger.js';
+import type { RunExtension } from './extensions.js';
+import type { PreparedRun } from './prepare-run.js';
+
+const LISTED_CHANGES = 20;
+
+export async function createEvalExtension(config: RunConfig, prepared: PreparedRun, logger: Logger): Promise<RunExtension> {
+  const thresholds = config.thresholds.map(thresholdOf);
+  checkSelectors(thresholds, config, prepared);
+  const assertionsByRow = new Map<DatasetRow, RowAssertion[]>();
+  // node:vm takes a whole number of milliseconds.
+  const jsTimeoutMs = Math.max(1, Math.round(config.jsTimeout * 1000));
+  for (const row of prepared.rows) {
+    const assertions = await compileRowAssertions(row, { jsTimeoutMs });
+    if (assertions.length > 0) assertionsByRow.set(row, assertions);
+  }
+  const checksAssertions = assertionsByRow.size > 0;
+  if (!checksAssertions && thresholds.length === 0 && config.baseline === undefined && config.junit === undefined) return {};
+  const baseline = config.baseline !== undefined ? await checkBaselineFolder(config.baseline, config.out) : undefined;
+
+  const rowOrder = new Map(prepared.rows.map((row, index) => [row, index]));
+  const tally = new AssertionTally();
+  return {
+    onRequest({ spec, record }) {
+      const judgement = judgeRequest(assertionsByRow.get(spec.row) ?? [], record, {
+        // As toProviderRequest decides: embeddings never stream.
+        stream: config.stream && spec.cell.api !== 'embeddings',
+        replayed: record.replayed === true,
+        context: { rowId: spec.row.id, vars: spec.row.vars, model: spec.cell.model, params: spec.cell.params },
+      });
+      // Every record of a run with assertions gets the fields (`none` for rows without), so
+      // requests.csv has the columns whichever request finishes first.
+      if (checksAssertions) {
+        record.assertResult = judgement.result;
+        record.assertReason = judgement.reason;
+      }
+      tally.add(record, judgement, spec.cell.label, rowOrder.get(spec.row) ?? 0);
+    },
+    decorateSummary(summary) {
+      if (!checksAssertions) return;
+      for (const cell of summary.cells) cell.assertions = tally.cellAssertions(cell.id) ?? { passed: 0, failed: 0, skipped: 0, passRate: null };
+    },
+    async failures(summary) {
+      const lines: string[] = [];
+      if (checksAssertions) lines.push(...assertionLines(tally, summary, logger));
+      const thresholdResults = evaluateThresholds(thresholds, summary);
+      for (const result of thresholdResults.filter((r) => !r.pass)) {
+        lines.push(`threshold ${result.threshold.text} failed${result.cell !== undefined ? ` for ${result.cell.label}` : ''}: ${result.reason}`);
+      }
+      if (thresholds.length > 0 && thresholdResults.every((r) => r.pass)) logger.info(`thresholds: all ${thresholdResults.length} met`);
+      let baselineCheck: BaselineCheck | undefined;
+      if (baseline !== undefined) {
+        baselineCheck = await checkBaseline(baseline.dir, baseline.runDir, config.tolerance);
+        lines.push(...baselineCheck.regressions.map((r) => `baseline ${baseline.dir}: regression in ${r.cellLabel}: ${r.line}`));
+        reportChangedAnswers(baselineCheck, baseline.dir, logger);
+      }
+      if (config.junit !== undefined) {
+        const suites = junitSuites({
+          cells: summary.cells,
+          rowCells: tally.rowCells(summary.cells.map((cell) => cell.id)),
+          thresholds: thresholdResults,
+          ...(baseline !== undefined && baselineCheck !== undefined ? { baseline: { dir: baseline.dir, check: baselineCheck } } : {}),
+        });
+        await writeJunitXml(config.junit, suites, { name: 'qfbench', timestamp: summary.run.startedAt });
+        logger.info(`wrote ${config.junit}`);
+      }
+      return lines;
+    },
+  };
+}
+
+function thresholdOf(text: string): Threshold {
+  const parsed = parseThreshold(text);
+  if (!parsed.ok) throw configError(`--threshold: ${parsed.message}`);
+  return parsed.threshold;
+}
+
+/** A selector that matches no cell of the run is a typo, not a threshold that passes by having nothing to judge. */
+function checkSelectors(thresholds: readonly Threshold[], config: RunConfig, prepared: PreparedRun): void {
+  const cells = buildCells(prepared.targets, prepared.grid, config.api);
+  for (const threshold of thresholds) {
+    if (cells.some((cell) => threshold.selectors.every((selector) => cellMatches(cell, selector)))) continue;
+    const models = prepared.targets.map((target) => target.model).join(', ');
+    const params = Object.keys(prepared.grid).join(', ') || '(none)';
+    throw configError(`--threshold ${threshold.text}: no cell of this run matches it (models: ${models}; parameters: ${params})`);
+  }
+}
+
+async function checkBaselineFolder(dir: string, out: string | undefined): Promise<{ dir: string; runDir: string }> {
+  if (out === undefined) throw configError(`--baseline ${dir}: give --out DIR too; the run's folder is what gets compared with the baseline`);
+  if (resolve(dir) === resolve(out)) throw configError(`--baseline ${dir}: it is the --out folder of this run; give an earlier run's folder`);
+  for (const file of ['summary.json', 'requests.csv']) {
+    try {
+      await access(join(dir, file));
+    } catch {
+      throw configError(`--baseline ${dir}: no ${file} there; give the folder an earlier qfbench run wrote`);
+    }
+  }
+  return { dir, runDir: out };
+}
+
+function assertionLines(tally: AssertionTally, summary: RunSummary, logger: Logger): string[] {
+  for (const cell of summary.cells) {
+    const counts = cell.assertions;
+    if (counts === undefined || counts.passRate === null) continue;
+    logger.info(`pass rate ${cellLabel(cell)}: ${(counts.passRate * 100).toFixed(1)}% (${counts.passed} of ${counts.passed + counts.failed})`);
+  }
+  if (tally.failedRequests === 0) return [];
+  const more = tally.failedRequests - tally.firstFailures.length;
+  return [...tally.firstFailures, ...(more > 0 ? [`… and ${more} more failed request(s); requests.csv has every reason (assert_reason)`] : [])];
+}
+
+function reportChangedAnswers(check: BaselineCheck, dir: string, logger: Logger): void {
+  const changed = check.changedAnswers;
+  if (changed.length === 0) {
+    logger.info(`baseline ${dir}: no answer changed`);
+    return;
+  }
+  logger.warn(`baseline ${dir}: ${changed.length} answer(s) changed:`);
+  for (const change of changed.slice(0, LISTED_CHANGES)) logger.warn(`  row ${JSON.stringify(change.rowId)} × ${change.cellLabel} (repeat ${change.repeat})`);
+  if (changed.length > LISTED_CHANGES) logger.warn(`  … and ${changed.length - LISTED_CHANGES} more`);
+}
