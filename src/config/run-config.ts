@@ -29,8 +29,8 @@ const thresholdExpression = z.string().superRefine((text, context) => {
   if (!parsed.ok) context.addIssue({ code: 'custom', message: parsed.message });
 });
 
-/** A relative change: `5%` or the fraction `0.05`. */
-const tolerance = z.preprocess(
+/** A relative change: `5%` or the fraction `0.05` (run --tolerance and compare --tolerance). */
+export const ToleranceSchema = z.preprocess(
   (raw) => {
     if (typeof raw !== 'string') return raw;
     const match = /^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(raw);
@@ -82,7 +82,7 @@ export const RunConfigSchema = z.object({
   estimateCheck: z.boolean().default(false),
   thresholds: z.array(thresholdExpression).default([]),
   baseline: z.string().min(1).optional(),
-  tolerance: tolerance.default(0.05),
+  tolerance: ToleranceSchema.default(0.05),
   record: z.string().min(1).optional(),
   replay: z.string().min(1).optional(),
   junit: z.string().min(1).optional(),

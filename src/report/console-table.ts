@@ -67,6 +67,18 @@ const COLUMNS: readonly Column[] = [
 
 const COST_COLUMN: Column = { header: 'CNY', align: 'right', value: (c) => yuanText(cellCost(c)?.cny) };
 
+/** Assertion pass rate over every repeat, with the counts behind it. */
+const PASS_COLUMN: Column = {
+  header: 'pass',
+  align: 'right',
+  value: (c) => {
+    const checks = c.assertions;
+    if (checks === undefined || checks.passRate === null) return DASH;
+    return `${(checks.passRate * 100).toFixed(1)}% ${checks.passed}/${checks.passed + checks.failed}`;
+  },
+  style: (c) => (c.assertions !== undefined && c.assertions.failed > 0 ? 'red' : undefined),
+};
+
 /**
  * The summary as aligned text lines (no trailing newline). Times are milliseconds; `errors` is
  * failed + timeout, throttled requests are counted apart.
@@ -78,7 +90,8 @@ export function formatSummaryTable(summary: RunSummary, options: ConsoleTableOpt
     color && style !== undefined ? `${ANSI[style]}${text}${ANSI.reset}` : text;
 
   const cost = summaryCost(summary);
-  const columns = cost !== undefined ? [...COLUMNS, COST_COLUMN] : COLUMNS;
+  const withChecks = summary.cells.some((cell) => cell.assertions !== undefined);
+  const columns = [...COLUMNS, ...(cost !== undefined ? [COST_COLUMN] : []), ...(withChecks ? [PASS_COLUMN] : [])];
   const cells = summary.cells.map((cell) =>
     columns.map((col, i) => {
       const raw = col.value(cell);

@@ -139,6 +139,16 @@ export function costHtml(cell: CellSummary): string {
   return `¥${escapeHtml(formatCny(cost.cny))}`;
 }
 
+/** The run's total cost line, when the run was priced: unknown when any model had no price. */
+function totalCostHtml(summary: RunSummary): string {
+  const cost = summary.cost;
+  if (cost === undefined) return '';
+  const amount = cost.totalCny === null ? '<span class="unknown">unknown</span>' : `¥${escapeHtml(formatCny(cost.totalCny))}`;
+  const unpriced = cost.unpricedModels.length > 0 ? ` (no price for ${escapeHtml(cost.unpricedModels.join(', '))}; the priced cells come to ¥${escapeHtml(formatCny(cost.knownCny))})` : '';
+  const stopped = cost.budget?.stopReason !== undefined ? ` Budget stop: ${escapeHtml(cost.budget.stopReason)}.` : '';
+  return `<p class="total-cost"><strong>Total cost:</strong> ${amount}${unpriced}, prices as of ${escapeHtml(cost.priceDate)}${cost.simulated ? ' <span class="sim-text">(SIMULATED tokens at real prices)</span>' : ''}.${stopped}</p>`;
+}
+
 /** A cell's assertion pass rate over every repeat, with the counts behind it. */
 function passRateHtml(cell: CellSummary): string {
   const counts = cell.assertions;
@@ -179,7 +189,7 @@ function renderComparison(summary: RunSummary): string {
     ...(withCost ? [{ label: 'Cost', span: 1 }] : []),
     ...(withChecks ? [{ label: 'Assertions', span: 1 }] : []),
   ];
-  const note = `<p class="note">Error rate = (failed + timeout) ÷ (ok + failed + throttled + timeout); throttled requests are counted apart. Latency, TTFT and TPOT take ok requests only and follow qfbench metrics definition ${escapeHtml(summary.run?.metricsDefinitionVersion ?? '')}.${withCost ? ' A cost that could not be priced shows as unknown, never as 0.' : ''}</p>`;
+  const note = `<p class="note">Error rate = (failed + timeout) ÷ (ok + failed + throttled + timeout); throttled requests are counted apart. Latency, TTFT and TPOT take ok requests only and follow qfbench metrics definition ${escapeHtml(summary.run?.metricsDefinitionVersion ?? '')}.${withCost ? ' A cost that could not be priced shows as unknown, never as 0.' : ''}</p>${totalCostHtml(summary)}`;
   return section(
     'cells',
     'Comparison',

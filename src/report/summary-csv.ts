@@ -120,10 +120,18 @@ function totalRow(summary: RunSummary, columns: ReadonlyArray<readonly [string, 
   return columns.map(([name]) => values[name] ?? '');
 }
 
-/** summary.csv as a string (header and one row per cell; with cost, its columns and a TOTAL row). */
+/** Columns appended when the run checks assertions: pass rate over every repeat, and its counts. */
+const ASSERTION_COLUMNS: ReadonlyArray<readonly [string, Getter]> = [
+  ['pass_rate', (c) => (c.assertions?.passRate === null || c.assertions === undefined ? '' : c.assertions.passRate.toFixed(4))],
+  ['assert_passed', (c) => (c.assertions === undefined ? '' : String(c.assertions.passed))],
+  ['assert_failed', (c) => (c.assertions === undefined ? '' : String(c.assertions.failed))],
+];
+
+/** summary.csv as a string (header and one row per cell; with cost, its columns and a TOTAL row; with assertions, pass rates). */
 export function renderSummaryCsv(summary: RunSummary, options: SummaryCsvOptions = {}): string {
   const withCost = summaryCost(summary) !== undefined;
-  const columns = withCost ? [...COLUMNS, ...COST_COLUMNS] : COLUMNS;
+  const withChecks = summary.cells.some((cell) => cell.assertions !== undefined);
+  const columns = [...COLUMNS, ...(withCost ? COST_COLUMNS : []), ...(withChecks ? ASSERTION_COLUMNS : [])];
   const rows: string[][] = [
     columns.map(([name]) => name),
     ...summary.cells.map((cell) => columns.map(([, get]) => get(cell, summary))),

@@ -1,20 +1,16 @@
 import type { Argv, CommandModule } from 'yargs';
+import { ToleranceSchema } from '../../config/run-config.js';
 import { configError } from '../../errors.js';
 import { createLogger } from '../../util/logger.js';
 
-/** `5%` or `0.05` to a fraction. */
+/** `5%` or `0.05` to a fraction, with the same rule as `run --tolerance`. */
 export function parseTolerance(raw: unknown): number {
-  const text = String(raw ?? '').trim();
-  const percent = text.endsWith('%');
-  const value = Number(percent ? text.slice(0, -1) : text);
-  if (text === '' || !Number.isFinite(value) || value < 0) {
-    throw configError(`--tolerance ${JSON.stringify(raw)}: give a percentage such as 5% or a fraction such as 0.05`);
-  }
-  const fraction = percent ? value / 100 : value;
-  if (!percent && fraction > 1) {
-    throw configError(`--tolerance ${text}: a fraction above 1 is a change of over 100%; did you mean ${text}%?`);
-  }
-  return fraction;
+  const text = typeof raw === 'number' ? raw : String(raw ?? '');
+  const parsed = ToleranceSchema.safeParse(text);
+  if (parsed.success) return parsed.data;
+  // A bare number above 1 was almost certainly meant as a percentage.
+  const hint = /^\s*\d+(\.\d+)?\s*$/.test(String(text)) && Number(text) > 1 ? `; did you mean ${String(text).trim()}%?` : '';
+  throw configError(`--tolerance ${JSON.stringify(raw)}: ${parsed.error.issues[0]?.message ?? 'invalid'}${hint}`);
 }
 
 export const compareCommand: CommandModule = {

@@ -15,7 +15,7 @@ import { now } from '../../util/clock.js';
 import { registerSecret } from '../../util/redact.js';
 import { describeEmbeddings } from '../embeddings.js';
 import { exchange, type HttpResponse, type HttpTimeouts } from '../http.js';
-import { parseRateLimitHeaders } from '../rate-limit-headers.js';
+import { readAnswer, type AnswerProtocol } from '../read-answer.js';
 import { malformedEvent, parseJsonObject, readEventStream, snippet } from '../event-stream.js';
 import type { AttemptResult, Provider, ProviderError, ProviderRequest, SendOptions } from '../types.js';
 import { errorFromAnswer } from './errors.js';
@@ -64,7 +64,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider &
         { dispatcher: options.dispatcher, url: req.api === 'embeddings' ? embeddings : url, headers, body, timeouts: options.timeouts, signal: sendOptions.signal },
         (response) => {
           result.headersAt = now();
-          return readResponse(response, req.stream, sendOptions, result);
+          return readAnswer(response, req.stream, sendOptions, result, OPENAI_PROTOCOL);
         },
       );
       if (outcome.writtenAt !== undefined) result.dispatchedAt = outcome.writtenAt;
@@ -80,48 +80,14 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider &
   };
 }
 
-async function readResponse(response: HttpResponse, stream: boolean, sendOptions: SendOptions, result: AttemptResult): Promise<void> {
-  result.httpStatus = response.status;
-  const rateLimit = parseRateLimitHeaders(response.headers);
-  result.rateLimit = rateLimit;
-  sendOptions.onRateLimit?.(rateLimit);
-  const contentType = String(response.headers['content-type'] ?? '');
-
-  if (response.status < 200 || response.status >= 300) {
-    const text = await response.body.text().catch(() => '');
-    result.doneAt = now();
-    const error = errorFromAnswer(response.status, parseJsonObject(text), `HTTP ${response.status}: ${snippet(text)}`) as ProviderError;
-    if (rateLimit.retryAfterMs !== undefined) error.retryAfterMs = rateLimit.retryAfterMs;
-    result.error = error;
-    return;
-  }
-  if (stream && contentType.includes('text/event-stream')) {
-    await readOpenAIEventStream(response, result);
-    return;
-  }
-  // A sync answer, or a stream request answered with one JSON body (an error before generation).
-  const text = await response.body.text();
-  result.doneAt = response.timings.arrivalTimes.at(-1) ?? now();
-  const body = parseJsonObject(text);
-  if (body === undefined) {
-    result.error = { class: 'retryable', code: 'malformed_body', message: `answer is not JSON: ${snippet(text)}`, httpStatus: response.status };
-    return;
-  }
-  const error = errorFromAnswer(response.status, body, 'error');
-  if (error !== undefined) {
-    if (rateLimit.retryAfterMs !== undefined) error.retryAfterMs = rateLimit.retryAfterMs;
-    result.error = error;
-    return;
-  }
-  const record = body as Record<string, unknown>;
-  result.ok = true;
-  result.output = messageTextOf(record) || (describeEmbeddings(record) ?? '');
-  if (result.output.length > 0) result.textEventTimes.push(result.doneAt);
-  const usage = usageFrom(record);
-  if (usage !== undefined) result.usage = usage;
-  const finishReason = finishReasonOf(record);
-  if (finishReason !== undefined) result.finishReason = finishReason;
-}
+/** How OpenAI-compatible servers spell errors and texts (qianfan-api.md section 6). */
+const OPENAI_PROTOCOL: AnswerProtocol = {
+  httpError: (response, text) => errorFromAnswer(response.status, parseJsonObject(text), `HTTP ${response.status}: ${snippet(text)}`) as ProviderError,
+  bodyError: (body, status) => errorFromAnswer(status, body, 'error'),
+  readStream: readOpenAIEventStream,
+  textOf: (body) => messageTextOf(body) || (describeEmbeddings(body) ?? ''),
+  finishReasonOf,
+};
 
 async function readOpenAIEventStream(response: HttpResponse, result: AttemptResult): Promise<void> {
   let done = false;

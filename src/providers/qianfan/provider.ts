@@ -5,7 +5,7 @@
 import type { Dispatcher } from 'undici';
 import { now } from '../../util/clock.js';
 import { exchange, type HttpResponse, type HttpTimeouts } from '../http.js';
-import { parseRateLimitHeaders } from '../rate-limit-headers.js';
+import { readAnswer, type AnswerProtocol } from '../read-answer.js';
 import { malformedEvent, parseJsonObject, readEventStream, snippet } from '../event-stream.js';
 import type { AttemptResult, Provider, ProviderError, ProviderRequest, SendOptions } from '../types.js';
 import { classifyHttpStatus, errorFromBody, TOKEN_EXPIRED_CODES } from './error-codes.js';
@@ -36,7 +36,7 @@ export function createQianfanProvider(options: QianfanProviderOptions): Provider
       { dispatcher: options.dispatcher, url: authorized.url, headers: authorized.headers, body, timeouts: options.timeouts, signal: sendOptions.signal },
       (response) => {
         result.headersAt = now();
-        return readResponse(response, req.stream, sendOptions, result);
+        return readAnswer(response, req.stream, sendOptions, result, V1_PROTOCOL);
       },
     );
     if (outcome.writtenAt !== undefined) result.dispatchedAt = outcome.writtenAt;
@@ -81,45 +81,14 @@ function newResult(): AttemptResult {
   return { ok: false, dispatchedAt: 0, textEventTimes: [], doneAt: 0, output: '' };
 }
 
-async function readResponse(response: HttpResponse, stream: boolean, sendOptions: SendOptions, result: AttemptResult): Promise<void> {
-  result.httpStatus = response.status;
-  const rateLimit = parseRateLimitHeaders(response.headers);
-  result.rateLimit = rateLimit;
-  sendOptions.onRateLimit?.(rateLimit);
-  const contentType = String(response.headers['content-type'] ?? '');
-
-  if (response.status < 200 || response.status >= 300) {
-    const text = await response.body.text().catch(() => '');
-    result.doneAt = now();
-    result.error = httpError(response, text, rateLimit.retryAfterMs);
-    return;
-  }
-  if (stream && contentType.includes('text/event-stream')) {
-    await readV1EventStream(response, result);
-    return;
-  }
-  // A sync answer, or a stream request the server answered with one JSON body (an error before generation).
-  const text = await response.body.text();
-  // The body ended when its last chunk arrived, not when we got around to reading it.
-  result.doneAt = response.timings.arrivalTimes.at(-1) ?? now();
-  const body = parseJsonObject(text);
-  if (body === undefined) {
-    result.error = { class: 'retryable', code: 'malformed_body', message: `answer is not JSON: ${snippet(text)}`, httpStatus: response.status };
-    return;
-  }
-  const error = errorFromBody(body, response.status);
-  if (error !== undefined) {
-    result.error = error;
-    return;
-  }
-  result.ok = true;
-  result.output = textOf(body);
-  if (result.output.length > 0) result.textEventTimes.push(result.doneAt);
-  const usage = usageFrom(body);
-  if (usage !== undefined) result.usage = usage;
-  const finishReason = finishReasonOf(body);
-  if (finishReason !== undefined) result.finishReason = finishReason;
-}
+/** How v1 spells errors and texts (qianfan-api.md section 4). */
+const V1_PROTOCOL: AnswerProtocol = {
+  httpError,
+  bodyError: errorFromBody,
+  readStream: readV1EventStream,
+  textOf,
+  finishReasonOf,
+};
 
 async function readV1EventStream(response: HttpResponse, result: AttemptResult): Promise<void> {
   let ended = false;
@@ -158,7 +127,7 @@ async function readV1EventStream(response: HttpResponse, result: AttemptResult):
   result.ok = true;
 }
 
-function httpError(response: HttpResponse, text: string, retryAfterMs: number | undefined): ProviderError {
+function httpError(response: HttpResponse, text: string): ProviderError {
   const fromBody = errorFromBody(parseJsonObject(text), response.status);
   const bceCode = response.headers['x-bce-error-code'];
   const bceMessage = response.headers['x-bce-error-message'];
@@ -170,7 +139,6 @@ function httpError(response: HttpResponse, text: string, retryAfterMs: number | 
   // The status is the stronger signal for the gateway's own errors (429 and 5xx are worth retrying).
   if (fromBody === undefined || response.status === 429 || response.status >= 500) error.class = classifyHttpStatus(response.status);
   error.httpStatus = response.status;
-  if (retryAfterMs !== undefined) error.retryAfterMs = retryAfterMs;
   return error;
 }
 
