@@ -6,7 +6,7 @@
  */
 import { now } from '../util/clock.js';
 import { parseJsonObject, snippet } from './event-stream.js';
-import type { HttpResponse } from './http.js';
+import { exchange, type ExchangeRequest, type HttpResponse } from './http.js';
 import { parseRateLimitHeaders } from './rate-limit-headers.js';
 import type { AttemptResult, ProviderError, SendOptions } from './types.js';
 import { usageFrom } from './usage.js';
@@ -63,4 +63,22 @@ export async function readAnswer(response: HttpResponse, stream: boolean, sendOp
   if (usage !== undefined) result.usage = usage;
   const finishReason = protocol.finishReasonOf(body);
   if (finishReason !== undefined) result.finishReason = finishReason;
+}
+
+/**
+ * One attempt end to end: sends `request`, reads the answer into `result` with `protocol`, and
+ * records a transport failure or timeout as the attempt's error. `result.dispatchedAt` becomes
+ * the instant the transport began writing the request.
+ */
+export async function attempt(request: ExchangeRequest, stream: boolean, sendOptions: SendOptions, result: AttemptResult, protocol: AnswerProtocol): Promise<void> {
+  const outcome = await exchange(request, (response) => {
+    result.headersAt = now();
+    return readAnswer(response, stream, sendOptions, result, protocol);
+  });
+  if (outcome.writtenAt !== undefined) result.dispatchedAt = outcome.writtenAt;
+  if (outcome.error !== undefined) {
+    result.ok = false;
+    result.error = outcome.error;
+    result.doneAt = now();
+  }
 }

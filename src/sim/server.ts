@@ -12,17 +12,16 @@ import { deliverStream, deliverSync, sendJson, v1Framing, type AnswerPlan } from
 import { answerTokenRequest, authenticate, TokenStore, type AuthContext } from './auth.js';
 import { DeadlineTimers, type Cancel } from './deadlines.js';
 import { parseDirective, rollFault } from './faults.js';
-import { answerRandom, generateAnswer } from './generator.js';
-import { decodeDelay, planSentenceOffsets, slowdownFactor } from './latency.js';
+import { composeAnswer } from './compose-answer.js';
 import { resolveOptions, type ResolvedSimOptions, type SimOptions } from './options.js';
 import { QuotaBook } from './quota.js';
 import { responseId, tokenizerBody, unixSeconds, v1Error, type V1Error } from './responses.js';
-import { containsCjk, countSimTokens } from './tokenizer.js';
+import { countSimTokens } from './tokenizer.js';
 import { serveV1Embeddings, serveV2Embeddings, V1_EMBEDDINGS_PATH, V2_EMBEDDINGS_PATH } from './embeddings.js';
 import { serveV2Chat, V2_CHAT_PATH } from './v2-chat.js';
 import type { SimContext } from './v2-context.js';
 import { V2QuotaBook } from './v2-quota.js';
-import { answerKey, CUSTOM_ENDPOINT_LIMITS, lastUserContent, validateChatBody } from './validation.js';
+import { CUSTOM_ENDPOINT_LIMITS, lastUserContent, validateChatBody } from './validation.js';
 
 export interface SimStats {
   /** Every HTTP request received. */
@@ -275,28 +274,14 @@ async function serveChat(
     return;
   }
 
-  const maxOutputTokens = input.params.max_output_tokens ?? limits.defaultMaxOutputTokens;
-  const lengthLimits = { ...options.outputTokens, maxOutputTokens };
-  const answer = generateAnswer(
-    answerRandom(options.seed, answerKey(endpointKey, input)),
-    input.params.min_output_tokens === undefined ? lengthLimits : { ...lengthLimits, minOutputTokens: input.params.min_output_tokens },
-    containsCjk(userText),
-  );
-  const slowdown = slowdownFactor(stats.inFlight, options.capacity);
-  const offsets = planSentenceOffsets(
-    random,
-    options,
-    input.promptTokens,
-    answer.sentences.map((sentence) => sentence.tokens),
-    slowdown,
-  );
+  const { answer, offsets, oneTokenMs } = composeAnswer(options, random, stats.inFlight, endpointKey, input, limits.defaultMaxOutputTokens);
   const plan: AnswerPlan = {
     meta: { id, object: api === 'chat' ? 'chat.completion' : 'completion', created: unixSeconds() },
     answer,
     promptTokens: input.promptTokens,
     arrival,
     offsets,
-    oneTokenMs: decodeDelay(random, options, 1, slowdown),
+    oneTokenMs,
     fault,
     stallMs: options.stallMs,
     headers: () => quota.headers(now()),

@@ -14,11 +14,9 @@ import { now } from '../util/clock.js';
 import { sendJson, type AnswerHooks } from './answer.js';
 import type { Cancel } from './deadlines.js';
 import { parseDirective, rollFault } from './faults.js';
-import { answerRandom, generateAnswer } from './generator.js';
-import { decodeDelay, planSentenceOffsets, slowdownFactor } from './latency.js';
+import { composeAnswer } from './compose-answer.js';
 import { responseId, unixSeconds, v1Error } from './responses.js';
-import { containsCjk } from './tokenizer.js';
-import { answerKey, lastUserContent } from './validation.js';
+import { lastUserContent } from './validation.js';
 import { deliverStream, deliverSync } from './answer.js';
 import { v2Framing, type V2AnswerPlan } from './v2-answer.js';
 import { bearerOk, readRequestBody, trackInFlight, type SimContext } from './v2-context.js';
@@ -79,22 +77,8 @@ export async function serveV2Chat(ctx: SimContext, req: IncomingMessage, res: Se
     return;
   }
 
-  // Exactly the v1 computation (server.ts serveChat), keyed by the v1 chat endpoint of the model.
-  const maxOutputTokens = input.params.max_output_tokens ?? model.defaultMaxOutputTokens;
-  const lengthLimits = { ...options.outputTokens, maxOutputTokens };
-  const answer = generateAnswer(
-    answerRandom(options.seed, answerKey(`chat/${model.endpoint}`, input)),
-    input.params.min_output_tokens === undefined ? lengthLimits : { ...lengthLimits, minOutputTokens: input.params.min_output_tokens },
-    containsCjk(userText),
-  );
-  const slowdown = slowdownFactor(stats.inFlight, options.capacity);
-  const offsets = planSentenceOffsets(
-    random,
-    options,
-    input.promptTokens,
-    answer.sentences.map((sentence) => sentence.tokens),
-    slowdown,
-  );
+  // Exactly the v1 computation, keyed by the v1 chat endpoint of the model.
+  const { answer, offsets, oneTokenMs } = composeAnswer(options, random, stats.inFlight, `chat/${model.endpoint}`, input, model.defaultMaxOutputTokens);
   const admitted = quota;
   const plan: V2AnswerPlan = {
     meta: { id, created: unixSeconds(), model: modelId },
@@ -102,7 +86,7 @@ export async function serveV2Chat(ctx: SimContext, req: IncomingMessage, res: Se
     promptTokens: input.promptTokens,
     arrival,
     offsets,
-    oneTokenMs: decodeDelay(random, options, 1, slowdown),
+    oneTokenMs,
     fault,
     stallMs: options.stallMs,
     headers: () => admitted.headers(now()),

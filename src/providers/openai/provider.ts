@@ -14,8 +14,8 @@ import { configError } from '../../errors.js';
 import { now } from '../../util/clock.js';
 import { registerSecret } from '../../util/redact.js';
 import { describeEmbeddings } from '../embeddings.js';
-import { exchange, type HttpResponse, type HttpTimeouts } from '../http.js';
-import { readAnswer, type AnswerProtocol } from '../read-answer.js';
+import type { HttpResponse, HttpTimeouts } from '../http.js';
+import { attempt, type AnswerProtocol } from '../read-answer.js';
 import { malformedEvent, parseJsonObject, readEventStream, snippet } from '../event-stream.js';
 import type { AttemptResult, Provider, ProviderError, ProviderRequest, SendOptions } from '../types.js';
 import { errorFromAnswer } from './errors.js';
@@ -60,19 +60,8 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider &
       const body = openAIBody(options.modelId !== undefined ? { ...req, model: options.modelId(req.model) } : req);
       const result: AttemptResult = { ok: false, dispatchedAt: 0, textEventTimes: [], doneAt: 0, output: '' };
       result.dispatchedAt = now();
-      const outcome = await exchange(
-        { dispatcher: options.dispatcher, url: req.api === 'embeddings' ? embeddings : url, headers, body, timeouts: options.timeouts, signal: sendOptions.signal },
-        (response) => {
-          result.headersAt = now();
-          return readAnswer(response, req.stream, sendOptions, result, OPENAI_PROTOCOL);
-        },
-      );
-      if (outcome.writtenAt !== undefined) result.dispatchedAt = outcome.writtenAt;
-      if (outcome.error !== undefined) {
-        result.ok = false;
-        result.error = outcome.error;
-        result.doneAt = now();
-      }
+      const request = { dispatcher: options.dispatcher, url: req.api === 'embeddings' ? embeddings : url, headers, body, timeouts: options.timeouts, signal: sendOptions.signal };
+      await attempt(request, req.stream, sendOptions, result, OPENAI_PROTOCOL);
       return result;
     },
 

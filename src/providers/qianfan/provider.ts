@@ -4,8 +4,8 @@
  */
 import type { Dispatcher } from 'undici';
 import { now } from '../../util/clock.js';
-import { exchange, type HttpResponse, type HttpTimeouts } from '../http.js';
-import { readAnswer, type AnswerProtocol } from '../read-answer.js';
+import type { HttpResponse, HttpTimeouts } from '../http.js';
+import { attempt, type AnswerProtocol } from '../read-answer.js';
 import { malformedEvent, parseJsonObject, readEventStream, snippet } from '../event-stream.js';
 import type { AttemptResult, Provider, ProviderError, ProviderRequest, SendOptions } from '../types.js';
 import { classifyHttpStatus, errorFromBody, TOKEN_EXPIRED_CODES } from './error-codes.js';
@@ -32,19 +32,8 @@ export function createQianfanProvider(options: QianfanProviderOptions): Provider
   const tokens = v1TokenSource(options.auth, origin, options.dispatcher);
 
   async function sendOnce(req: ProviderRequest, body: string, authorized: AuthorizedRequest, sendOptions: SendOptions, result: AttemptResult): Promise<void> {
-    const outcome = await exchange(
-      { dispatcher: options.dispatcher, url: authorized.url, headers: authorized.headers, body, timeouts: options.timeouts, signal: sendOptions.signal },
-      (response) => {
-        result.headersAt = now();
-        return readAnswer(response, req.stream, sendOptions, result, V1_PROTOCOL);
-      },
-    );
-    if (outcome.writtenAt !== undefined) result.dispatchedAt = outcome.writtenAt;
-    if (outcome.error !== undefined) {
-      result.ok = false;
-      result.error = outcome.error;
-      result.doneAt = now();
-    }
+    const request = { dispatcher: options.dispatcher, url: authorized.url, headers: authorized.headers, body, timeouts: options.timeouts, signal: sendOptions.signal };
+    await attempt(request, req.stream, sendOptions, result, V1_PROTOCOL);
   }
 
   return {
