@@ -111,7 +111,7 @@ function checkSelectors(thresholds: readonly Threshold[], config: RunConfig, pre
 }
 
 async function checkBaselineFolder(dir: string, out: string | undefined): Promise<{ dir: string; runDir: string }> {
-  if (out === undefined) throw configError(`--baseline ${dir}: give --out DIR too; the run's folder is what gets compared with the baseline`);
+  if (out === undefined) throw configError(`--baseline ${dir}: the run has no output folder to compare with the baseline`);
   if (resolve(dir) === resolve(out)) throw configError(`--baseline ${dir}: it is the --out folder of this run; give an earlier run's folder`);
   for (const file of ['summary.json', 'requests.csv']) {
     try {

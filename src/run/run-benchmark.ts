@@ -63,7 +63,9 @@ export interface RunBenchmarkResult {
 }
 
 export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBenchmarkResult> {
-  const { config, logger } = options;
+  const { logger } = options;
+  // The output folder is settled first, so extensions (a baseline comparison) know it too.
+  const config: RunConfig = { ...options.config, out: options.config.out ?? join('reports', timestampLabel(new Date())) };
   const env = options.env ?? process.env;
   const prepared = await prepareRun(config, logger);
   const extensions = [...(await buildExtensions(config, prepared, logger)), ...(options.extensions ?? [])];
@@ -76,7 +78,7 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBen
   // IAM has no preflight: a wrong key pair shows only as every answered request failing with 14.
   const authFailures = new AuthFailureTally();
 
-  const outDir = config.out ?? join('reports', timestampLabel(new Date()));
+  const outDir = config.out as string;
   await mkdir(outDir, { recursive: true });
 
   let simulator: RunningSimulator | undefined;
