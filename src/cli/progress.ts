@@ -33,12 +33,14 @@ export function createProgress(total: number | undefined, options: ProgressOptio
   let stopped = false;
   const limiterText = (): string => {
     const parts: string[] = [];
-    for (const limiter of options.limiters?.values() ?? []) {
+    for (const [key, limiter] of options.limiters ?? []) {
       const s = limiter.snapshot();
+      // Keys are `api/endpoint`; the endpoint says which quota this is.
+      const name = key.slice(key.indexOf('/') + 1);
       const budget = s.requestBudget !== undefined ? ` pace ${Math.floor(s.requestBudget)}/window` : '';
       const remaining = s.remainingRequests !== undefined ? ` remaining ${s.remainingRequests}` : '';
       const tokens = s.remainingTokens !== undefined ? `/${s.remainingTokens}tok` : '';
-      parts.push(`limiter c=${s.concurrency}${budget}${remaining}${tokens}${s.waiting > 0 ? ` waiting ${s.waiting}` : ''}`);
+      parts.push(`${name} c=${s.concurrency}${budget}${remaining}${tokens}${s.waiting > 0 ? ` waiting ${s.waiting}` : ''}`);
     }
     return parts.length > 0 ? ` | ${parts.join('; ')}` : '';
   };
