@@ -57,8 +57,14 @@ export function createProgress(total: number | undefined, options: ProgressOptio
     return `${prefix}${bar}${done}${total !== undefined ? `/${total}` : ''} ok ${counts.ok} errors ${errors} throttled ${counts.throttled} in-flight ${inFlight} ${rate.toFixed(1)} req/s ${elapsed.toFixed(0)}s${cost !== undefined ? ` | ${cost}` : ''}${limiterText()}`;
   };
   const draw = (): void => {
-    if (options.tty) stream.write(`\r\u001b[2K${line()}`);
-    else stream.write(`${line()}\n`);
+    if (!options.tty) {
+      stream.write(`${line()}\n`);
+      return;
+    }
+    // A line wider than the terminal wraps, and the next redraw would clear only its last row.
+    const width = Math.max(20, (stream.columns ?? 120) - 1);
+    const text = line();
+    stream.write(`\r\u001b[2K${text.length > width ? `${text.slice(0, width - 1)}…` : text}`);
   };
   const timer = setInterval(draw, options.intervalMs ?? (options.tty ? 200 : 5000));
   timer.unref();
