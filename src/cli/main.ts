@@ -10,6 +10,7 @@ import { redact } from '../util/redact.js';
 import { TOOL_VERSION } from '../version.js';
 import { compareCommand } from './commands/compare.js';
 import { estimateCommand } from './commands/estimate.js';
+import { mergeCommand } from './commands/merge.js';
 import { modelsCommand } from './commands/models.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
@@ -29,7 +30,8 @@ export async function main(args: string[]): Promise<number> {
       .command(tokensCommand)
       .command(reportCommand)
       .command(compareCommand)
-      .demandCommand(1, 'name a command: run, estimate, sim, models, tokens, report or compare')
+      .command(mergeCommand)
+      .demandCommand(1, 'name a command: run, estimate, compare, report, merge, tokens, models or sim')
       .strict()
       .recommendCommands()
       .parserConfiguration({ 'camel-case-expansion': true, 'strip-aliased': true })
