@@ -290,10 +290,10 @@ export class AdaptiveLimiter {
       if (this.probing && this.inFlight > 0) return;
       const startAt = Math.max(this.holdUntil, this.fitsAt(waiter, at));
       if (startAt > at) {
-        if (Number.isFinite(startAt)) {
-          this.nextStartAt = startAt;
-          this.timer = setTimeout(() => this.pump(), Math.max(1, startAt - at));
-        }
+        // Never leave a waiter without a timer: at worst, look again a window later.
+        const wakeAt = Number.isFinite(startAt) ? startAt : at + this.config.windowMs;
+        this.nextStartAt = wakeAt;
+        this.timer = setTimeout(() => this.pump(), Math.max(1, wakeAt - at));
         return;
       }
       this.queue.shift();

@@ -151,7 +151,13 @@ export async function runPlan(options: RunnerOptions): Promise<RunnerResult> {
     return unansweredRecord(spec, 'dropped', '--duration ran out while this request waited to be sent', { attempts, backoffMs });
   }
 
-  async function execute(spec: RequestPlan, schedAt: number): Promise<FinishedRequest> {
+  /** Attempts so far of one request, kept outside `execute` so an exception cannot lose them. */
+  interface AttemptCount {
+    attempts: number;
+    backoffMs: number;
+  }
+
+  async function execute(spec: RequestPlan, schedAt: number, count: AttemptCount): Promise<FinishedRequest> {
     if (stopped() || deadlinePassed) return notSent(spec, 0, 0);
     const gateReason = options.gate?.();
     if (gateReason !== undefined) return unansweredRecord(spec, 'dropped', gateReason);
@@ -161,28 +167,30 @@ export async function runPlan(options: RunnerOptions): Promise<RunnerResult> {
       limiter?.observe(signal);
       options.onRateLimit?.(signal);
     };
-    let attempts = 0;
-    let backoffMs = 0;
     let firstDispatchAt: number | undefined;
+    // The last answer, once there is one: a request the server answered ends with that answer.
+    let finishWithLast: (() => FinishedRequest) | undefined;
     for (;;) {
       let permit: Permit | undefined;
       if (limiter !== undefined) {
         permit = await limiter.acquire(expectations.prompt(spec.row), expectations.completionFor(spec));
-        if (permit === undefined || stopped() || (attempts === 0 && deadlinePassed)) {
+        if (permit === undefined || stopped() || (count.attempts === 0 && deadlinePassed)) {
           permit?.release({ throttled: false });
-          return notSent(spec, attempts, backoffMs);
+          return finishWithLast?.() ?? notSent(spec, count.attempts, count.backoffMs);
         }
       }
-      if (attempts === 0) options.onStart?.();
-      attempts++;
+      if (count.attempts === 0) options.onStart?.();
+      count.attempts++;
       let result: AttemptResult;
       try {
         result = await provider.send(request, { signal: abortSignal, onRateLimit });
       } catch (error) {
         permit?.release({ throttled: false });
-        if (abortSignal?.aborted) return unansweredRecord(spec, 'cancelled', 'run stopped while this request was in flight', { attempts, backoffMs });
+        if (abortSignal?.aborted) return unansweredRecord(spec, 'cancelled', 'run stopped while this request was in flight', count);
         throw error;
       }
+      // A provider may have sent the request again itself (a token refresh): those count too.
+      count.attempts += result.resends ?? 0;
       const error = result.error;
       const usage = result.usage;
       if (usage !== undefined && result.ok) expectations.learn(spec, usage.completionTokens);
@@ -194,35 +202,42 @@ export async function runPlan(options: RunnerOptions): Promise<RunnerResult> {
       firstDispatchAt ??= result.dispatchedAt;
       // Latency runs from the first attempt's dispatch, so retries never hide time.
       result.dispatchedAt = firstDispatchAt;
-      const finish = (): FinishedRequest => answeredRecord(spec, result, { schedAt, epoch, attempts, backoffMs, stream: request.stream });
-      if (result.ok || error === undefined || !isRetryable(error) || attempts > retry.retries || stopped()) return finish();
-      const delay = backoffDelayMs(attempts, retry, random, error.retryAfterMs);
+      const answered = result;
+      const finish = (): FinishedRequest => answeredRecord(spec, answered, { schedAt, epoch, attempts: count.attempts, backoffMs: count.backoffMs, stream: request.stream });
+      finishWithLast = finish;
+      if (result.ok || error === undefined || !isRetryable(error) || count.attempts > retry.retries || stopped()) return finish();
+      const delay = backoffDelayMs(count.attempts, retry, random, error.retryAfterMs);
       const before = now();
       await sleep(delay, stopSignal !== undefined && abortSignal !== undefined ? AbortSignal.any([stopSignal, abortSignal]) : (stopSignal ?? abortSignal));
-      backoffMs += now() - before;
+      count.backoffMs += now() - before;
       // A stop during the backoff ends the request with the answer it already has.
       if (stopped()) return finish();
     }
   }
 
   async function executeSafely(spec: RequestPlan, schedAt: number): Promise<FinishedRequest> {
+    const count: AttemptCount = { attempts: 0, backoffMs: 0 };
     try {
-      return await execute(spec, schedAt);
+      return await execute(spec, schedAt, count);
     } catch (error) {
       // A bug on our side must not lose the request or the run: record it as a client failure.
       const reason = error instanceof Error ? error.message : String(error);
-      return unansweredRecord(spec, 'failed', `client error: ${reason}`, undefined, 'client_error');
+      return unansweredRecord(spec, 'failed', `client error: ${reason}`, count, 'client_error');
     }
   }
 
   const inFlight = new Set<Promise<void>>();
   let wakeFeeder: (() => void) | undefined;
+  // A sink that fails (the disk, an extension) stops the run: the first such error is rethrown
+  // once the requests in flight have ended, instead of escaping as an unhandled rejection.
+  let sinkFailure: { error: unknown } | undefined;
   let planned = 0;
   let lastDueAt: number | undefined;
   const nextOffset = load.kind === 'open' ? arrivalOffsets(load.arrival, load.rate, seededRandom(options.seed ^ 0xa441)) : undefined;
   const bounded = options.durationMs !== undefined || options.maxRequests !== undefined;
 
   for (const spec of plan.requests({ cycle: bounded })) {
+    if (sinkFailure !== undefined) break;
     if (options.maxRequests !== undefined && planned >= options.maxRequests) break;
     // A plan that cycles has no end of its own: a stop or a reached budget ends it.
     if (bounded && planned > 0 && (stopped() || options.gate?.() !== undefined)) break;
@@ -247,7 +262,11 @@ export async function runPlan(options: RunnerOptions): Promise<RunnerResult> {
     const task: Promise<void> = limit(async () => {
       // Closed loop: the request was due the moment its slot became free.
       await onFinished(await executeSafely(spec, due ?? now()));
-    }).finally(() => {
+    })
+      .catch((error: unknown) => {
+        sinkFailure ??= { error };
+      })
+      .finally(() => {
       inFlight.delete(task);
       wakeFeeder?.();
     });
@@ -258,6 +277,7 @@ export async function runPlan(options: RunnerOptions): Promise<RunnerResult> {
   stopSignal?.removeEventListener('abort', releaseLimiters);
   abortSignal?.removeEventListener('abort', releaseLimiters);
   releaseLimiters();
+  if (sinkFailure !== undefined) throw sinkFailure.error;
   const result: RunnerResult = { epoch, endedAt: now(), interrupted: stopped(), planned };
   if (lastDueAt !== undefined) result.lastDueAt = lastDueAt;
   return result;

@@ -3,6 +3,9 @@
  * expiring and summing are O(1) amortised. It answers "how much have I spent in the last
  * windowMs" and "when will enough expire to allow `amount` more".
  */
+/** Tolerance for rounding in sums of fractional token amounts. */
+const EPSILON = 1e-6;
+
 export class SlidingWindow {
   private times: Float64Array;
   private amounts: Float64Array;
@@ -51,15 +54,19 @@ export class SlidingWindow {
    */
   fitsAt(now: number, amount: number, budget: number): number {
     this.expire(now);
+    // Sums of fractional estimates and corrections drift by rounding: a hair over is a fit.
     let excess = this.sum + amount - budget;
-    if (excess <= 0) return now;
+    if (excess <= EPSILON) return now;
+    let lastExpiry = now;
     for (let i = 0; i < this.size; i++) {
       const slot = (this.head + i) % this.times.length;
       excess -= this.amounts[slot] as number;
-      if (excess <= 0) return (this.times[slot] as number) + this.windowMs;
+      lastExpiry = (this.times[slot] as number) + this.windowMs;
+      if (excess <= EPSILON) return lastExpiry;
     }
-    // More than the whole window: never fits; the caller caps the amount.
-    return Number.POSITIVE_INFINITY;
+    // Only an amount larger than the whole budget gets here (callers cap it): once everything in
+    // the window has expired, it goes alone.
+    return lastExpiry;
   }
 
   /** Counts handles ever issued minus those still held, so handles stay valid across expiry. */

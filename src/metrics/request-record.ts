@@ -2,6 +2,7 @@
  * Turns the final attempt of one planned request into its requests.csv row.
  */
 import { estimateTokens } from '../cost/token-estimate.js';
+import { redact } from '../util/redact.js';
 import type { RequestPlan } from '../plan/plan.js';
 import type { AttemptResult, ErrorClass } from '../providers/types.js';
 import { deriveTimings } from './request-metrics.js';
@@ -90,7 +91,8 @@ export function answeredRecord(spec: RequestPlan, result: AttemptResult, history
   record.output = result.output;
   if (result.error !== undefined) {
     if (result.error.code !== undefined) record.errorCode = String(result.error.code);
-    record.errorMsg = result.error.message;
+    // Server messages can echo what was sent; none of it may carry a credential into a report.
+    record.errorMsg = redact(result.error.message);
   }
   if (result.usage !== undefined) {
     record.promptTokens = result.usage.promptTokens;

@@ -34,7 +34,8 @@ export async function readAnswer(response: HttpResponse, stream: boolean, sendOp
   };
 
   if (response.status < 200 || response.status >= 300) {
-    const text = await response.body.text().catch(() => '');
+    // A timeout or abort while the error body is read propagates: it is the attempt's outcome.
+    const text = await response.body.text();
     result.doneAt = now();
     result.error = withRetryAfter(protocol.httpError(response, text));
     return;

@@ -80,6 +80,8 @@ export interface AttemptResult {
   finishReason?: string;
   error?: ProviderError;
   rateLimit?: RateLimitSignal;
+  /** Times the provider sent the request again on its own (after refreshing an expired token). */
+  resends?: number;
 }
 
 export interface SendOptions {

@@ -69,3 +69,39 @@ describe('runner under injected faults', () => {
     expect(sim.stats.chatRequests).toBe(before);
   });
 });
+
+describe('runner edge cases found in review', () => {
+  it('a sink that throws fails the run with that error, after the requests in flight have ended', async () => {
+    const provider = createQianfanProvider({ baseUrl: sim.url, auth: { kind: 'oauth', credentials: sim.credentials }, dispatcher: agent, timeouts, refreshOnExpiredToken: true });
+    const plan = buildPlan({ targets: [{ model: 'ERNIE-Speed-8K', endpoint: 'ernie_speed' }], grid: {}, rows: rows(4), repeat: 5, seed: 5, api: 'chat', stream: false });
+    let calls = 0;
+    await expect(
+      runPlan({
+        plan, provider, concurrency: 4, retry: { ...DEFAULT_RETRY_POLICY, retries: 0 }, seed: 1,
+        onFinished: () => {
+          calls++;
+          if (calls === 3) throw new Error('disk full');
+        },
+      }),
+    ).rejects.toThrow('disk full');
+  });
+
+  it('a retry still waiting for the limiter when --duration ends keeps the answer it got', async () => {
+    const provider = createQianfanProvider({ baseUrl: sim.url, auth: { kind: 'oauth', credentials: sim.credentials }, dispatcher: agent, timeouts, refreshOnExpiredToken: true });
+    // Every attempt is throttled (336501, no Retry-After): the limiter then holds starts for a
+    // second, so the retries are still waiting for it when the 300 ms run ends.
+    const throttledRows: DatasetRow[] = [{ id: 'q', source: { file: 'mem', line: 1 }, messages: [{ role: 'user', content: '[[sim:error=336501]] hello' }], vars: {} }];
+    const plan = buildPlan({ targets: [{ model: 'ERNIE-Speed-8K', endpoint: 'ernie_speed' }], grid: {}, rows: throttledRows, repeat: 1, seed: 5, api: 'chat', stream: false });
+    const finished: FinishedRequest[] = [];
+    await runPlan({
+      plan, provider, concurrency: 4, seed: 1, durationMs: 300,
+      retry: { ...DEFAULT_RETRY_POLICY, retries: 3, baseDelayMs: 1, maxDelayMs: 2 },
+      adapt: { windowMs: 60_000, headroom: 0.97 },
+      onFinished: (f) => void finished.push(f),
+    });
+    const answered = finished.filter((f) => f.record.attempts > 0);
+    expect(answered.length).toBeGreaterThan(0);
+    for (const { record } of answered) expect(record.outcome).toBe('throttled');
+    for (const { record } of finished.filter((f) => f.record.attempts === 0)) expect(['dropped', 'cancelled']).toContain(record.outcome);
+  });
+});

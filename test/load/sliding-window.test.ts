@@ -21,7 +21,19 @@ describe('SlidingWindow', () => {
     expect(window.fitsAt(100, 1, 11)).toBe(100);
     expect(window.fitsAt(100, 1, 10)).toBe(1000); // the first charge (t=0) must leave
     expect(window.fitsAt(100, 3, 10)).toBe(1020);
-    expect(window.fitsAt(100, 11, 10)).toBe(Number.POSITIVE_INFINITY);
+    // More than the whole budget: it goes alone once the window is empty, never "never".
+    expect(window.fitsAt(100, 11, 10)).toBe(1090);
+  });
+
+  it('tolerates rounding drift in fractional amounts instead of never fitting', () => {
+    const window = new SlidingWindow(1000);
+    const handles: number[] = [];
+    for (let i = 0; i < 50; i++) handles.push(window.charge(i, 0.1 + i * 1e-3));
+    for (const handle of handles) window.correct(handle, 0.3);
+    // 50 x 0.3 = 15 in the window; a budget of exactly 15 fits the next 0 at once, and 0.3 when the first expires.
+    expect(window.fitsAt(100, 0, 15)).toBe(100);
+    expect(window.fitsAt(100, 0.3, 15)).toBe(1000);
+    expect(Number.isFinite(window.fitsAt(100, 15, 15))).toBe(true);
   });
 
   it('corrects an estimate through its handle, even after earlier charges expired', () => {

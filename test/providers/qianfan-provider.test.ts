@@ -100,6 +100,8 @@ describe('Qianfan v1 provider against the simulator', () => {
     sim.expireTokens();
     const after = await Promise.all(Array.from({ length: 20 }, () => p.send(chat('ping', false))));
     expect(after.every((r) => r.ok)).toBe(true);
+    // Each re-send after the refresh counts as another attempt, timed from the first write.
+    expect(after.every((r) => r.resends === 1)).toBe(true);
     expect(sim.stats.tokenRequests - before).toBe(2);
   });
 

@@ -63,22 +63,31 @@ export class AccessTokenSource {
   }
 }
 
-/** One token source per (base URL, AK) in this process, shared by every provider instance. */
-const sources = new Map<string, AccessTokenSource>();
+/**
+ * One token source per (base URL, AK, SK) and HTTP agent in this process, shared by every provider
+ * on that agent. Keyed by the agent too: a source must not outlive the agent it fetches through
+ * (a library user's second run brings a new one).
+ */
+let sources = new WeakMap<Dispatcher, Map<string, AccessTokenSource>>();
 
 export function tokenSourceFor(baseUrl: string, credentials: OAuthCredentials, dispatcher: Dispatcher): AccessTokenSource {
   const key = `${baseUrl}\u0000${credentials.ak}\u0000${credentials.sk}`;
-  let source = sources.get(key);
+  let byKey = sources.get(dispatcher);
+  if (byKey === undefined) {
+    byKey = new Map();
+    sources.set(dispatcher, byKey);
+  }
+  let source = byKey.get(key);
   if (source === undefined) {
     source = new AccessTokenSource(() => fetchAccessToken(baseUrl, credentials, dispatcher));
-    sources.set(key, source);
+    byKey.set(key, source);
   }
   return source;
 }
 
 /** Forgets cached tokens (tests, and long-lived library users switching credentials). */
 export function clearTokenCache(): void {
-  sources.clear();
+  sources = new WeakMap();
 }
 
 export async function fetchAccessToken(baseUrl: string, credentials: OAuthCredentials, dispatcher: Dispatcher): Promise<TokenGrant> {

@@ -55,9 +55,12 @@ export function createQianfanProvider(options: QianfanProviderOptions): Provider
       if (tokens !== undefined && staleToken !== undefined && options.refreshOnExpiredToken && typeof code === 'number' && TOKEN_EXPIRED_CODES.has(code)) {
         await tokens.refresh(staleToken);
         authorized = await authorizeV1(options.auth, tokens, 'POST', url, JSON_HEADERS);
+        // The request's latency still runs from the first write; the re-send is one more attempt.
         const dispatchedAt = result.dispatchedAt;
-        Object.assign(result, newResult(), { dispatchedAt });
+        Object.assign(result, newResult());
         await sendOnce(req, body, authorized, sendOptions, result);
+        result.dispatchedAt = dispatchedAt;
+        result.resends = 1;
       }
       return result;
     },
