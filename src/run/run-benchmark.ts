@@ -6,18 +6,13 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expandGrid } from '../config/params.js';
 import type { RunConfig } from '../config/run-config.js';
-import { DEFAULT_RETRY_POLICY } from '../load/retry.js';
-import { runPlan } from '../load/runner.js';
-import { CellRecorder } from '../metrics/cell-recorder.js';
-import { METRICS_DEFINITION_VERSION, type CellLoad, type CellSummary, type LoadSettings, type Outcome, type RequestRecord, type RunSummary, type StageSummary } from '../metrics/types.js';
-import { buildPlan } from '../plan/plan.js';
-import { DEFAULT_LIMITER_CONFIG, type AdaptiveLimiter } from '../load/limiter.js';
-import type { LoadModel } from '../load/runner.js';
-import { StageTracker } from '../metrics/stage-tracker.js';
+import { METRICS_DEFINITION_VERSION, type CellSummary, type Outcome, type RequestRecord, type RunSummary, type StageSummary } from '../metrics/types.js';
+import type { AdaptiveLimiter } from '../load/limiter.js';
 import { createAgent, type HttpTimeouts } from '../providers/http.js';
 import { buildExtensions } from './build-extensions.js';
-import { stopReasonOf, verdictOf, type RunExtension, type RunVerdict } from './extensions.js';
+import { verdictOf, type RunExtension, type RunVerdict } from './extensions.js';
 import { prepareRun } from './prepare-run.js';
+import { loadSettings, planStages, runStage, stageLabel } from './stages.js';
 import { checkCredentials, createRunProvider } from './create-provider.js';
 import { AuthFailureTally } from '../providers/qianfan/auth.js';
 import { formatSummaryTable } from '../report/console-table.js';
@@ -71,7 +66,7 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBen
   const extensions = [...(await buildExtensions(config, prepared, logger)), ...(options.extensions ?? [])];
 
   // Everything that can be wrong with the input was found above, before anything is sent.
-  const { catalog, targets, grid, rows, datasets } = prepared;
+  const { catalog, targets, grid, datasets } = prepared;
   const stages = planStages(config);
   // QIANFAN_AK+SK (OAuth) > QIANFAN_ACCESS_KEY+SECRET_KEY (IAM signing) > QIANFAN_ACCESS_TOKEN.
   const auth = checkCredentials(config, env);
@@ -105,49 +100,28 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBen
     let seqOffset = 0;
     for (const [stageIndex, stage] of stages.entries()) {
       if (options.stopSignal?.aborted) break;
-      const plan = buildPlan({
-        targets, grid, rows, repeat: config.repeat, seed: config.seed, api: config.api, stream: config.stream,
-        ...(stages.length > 1 ? { stage: { cellIdOffset: stageIndex * targets.length * expandGrid(grid).length, label: stageLabel(stage.load) } } : {}),
-      });
-      const recorders = new Map(
-        plan.cells.map((cell) => [cell.id, new CellRecorder({ id: cell.id, label: cell.label, model: cell.model, endpoint: cell.endpoint, params: cell.params, load: stage.load })]),
-      );
-      const tracker = new StageTracker(stage.load, stage.model.kind === 'open');
-      const limiters = new Map<string, AdaptiveLimiter>();
-      const expected = config.maxRequests ?? (config.duration !== undefined ? undefined : plan.size);
-      options.onPlanned?.({ requests: expected, cells: plan.cells.length, simulated: simulator !== undefined, stage: stages.length > 1 ? stageLabel(stage.load) : undefined, limiters });
-      const result = await runPlan({
-        plan,
+      const outcome = await runStage({
+        stage,
+        label: stages.length > 1 ? { cellIdOffset: stageIndex * targets.length * expandGrid(grid).length, label: stageLabel(stage.load) } : undefined,
+        prepared,
+        config,
         provider,
-        concurrency: stage.concurrency,
-        load: stage.model,
-        retry: { ...DEFAULT_RETRY_POLICY, retries: config.retries },
-        seed: config.seed,
-        limiters,
-        ...(config.adapt ? { adapt: { windowMs: config.quotaWindow * 1000, headroom: DEFAULT_LIMITER_CONFIG.headroom, ...(config.rpm !== undefined ? { rpm: config.rpm } : {}), ...(config.tpm !== undefined ? { tpm: config.tpm } : {}) } } : {}),
-        ...(config.duration !== undefined ? { durationMs: config.duration * 1000 } : {}),
-        ...(config.maxRequests !== undefined ? { maxRequests: config.maxRequests } : {}),
-        gate: () => stopReasonOf(extensions),
-        stopSignal: options.stopSignal,
-        abortSignal: options.abortSignal,
-        onStart: options.onStart,
-        onFinished: async (finished) => {
-          // Sequence numbers run across stages, so requests.csv has one key per request.
-          finished.record.seq += seqOffset;
-          for (const extension of extensions) extension.onRequest?.(finished);
+        extensions,
+        options,
+        simulated: simulator !== undefined,
+        seqOffset,
+        onRecord: async (finished) => {
           requestsCsv.write(finished.record);
           authFailures.record(finished.record);
-          tracker.record(finished);
-          recorders.get(finished.record.cellId)?.record(finished.record, finished, finished.interChunkMs);
           if (reportRows.length < HTML_REQUEST_ROW_LIMIT) reportRows.push(finished.record);
           options.onFinished?.(finished.record.outcome);
           await requestsCsv.ready();
         },
       });
-      seqOffset += result.planned;
-      interrupted ||= result.interrupted;
-      cellSummaries.push(...plan.cells.map((cell) => (recorders.get(cell.id) as CellRecorder).summary()));
-      stageSummaries.push(tracker.summary({ limiters: limiterSummaries(limiters) }));
+      seqOffset += outcome.planned;
+      interrupted ||= outcome.interrupted;
+      cellSummaries.push(...outcome.cells);
+      stageSummaries.push(outcome.stage);
       options.onStageEnd?.();
     }
     const endedAt = now();
@@ -192,52 +166,6 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBen
     await simulator?.close();
   }
 }
-
-interface Stage {
-  load: CellLoad;
-  model: LoadModel;
-  concurrency: number;
-}
-
-/** One stage per swept value: `-c 1,4,16` (closed loop) or `--rate 1,2,4` (open loop, -c caps). */
-function planStages(config: RunConfig): Stage[] {
-  if (config.rate !== undefined) {
-    const cap = config.concurrency[0] as number;
-    return config.rate.map((rate) => ({ load: { kind: 'rate', value: rate }, model: { kind: 'open', rate, arrival: config.arrival }, concurrency: cap }));
-  }
-  return config.concurrency.map((concurrency) => ({ load: { kind: 'concurrency', value: concurrency }, model: { kind: 'closed' }, concurrency }));
-}
-
-function stageLabel(load: CellLoad): string {
-  return load.kind === 'rate' ? `@${load.value}/s` : `@c=${load.value}`;
-}
-
-function loadSettings(config: RunConfig): LoadSettings {
-  const settings: LoadSettings = { kind: config.rate !== undefined ? 'open' : 'closed', concurrency: config.concurrency, adapt: config.adapt, retries: config.retries };
-  if (config.rate !== undefined) {
-    settings.rate = config.rate;
-    settings.arrival = config.arrival;
-  }
-  if (config.duration !== undefined) settings.durationS = config.duration;
-  if (config.maxRequests !== undefined) settings.maxRequests = config.maxRequests;
-  if (config.rpm !== undefined) settings.rpm = config.rpm;
-  if (config.tpm !== undefined) settings.tpm = config.tpm;
-  return settings;
-}
-
-function limiterSummaries(limiters: ReadonlyMap<string, AdaptiveLimiter>): StageSummary['limiters'] | undefined {
-  if (limiters.size === 0) return undefined;
-  const result: NonNullable<StageSummary['limiters']> = {};
-  for (const [key, limiter] of limiters) {
-    const snapshot = limiter.snapshot();
-    result[key] = { throttled: snapshot.throttled, concurrency: snapshot.concurrency };
-    if (snapshot.requestBudget !== undefined) result[key].requestBudget = Math.round(snapshot.requestBudget * 1000) / 1000;
-    if (snapshot.tokenBudget !== undefined) result[key].tokenBudget = Math.round(snapshot.tokenBudget);
-  }
-  return result;
-}
-
-
 
 /** The base URL as it may appear in reports: no user info, no query. */
 function publicUrl(url: string): string {

@@ -1,0 +1,134 @@
+/**
+ * The stages of a run: one per value of a `-c` or `--rate` sweep (a plain run has one). Each
+ * stage builds its plan, runs it through the scheduler, and adds up its cells and rates.
+ */
+import type { RunConfig } from '../config/run-config.js';
+import { DEFAULT_LIMITER_CONFIG, type AdaptiveLimiter, type LimiterConfig } from '../load/limiter.js';
+import { DEFAULT_RETRY_POLICY } from '../load/retry.js';
+import { runPlan, type LoadModel } from '../load/runner.js';
+import { CellRecorder } from '../metrics/cell-recorder.js';
+import type { FinishedRequest } from '../metrics/request-record.js';
+import { StageTracker } from '../metrics/stage-tracker.js';
+import type { CellLoad, CellSummary, LoadSettings, StageSummary } from '../metrics/types.js';
+import { buildPlan } from '../plan/plan.js';
+import type { Provider } from '../providers/types.js';
+import { stopReasonOf, type RunExtension } from './extensions.js';
+import type { PreparedRun } from './prepare-run.js';
+import type { RunBenchmarkOptions } from './run-benchmark.js';
+
+export interface Stage {
+  load: CellLoad;
+  model: LoadModel;
+  concurrency: number;
+}
+
+/** One stage per swept value: `-c 1,4,16` (closed loop) or `--rate 1,2,4` (open loop, -c caps). */
+export function planStages(config: RunConfig): Stage[] {
+  if (config.rate !== undefined) {
+    const cap = config.concurrency[0] as number;
+    return config.rate.map((rate) => ({ load: { kind: 'rate', value: rate }, model: { kind: 'open', rate, arrival: config.arrival }, concurrency: cap }));
+  }
+  return config.concurrency.map((concurrency) => ({ load: { kind: 'concurrency', value: concurrency }, model: { kind: 'closed' }, concurrency }));
+}
+
+export interface StageRun {
+  stage: Stage;
+  /** For a sweep: where this stage's cell ids start and the label its cells carry. */
+  label: { cellIdOffset: number; label: string } | undefined;
+  prepared: PreparedRun;
+  config: RunConfig;
+  provider: Provider;
+  extensions: readonly RunExtension[];
+  options: Pick<RunBenchmarkOptions, 'stopSignal' | 'abortSignal' | 'onStart' | 'onPlanned'>;
+  simulated: boolean;
+  /** Sequence numbers run across stages, so requests.csv has one key per request. */
+  seqOffset: number;
+  /** Writes one finished request (files, progress); awaited so a slow disk holds dispatch back. */
+  onRecord: (finished: FinishedRequest) => Promise<void>;
+}
+
+/** One stage of load: its plan, its scheduler run, and what its cells and rates added up to. */
+export async function runStage(run: StageRun): Promise<{ cells: CellSummary[]; stage: StageSummary; planned: number; interrupted: boolean }> {
+  const { stage, prepared, config, options, extensions } = run;
+  const plan = buildPlan({
+    targets: prepared.targets, grid: prepared.grid, rows: prepared.rows, repeat: config.repeat, seed: config.seed, api: config.api, stream: config.stream,
+    ...(run.label !== undefined ? { stage: run.label } : {}),
+  });
+  const recorders = new Map(
+    plan.cells.map((cell) => [cell.id, new CellRecorder({ id: cell.id, label: cell.label, model: cell.model, endpoint: cell.endpoint, params: cell.params, load: stage.load })]),
+  );
+  const tracker = new StageTracker(stage.load, stage.model.kind === 'open');
+  const limiters = new Map<string, AdaptiveLimiter>();
+  const expected = config.maxRequests ?? (config.duration !== undefined ? undefined : plan.size);
+  options.onPlanned?.({ requests: expected, cells: plan.cells.length, simulated: run.simulated, stage: run.label?.label, limiters });
+  const result = await runPlan({
+    plan,
+    provider: run.provider,
+    concurrency: stage.concurrency,
+    load: stage.model,
+    retry: { ...DEFAULT_RETRY_POLICY, retries: config.retries },
+    seed: config.seed,
+    limiters,
+    ...(config.adapt ? { adapt: limiterSettings(config) } : {}),
+    ...(config.duration !== undefined ? { durationMs: config.duration * 1000 } : {}),
+    ...(config.maxRequests !== undefined ? { maxRequests: config.maxRequests } : {}),
+    gate: () => stopReasonOf(extensions),
+    stopSignal: options.stopSignal,
+    abortSignal: options.abortSignal,
+    onStart: options.onStart,
+    onFinished: async (finished) => {
+      finished.record.seq += run.seqOffset;
+      for (const extension of extensions) extension.onRequest?.(finished);
+      tracker.record(finished);
+      recorders.get(finished.record.cellId)?.record(finished.record, finished, finished.interChunkMs);
+      await run.onRecord(finished);
+    },
+  });
+  return {
+    cells: plan.cells.map((cell) => (recorders.get(cell.id) as CellRecorder).summary()),
+    stage: tracker.summary({ limiters: limiterSummaries(limiters) }),
+    planned: result.planned,
+    interrupted: result.interrupted,
+  };
+}
+
+function limiterSettings(config: RunConfig): Omit<LimiterConfig, 'maxConcurrency'> {
+  return {
+    windowMs: config.quotaWindow * 1000,
+    headroom: DEFAULT_LIMITER_CONFIG.headroom,
+    ...(config.rpm !== undefined ? { rpm: config.rpm } : {}),
+    ...(config.tpm !== undefined ? { tpm: config.tpm } : {}),
+  };
+}
+
+export function stageLabel(load: CellLoad): string {
+  return load.kind === 'rate' ? `@${load.value}/s` : `@c=${load.value}`;
+}
+
+export function loadSettings(config: RunConfig): LoadSettings {
+  const settings: LoadSettings = { kind: config.rate !== undefined ? 'open' : 'closed', concurrency: config.concurrency, adapt: config.adapt, retries: config.retries };
+  if (config.rate !== undefined) {
+    settings.rate = config.rate;
+    settings.arrival = config.arrival;
+  }
+  if (config.duration !== undefined) settings.durationS = config.duration;
+  if (config.maxRequests !== undefined) settings.maxRequests = config.maxRequests;
+  if (config.rpm !== undefined) settings.rpm = config.rpm;
+  if (config.tpm !== undefined) settings.tpm = config.tpm;
+  return settings;
+}
+
+function limiterSummaries(limiters: ReadonlyMap<string, AdaptiveLimiter>): StageSummary['limiters'] | undefined {
+  if (limiters.size === 0) return undefined;
+  const result: NonNullable<StageSummary['limiters']> = {};
+  for (const [key, limiter] of limiters) {
+    const snapshot = limiter.snapshot();
+    result[key] = { throttled: snapshot.throttled, concurrency: snapshot.concurrency };
+    if (snapshot.requestBudget !== undefined) result[key].requestBudget = Math.round(snapshot.requestBudget * 1000) / 1000;
+    if (snapshot.tokenBudget !== undefined) result[key].tokenBudget = Math.round(snapshot.tokenBudget);
+  }
+  return result;
+}
+
+
+
