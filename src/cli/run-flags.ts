@@ -55,11 +55,34 @@ export const RUN_FLAGS: Record<keyof RunConfig, Options & { key?: string }> = {
   summaryMd: { type: 'string', describe: 'Write a Markdown summary to FILE (also appended to $GITHUB_STEP_SUMMARY when that is set)', group: 'Output:' },
 };
 
-/** yargs spells keys in kebab-case on the command line; the schema uses camelCase. */
+/**
+ * The name a key goes by on the command line: its singular alias for the repeatable lists
+ * (`--dataset`, `--model`, `--param`, `--threshold`), kebab-case otherwise (`--max-requests`).
+ */
+function flagNameOf(key: string): string {
+  const aliases = RUN_FLAGS[key as keyof RunConfig].alias;
+  const singular = (Array.isArray(aliases) ? aliases : aliases === undefined ? [] : [aliases]).find((alias) => alias.length > 1);
+  return singular ?? key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+}
+
+/** RUN_FLAGS under their command-line names, with the one-letter aliases kept (for `--help`). */
+export function runFlagOptions(): Record<string, Options> {
+  const options: Record<string, Options> = {};
+  for (const [key, definition] of Object.entries(RUN_FLAGS)) {
+    const aliases = definition.alias === undefined ? [] : Array.isArray(definition.alias) ? definition.alias : [definition.alias];
+    const short = aliases.filter((alias) => alias.length === 1);
+    options[flagNameOf(key)] = { ...definition, alias: short };
+  }
+  return options;
+}
+
+/** The run configuration keys from parsed arguments (yargs gives camelCase copies of dashed names). */
 export function flagsFromArgv(argv: Record<string, unknown>): Record<string, unknown> {
   const input: Record<string, unknown> = {};
   for (const key of Object.keys(RUN_FLAGS)) {
-    if (argv[key] !== undefined) input[key] = argv[key];
+    const name = flagNameOf(key);
+    const value = argv[name] ?? argv[name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase())];
+    if (value !== undefined) input[key] = value;
   }
   return input;
 }

@@ -7,7 +7,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { parseRunConfig } from '../../config/run-config.js';
 import { configError } from '../../errors.js';
 import { createLogger } from '../../util/logger.js';
-import { RUN_FLAGS, flagsFromArgv } from '../run-flags.js';
+import { flagsFromArgv, runFlagOptions } from '../run-flags.js';
 import { parseSimOptionFlags } from '../sim-flags.js';
 
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600 };
@@ -30,7 +30,7 @@ export const estimateCommand: CommandModule = {
   describe: 'Estimate requests, tokens, cost (low/expected/high) and quota time of a run with the same flags; sends no generation request',
   builder: (yargs: Argv) =>
     yargs
-      .options(RUN_FLAGS)
+      .options(runFlagOptions())
       .option('tokenizer', { choices: ['local', 'server'], default: 'local', describe: 'Input tokens: offline estimate, or the tokenizer endpoint (one call per distinct text; --sim asks the simulator)', group: 'Estimate:' })
       .option('from', { type: 'string', describe: "An earlier run's folder: its mean and shortest answer per cell give expected and low output, its limiter the quota", group: 'Estimate:' })
       .option('deadline', { type: 'string', describe: 'Print the requests and tokens per quota window needed to finish within this time (10m, 90s, 1h)', group: 'Estimate:' })

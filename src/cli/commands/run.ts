@@ -5,7 +5,7 @@ import type { RunVerdict } from '../../run/extensions.js';
 import { createLogger, type Logger } from '../../util/logger.js';
 import { EXIT } from '../exit-codes.js';
 import { createProgress, type ProgressView } from '../progress.js';
-import { RUN_FLAGS, flagsFromArgv } from '../run-flags.js';
+import { flagsFromArgv, runFlagOptions } from '../run-flags.js';
 import { parseSimOptionFlags } from '../sim-flags.js';
 
 export const runCommand: CommandModule = {
@@ -13,7 +13,7 @@ export const runCommand: CommandModule = {
   describe: 'Run datasets against models and parameter sets; write requests.csv, summary.csv, summary.json and report.html',
   builder: (yargs: Argv) =>
     yargs
-      .options(RUN_FLAGS)
+      .options(runFlagOptions())
       .option('config', { type: 'string', describe: 'YAML or JSON file of settings (the keys of schema/qfbench.schema.json); flags override it', group: 'Input:' })
       .example('$0 run --config qfbench.yaml --replay fixtures/recorded --junit junit.xml', 'Regression checks in CI, answered from a recording')
       .example('$0 run --sim -d datasets/demo.csv -m ernie-speed-8k -p temperature=0.3,0.9', 'Benchmark on the built-in simulator')
