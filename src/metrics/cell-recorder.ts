@@ -5,6 +5,7 @@
 import { createHistogram, encodeHistogram, recordCount, recordMs, summarise, type Histogram } from './histogram.js';
 import type { CellLoad, CellSummary, Outcome, RequestRecord } from './types.js';
 import { OUTCOMES } from './types.js';
+import { round3 } from '../util/round.js';
 
 const TIME_HISTOGRAMS = ['latency', 'latencySched', 'ttft', 'ttftSched', 'tpot', 'interChunk', 'queueWait'] as const;
 const COUNT_HISTOGRAMS = ['promptTokens', 'completionTokens'] as const;
@@ -66,7 +67,7 @@ export class CellRecorder {
   summary(): CellSummary {
     const h = (name: HistogramName): Histogram => this.histograms.get(name) as Histogram;
     const windowMs = Number.isFinite(this.firstDispatchAt) && this.lastDoneAt > this.firstDispatchAt ? this.lastDoneAt - this.firstDispatchAt : 0;
-    const perSecond = (count: number): number => (windowMs > 0 ? Math.round((count / (windowMs / 1000)) * 1000) / 1000 : 0);
+    const perSecond = (count: number): number => (windowMs > 0 ? round3(count / (windowMs / 1000)) : 0);
     const histograms: Record<string, string> = {};
     for (const [name, histogram] of this.histograms) histograms[name] = encodeHistogram(histogram);
     return {
@@ -85,7 +86,7 @@ export class CellRecorder {
       promptTokensPerRequest: summarise(h('promptTokens'), 1),
       completionTokensPerRequest: summarise(h('completionTokens'), 1),
       tokens: { ...this.tokens },
-      windowMs: Math.round(windowMs * 1000) / 1000,
+      windowMs: round3(windowMs),
       throughput: { requestsPerSec: perSecond(this.outcomes.ok), outputTokensPerSec: perSecond(this.tokens.completion) },
       attempts: this.attempts,
       histograms,

@@ -4,6 +4,7 @@
  */
 import * as hdr from 'hdr-histogram-js';
 import type { DistributionSummary } from './types.js';
+import { round3 } from '../util/round.js';
 
 export type Histogram = hdr.Histogram;
 
@@ -64,6 +65,3 @@ export function mergeHistograms(histograms: Histogram[]): Histogram {
   return merged;
 }
 
-function round3(value: number): number {
-  return Math.round(value * 1000) / 1000;
-}

@@ -7,6 +7,7 @@ import type { RequestPlan } from '../plan/plan.js';
 import type { AttemptResult, ErrorClass } from '../providers/types.js';
 import { deriveTimings } from './request-metrics.js';
 import type { Outcome, RequestRecord } from './types.js';
+import { round3 } from '../util/round.js';
 
 export interface RequestHistory {
   schedAt: number;
@@ -110,6 +111,3 @@ export function answeredRecord(spec: RequestPlan, result: AttemptResult, history
   return finished;
 }
 
-function round3(value: number): number {
-  return Math.round(value * 1000) / 1000;
-}

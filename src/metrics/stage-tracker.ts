@@ -4,6 +4,7 @@
  */
 import type { FinishedRequest } from './request-record.js';
 import type { CellLoad, StageSummary } from './types.js';
+import { round3 } from '../util/round.js';
 
 /** An open-loop request that started this much after it was due counts as late. */
 export const LATE_THRESHOLD_MS = 10;
@@ -57,6 +58,3 @@ export class StageTracker {
   }
 }
 
-function round3(value: number): number {
-  return Math.round(value * 1000) / 1000;
-}

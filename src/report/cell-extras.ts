@@ -1,10 +1,10 @@
 /**
- * Optional fields a summary may carry that this build's types do not declare yet (cost, load of
- * a sweep, quota seen) plus tolerant readers for older or partial summaries. Reports read them
+ * Tolerant readers for the optional fields a summary may carry (cost, the load of a sweep, quota
+ * seen), so older or partial summaries still render. Reports read them
  * through these functions only, so a field that is missing, null or malformed shows as unknown
  * and never as 0.
  */
-import type { CellSummary, RunSummary } from '../metrics/types.js';
+import type { CellLoad, CellSummary, RunSummary } from '../metrics/types.js';
 import { isFiniteNumber } from './format.js';
 
 export interface CellCost {
@@ -12,10 +12,7 @@ export interface CellCost {
   cny: number | null;
 }
 
-export interface CellLoad {
-  kind: 'concurrency' | 'rate';
-  value: number;
-}
+export type { CellLoad };
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -15,6 +15,7 @@ import { stableParams } from './cell-extras.js';
 import { openRequestsCsv, readRequestsCsv } from './requests-csv.js';
 import { rebuildReport } from './rebuild.js';
 import { readSummaryJson, writeSummaryJson } from './summary-json.js';
+import { round3 } from '../util/round.js';
 
 /** Histogram name -> the summary field it backs, and the unit scale of summarise(). */
 const DISTRIBUTIONS: ReadonlyArray<readonly [string, keyof CellSummary, number]> = [
@@ -151,6 +152,3 @@ export async function mergeRuns(dirs: readonly string[], outDir: string): Promis
   return { outDir, shards: dirs.length, cells: merged.cells.length, requests };
 }
 
-function round3(value: number): number {
-  return Math.round(value * 1000) / 1000;
-}

@@ -25,6 +25,7 @@ import type { SimOptions } from '../sim/options.js';
 import { now, wallClockAt } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { TOOL_VERSION } from '../version.js';
+import { round3 } from '../util/round.js';
 
 export interface RunBenchmarkOptions {
   config: RunConfig;
@@ -132,7 +133,7 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBen
       run: {
         startedAt: startedAtWall.toISOString(),
         endedAt: wallClockAt(endedAt).toISOString(),
-        durationMs: Math.round((endedAt - startedAt) * 1000) / 1000,
+        durationMs: round3(endedAt - startedAt),
         simulated: simulator !== undefined,
         provider: providerName,
         baseUrl: publicUrl(baseUrl),

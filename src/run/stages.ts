@@ -15,6 +15,7 @@ import type { Provider } from '../providers/types.js';
 import { stopReasonOf, type RunExtension } from './extensions.js';
 import type { PreparedRun } from './prepare-run.js';
 import type { RunBenchmarkOptions } from './run-benchmark.js';
+import { round3 } from '../util/round.js';
 
 export interface Stage {
   load: CellLoad;
@@ -124,7 +125,7 @@ function limiterSummaries(limiters: ReadonlyMap<string, AdaptiveLimiter>): Stage
   for (const [key, limiter] of limiters) {
     const snapshot = limiter.snapshot();
     result[key] = { throttled: snapshot.throttled, concurrency: snapshot.concurrency };
-    if (snapshot.requestBudget !== undefined) result[key].requestBudget = Math.round(snapshot.requestBudget * 1000) / 1000;
+    if (snapshot.requestBudget !== undefined) result[key].requestBudget = round3(snapshot.requestBudget);
     if (snapshot.tokenBudget !== undefined) result[key].tokenBudget = Math.round(snapshot.tokenBudget);
   }
   return result;

@@ -140,6 +140,28 @@ export function deliverStream(res: ServerResponse, plan: Omit<AnswerPlan, 'meta'
   return () => cancelPending();
 }
 
+/** What an answer is counted against: its quota (completion tokens), the usage totals, the first-chunk log. */
+export interface AnswerAccounting {
+  arrival: number;
+  promptTokens: number;
+  quota: { chargeCompletion(completionTokens: number, now: number): void };
+  stats: { promptTokens: number; completionTokens: number };
+  recordFirstChunk(delayMs: number): void;
+}
+
+/** Delivers the answer as a stream or one body, counting it as it completes (v1 and v2 alike). */
+export function deliverAnswer(res: ServerResponse, plan: Omit<AnswerPlan, 'meta'>, framing: AnswerFraming, timers: DeadlineTimers, stream: boolean, account: AnswerAccounting): Cancel {
+  const hooks: AnswerHooks = {
+    onFirstText: (at) => account.recordFirstChunk(at - account.arrival),
+    onComplete: (completionTokens) => {
+      account.quota.chargeCompletion(completionTokens, now());
+      account.stats.promptTokens += account.promptTokens;
+      account.stats.completionTokens += completionTokens;
+    },
+  };
+  return stream ? deliverStream(res, plan, framing, timers, hooks) : deliverSync(res, plan, framing, timers, hooks);
+}
+
 /** Sends the whole answer as one JSON body when its last sentence would have been written. */
 export function deliverSync(res: ServerResponse, plan: Omit<AnswerPlan, 'meta'>, framing: AnswerFraming, timers: DeadlineTimers, hooks: AnswerHooks): Cancel {
   const events = plannedEvents(plan);

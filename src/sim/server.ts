@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { findModelByEndpoint } from '../providers/qianfan/catalog.js';
 import { now } from '../util/clock.js';
 import { hashString, seededRandom } from '../util/random.js';
-import { deliverStream, deliverSync, sendJson, v1Framing, type AnswerPlan } from './answer.js';
+import { deliverAnswer, sendJson, v1Framing, type AnswerPlan } from './answer.js';
 import { answerTokenRequest, authenticate, TokenStore, type AuthContext } from './auth.js';
 import { DeadlineTimers, type Cancel } from './deadlines.js';
 import { parseDirective, rollFault } from './faults.js';
@@ -286,17 +286,14 @@ async function serveChat(
     stallMs: options.stallMs,
     headers: () => quota.headers(now()),
   };
-  const hooks = {
-    onFirstText: (at: number) => recordFirstChunk(state, at - arrival),
-    onComplete: (completionTokens: number) => {
-      quota.chargeCompletion(completionTokens, now());
-      stats.promptTokens += input.promptTokens;
-      stats.completionTokens += completionTokens;
-    },
-  };
   if (res.destroyed) return;
-  const framing = v1Framing(plan);
-  cancelAnswer = input.stream ? deliverStream(res, plan, framing, state.timers, hooks) : deliverSync(res, plan, framing, state.timers, hooks);
+  cancelAnswer = deliverAnswer(res, plan, v1Framing(plan), state.timers, input.stream, {
+    arrival,
+    promptTokens: input.promptTokens,
+    quota,
+    stats,
+    recordFirstChunk: (delayMs) => recordFirstChunk(state, delayMs),
+  });
 }
 
 /** Keeps the newest samples once full, overwriting the oldest, so memory stays bounded. */

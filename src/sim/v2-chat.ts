@@ -11,13 +11,12 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { now } from '../util/clock.js';
-import { sendJson, type AnswerHooks } from './answer.js';
+import { deliverAnswer, sendJson } from './answer.js';
 import type { Cancel } from './deadlines.js';
 import { parseDirective, rollFault } from './faults.js';
 import { composeAnswer } from './compose-answer.js';
 import { responseId, unixSeconds, v1Error } from './responses.js';
 import { lastUserContent } from './validation.js';
-import { deliverStream, deliverSync } from './answer.js';
 import { v2Framing, type V2AnswerPlan } from './v2-answer.js';
 import { bearerOk, readRequestBody, trackInFlight, type SimContext } from './v2-context.js';
 import { retryAfterSeconds, type V2EndpointQuota } from './v2-quota.js';
@@ -92,15 +91,12 @@ export async function serveV2Chat(ctx: SimContext, req: IncomingMessage, res: Se
     headers: () => admitted.headers(now()),
     includeUsage,
   };
-  const hooks: AnswerHooks = {
-    onFirstText: (at: number) => ctx.recordFirstChunk(at - arrival),
-    onComplete: (completionTokens: number) => {
-      admitted.chargeCompletion(completionTokens, now());
-      stats.promptTokens += input.promptTokens;
-      stats.completionTokens += completionTokens;
-    },
-  };
   if (res.destroyed) return;
-  const framing = v2Framing(plan);
-  cancelAnswer = input.stream ? deliverStream(res, plan, framing, ctx.timers, hooks) : deliverSync(res, plan, framing, ctx.timers, hooks);
+  cancelAnswer = deliverAnswer(res, plan, v2Framing(plan), ctx.timers, input.stream, {
+    arrival,
+    promptTokens: input.promptTokens,
+    quota: admitted,
+    stats,
+    recordFirstChunk: (delayMs) => ctx.recordFirstChunk(delayMs),
+  });
 }
