@@ -78,10 +78,14 @@ export async function benchTtftOverhead(options: { concurrency: number; requests
   try {
     // Alternate the clients over several passes so neither always runs on a quieter machine; the
     // median over passes damps one noisy pass.
-    const clients = Array.from({ length: options.passes }, () => [
-      ['raw node:http', measureRawHttp],
-      ['qfbench', measureQfbench],
-    ] as const).flat();
+    const clients = Array.from(
+      { length: options.passes },
+      () =>
+        [
+          ['raw node:http', measureRawHttp],
+          ['qfbench', measureQfbench],
+        ] as const,
+    ).flat();
     // Warm both clients up (JIT, connections) before anything counts.
     await measureRawHttp(sim.url, sim.credentials, options.concurrency, options.concurrency * 4);
     await measureQfbench(sim.url, sim.credentials, options.concurrency, options.concurrency * 4);

@@ -3,6 +3,7 @@
  * a run that was aborted or misconfigured never reports "assertions failed".
  */
 import type { UserErrorKind } from '../errors.js';
+import type { RunVerdict } from '../run/extensions.js';
 
 export const EXIT = {
   ok: 0,
@@ -10,9 +11,9 @@ export const EXIT = {
   internal: 1,
   /** A flag, config file or dataset is invalid; nothing was sent. */
   config: 2,
-  /** Assertions or thresholds failed (a CI job's "tests failed"). */
+  /** Checks failed (assertions, thresholds, a baseline), or a row's request got no answer in a run of row tests (assertions or --junit). */
   testFailed: 3,
-  /** The run was aborted: authentication failed, or a budget stopped it. */
+  /** The run was aborted: authentication failed, a budget stopped it, or no request sent got an answer. */
   aborted: 4,
   /** Interrupted with Ctrl-C; the results gathered so far were written. */
   interrupted: 130,
@@ -27,4 +28,16 @@ export function exitCodeForUserError(kind: UserErrorKind): number {
     case 'aborted':
       return EXIT.aborted;
   }
+}
+
+/**
+ * How a finished run exits: aborted (4), then interrupted (130), then failed checks or errored row
+ * tests (3), else 0. So the exit code agrees with the JUnit file: any `<failure>` or `<error>` in
+ * it is a failed check or an errored request, and either one exits non-zero.
+ */
+export function exitCodeForRun(verdict: RunVerdict, interrupted: boolean): number {
+  if (verdict.abortReason !== undefined) return EXIT.aborted;
+  if (interrupted) return EXIT.interrupted;
+  if (verdict.failures.length > 0 || verdict.errors.length > 0) return EXIT.testFailed;
+  return EXIT.ok;
 }

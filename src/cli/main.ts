@@ -7,6 +7,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { isUserError } from '../errors.js';
 import { redact } from '../util/redact.js';
+import { terminalSafe } from '../util/terminal-text.js';
 import { TOOL_VERSION } from '../version.js';
 import { compareCommand } from './commands/compare.js';
 import { estimateCommand } from './commands/estimate.js';
@@ -45,15 +46,15 @@ export async function main(args: string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`qfbench: ${error.message}\nRun qfbench --help for usage.\n`);
+      process.stderr.write(`qfbench: ${terminalSafe(redact(error.message))}\nRun qfbench --help for usage.\n`);
       return EXIT.config;
     }
     if (isUserError(error)) {
-      process.stderr.write(`qfbench: ${redact(error.message)}\n`);
+      process.stderr.write(`qfbench: ${terminalSafe(redact(error.message))}\n`);
       return exitCodeForUserError(error.kind);
     }
     const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    process.stderr.write(`qfbench: internal error (please report it):\n${redact(text)}\n`);
+    process.stderr.write(`qfbench: internal error (please report it):\n${terminalSafe(redact(text))}\n`);
     return EXIT.internal;
   }
 }

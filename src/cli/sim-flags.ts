@@ -1,31 +1,35 @@
 /**
- * `--sim-opt key=value` flags for the built-in simulator: the value is JSON when it parses
- * (numbers, `{"busy":0.05}` for faults), a string otherwise (`quotaWindow=fixed`).
+ * `--sim-opt key=value` flags for the built-in simulator: the value is taken as text when the
+ * option accepts text (`quotaWindow=fixed`, `ak=12345`), as JSON otherwise (numbers,
+ * `{"busy":0.05}` for faults). The simulator's schema checks every value here, so a bad one is
+ * refused before anything starts.
  */
 import { configError } from '../errors.js';
-import type { SimOptions } from '../sim/options.js';
+import { SIM_OPTION_NAMES, SimOptionsSchema, resolveOptions, shownValue, type SimOptions } from '../sim/options.js';
 
-const SIM_OPTION_KEYS = [
-  'seed', 'ak', 'sk', 'accessKey', 'secretKey', 'bearerToken', 'tokenTtlMs', 'firstChunkMs', 'prefillMsPerToken', 'msPerOutputToken', 'jitter', 'outputTokens',
-  'capacity', 'rpm', 'tpm', 'quotaWindow', 'windowMs', 'faults', 'stallMs',
-] as const satisfies ReadonlyArray<keyof SimOptions>;
+/** Where the simulator listens and what it serves are set by the command, not by --sim-opt. */
+const SIM_OPTION_KEYS: readonly string[] = SIM_OPTION_NAMES.filter((key) => !['port', 'host', 'catalog'].includes(key));
 
 export function parseSimOptionFlags(flags: readonly string[]): SimOptions {
   const options: Record<string, unknown> = {};
   for (const flag of flags) {
     const eq = flag.indexOf('=');
     const key = eq > 0 ? flag.slice(0, eq) : flag;
-    if (eq <= 0 || !(SIM_OPTION_KEYS as readonly string[]).includes(key)) {
-      throw configError(`--sim-opt ${flag}: expected key=value with key one of ${SIM_OPTION_KEYS.join(', ')}`);
-    }
-    const raw = flag.slice(eq + 1);
-    let value: unknown;
-    try {
-      value = JSON.parse(raw);
-    } catch {
-      value = raw;
-    }
-    options[key] = value;
+    if (eq <= 0) throw configError(`--sim-opt ${shownValue(flag)}: expected key=value with key one of ${SIM_OPTION_KEYS.join(', ')}`);
+    if (!SIM_OPTION_KEYS.includes(key)) throw configError(`--sim-opt ${shownValue(flag)}: unknown option ${shownValue(key)}; the options are ${SIM_OPTION_KEYS.join(', ')}`);
+    options[key] = flagValue(key, flag.slice(eq + 1));
   }
-  return options as SimOptions;
+  const resolved = resolveOptions(options, (key, value) => `--sim-opt ${key}=${shownValue(value)}`);
+  // Only the options given: the caller's own defaults (seed, catalog) must still apply.
+  return Object.fromEntries(Object.keys(options).map((key) => [key, resolved[key as keyof typeof resolved]])) as SimOptions;
+}
+
+function flagValue(key: string, raw: string): unknown {
+  const field = (SimOptionsSchema.shape as Record<string, { safeParse(value: unknown): { success: boolean } }>)[key];
+  if (field?.safeParse(raw).success === true) return raw;
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    return raw;
+  }
 }

@@ -8,11 +8,11 @@
  *
  * Errors name the file, the line, the key path and what is wrong: `ci.yaml:7: thresholds[1]: …`.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { LineCounter, isMap, isNode, isScalar, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
-import { configError } from '../errors.js';
+import { configError, isUserError } from '../errors.js';
 import { RunConfigSchema, parseRunConfig, type RunConfig } from './run-config.js';
 
 export const ConfigFileSchema = RunConfigSchema.partial()
@@ -20,6 +20,14 @@ export const ConfigFileSchema = RunConfigSchema.partial()
   .strict();
 
 const KNOWN_KEYS: readonly string[] = Object.keys(ConfigFileSchema.shape);
+
+/** A run configuration is a page of settings; anything larger is a wrong file, not a config. */
+export const MAX_CONFIG_FILE_BYTES = 1024 * 1024;
+/**
+ * Aliases the YAML reader may expand (the yaml package's count of expanded alias nodes): enough
+ * to share a few settings, far too few for a "billion laughs" file to blow up memory.
+ */
+export const MAX_CONFIG_ALIAS_COUNT = 50;
 
 /** The run configuration from a config file and the flags given on the command line, which win key by key. */
 export async function runConfigWithFile(path: string, flags: Readonly<Record<string, unknown>>): Promise<RunConfig> {
@@ -32,8 +40,12 @@ export async function loadConfigFile(path: string): Promise<Record<string, unkno
   if (!['.yaml', '.yml', '.json'].includes(extension)) throw configError(`--config ${path}: give a .yaml, .yml or .json file`);
   let text: string;
   try {
+    const info = await stat(path);
+    if (!info.isFile()) throw configError(`--config ${path}: not a regular file`);
+    if (info.size > MAX_CONFIG_FILE_BYTES) throw configError(`--config ${path}: ${info.size} bytes, more than the ${MAX_CONFIG_FILE_BYTES} a config file may have`);
     text = (await readFile(path, 'utf8')).replace(/^\uFEFF/, '');
   } catch (error) {
+    if (isUserError(error)) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     throw configError(`--config ${path}: ${code === 'ENOENT' ? 'no such file' : `cannot read it (${code ?? (error as Error).message})`}`);
   }
@@ -73,7 +85,13 @@ function yamlData(document: Document, path: string): unknown {
     const at = position !== undefined ? `${path}:${position.line}:${position.col}` : path;
     throw configError(`${at}: invalid YAML: ${(error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}`);
   }
-  return document.toJS();
+  try {
+    return document.toJS({ maxAliasCount: MAX_CONFIG_ALIAS_COUNT });
+  } catch (error) {
+    // The yaml package throws a ReferenceError for an alias bomb or an alias with no anchor.
+    const excessive = /excessive alias count/i.test((error as Error).message);
+    throw configError(`${path}: invalid YAML: ${excessive ? `its aliases expand to more than ${MAX_CONFIG_ALIAS_COUNT} nodes (a "billion laughs" file?)` : (error as Error).message.split('\n')[0]}`);
+  }
 }
 
 /** Line and column of the value at `path` (or of the key `key` inside it), when the document has it. */

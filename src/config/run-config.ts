@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { PriceDateSchema } from '../cost/prices.js';
 import { configError } from '../errors.js';
 import { parseThreshold } from '../eval/thresholds/parse.js';
+import { DEFAULT_MAX_RESPONSE_BYTES, MAX_RESPONSE_BYTES_LIMIT } from '../providers/body-limit.js';
 
 const positiveSeconds = z.number().positive().max(86_400);
 
@@ -58,8 +59,14 @@ export const RunConfigSchema = z.object({
   quotaWindow: positiveSeconds.default(60),
   repeat: z.number().int().min(1).max(1_000_000).default(1),
   retries: z.number().int().min(0).max(20).default(2),
-  seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(1),
   out: z.string().min(1).optional(),
+  force: z.boolean().default(false),
   provider: z.enum(['qianfan', 'openai']).default('qianfan'),
   apiKey: z.string().min(1).optional(),
   appId: z.string().min(1).optional(),
@@ -72,6 +79,13 @@ export const RunConfigSchema = z.object({
   firstByteTimeout: positiveSeconds.default(120),
   idleTimeout: positiveSeconds.default(60),
   totalTimeout: positiveSeconds.default(600),
+  // Caps every body the client buffers (error bodies, JSON answers, one SSE line or event, a stream's text).
+  maxResponseBytes: z
+    .number({ error: 'expected a number of bytes, e.g. 8388608 (8 MiB, the default)' })
+    .int('expected a whole number of bytes')
+    .min(1, 'the limit must be at least 1 byte')
+    .max(MAX_RESPONSE_BYTES_LIMIT, `the limit is at most ${MAX_RESPONSE_BYTES_LIMIT} bytes (256 MiB): a longer text does not fit in one JavaScript string per request in flight`)
+    .default(DEFAULT_MAX_RESPONSE_BYTES),
   grace: z.number().min(0).max(600).default(5),
   excel: z.boolean().default(false),
   quiet: z.boolean().default(false),

@@ -51,14 +51,19 @@ export function formatEstimate(estimate: RunEstimate): string {
   rows.push(['total', count(total.requests), count(total.inputTokens), range(total.outputTokens), costRange(total.costCny), '']);
   const widths = header.map((title, column) => Math.max(displayWidth(title), ...rows.map((row) => displayWidth(row[column] ?? ''))));
   const line = (cells: string[]): string =>
-    cells.map((cell, column) => (column === 0 || column === 5 ? padEndToWidth(cell, widths[column]!) : padStartToWidth(cell, widths[column]!))).join('  ').trimEnd();
+    cells
+      .map((cell, column) => (column === 0 || column === 5 ? padEndToWidth(cell, widths[column]!) : padStartToWidth(cell, widths[column]!)))
+      .join('  ')
+      .trimEnd();
 
   const out: string[] = [];
   const tokenizer =
     estimate.tokenizer === 'server'
-      ? `the tokenizer endpoint (${estimate.tokenizerCalls ?? 0} calls, one per distinct text${estimate.simulatedTokenizer === true ? '; SIMULATED: the simulator\'s tokenizer' : ''})`
+      ? `the tokenizer endpoint (${estimate.tokenizerCalls ?? 0} calls, one per distinct text${estimate.simulatedTokenizer === true ? "; SIMULATED: the simulator's tokenizer" : ''})`
       : 'the offline estimator (--tokenizer server asks the tokenizer endpoint)';
-  out.push(`Estimate of ${count(total.requests)} requests${estimate.stages > 1 ? ` over ${estimate.stages} stages` : ''}, prices of ${estimate.priceDate}${estimate.pricesFile !== undefined ? ` (with --prices ${estimate.pricesFile})` : ''}; input tokens by ${tokenizer}. Nothing was sent.`);
+  out.push(
+    `Estimate of ${count(total.requests)} requests${estimate.stages > 1 ? ` over ${estimate.stages} stages` : ''}, prices of ${estimate.priceDate}${estimate.pricesFile !== undefined ? ` (with --prices ${estimate.pricesFile})` : ''}; input tokens by ${tokenizer}. Nothing was sent.`,
+  );
   out.push('');
   out.push(line(header));
   out.push(widths.map((width) => '-'.repeat(width)).join('  '));
@@ -79,7 +84,9 @@ export function formatEstimate(estimate: RunEstimate): string {
 
   const quotaLines = estimate.models.map((model) => quotaLine(model.model, model.quota, estimate.quotaWindowSeconds)).filter((text): text is string => text !== undefined);
   if (quotaLines.length > 0) {
-    out.push(`Time to finish under the quota (each endpoint has its own; the run takes as long as its slowest model: ${durationText(total.quota.timeSeconds.expected)} expected, ${durationText(total.quota.timeSeconds.high)} high):`);
+    out.push(
+      `Time to finish under the quota (each endpoint has its own; the run takes as long as its slowest model: ${durationText(total.quota.timeSeconds.expected)} expected, ${durationText(total.quota.timeSeconds.high)} high):`,
+    );
     out.push(...quotaLines);
   } else {
     out.push('Time to finish under the quota: unknown; give --rpm/--tpm, or --from DIR of an earlier run whose limiter learned the limits from the server.');
@@ -93,13 +100,19 @@ export function formatEstimate(estimate: RunEstimate): string {
     }
   }
   if (estimate.budget !== undefined) {
-    const limits = [estimate.budget.maxCostCny !== undefined ? `--max-cost ${estimate.budget.maxCostCny} CNY` : undefined, estimate.budget.maxTokens !== undefined ? `--max-tokens ${estimate.budget.maxTokens}` : undefined]
+    const limits = [
+      estimate.budget.maxCostCny !== undefined ? `--max-cost ${estimate.budget.maxCostCny} CNY` : undefined,
+      estimate.budget.maxTokens !== undefined ? `--max-tokens ${estimate.budget.maxTokens}` : undefined,
+    ]
       .filter((part) => part !== undefined)
       .join(' and ');
     const verdict = (value: boolean | null): string => (value === null ? 'unknown' : value ? 'reaches it' : 'stays within it');
     if (estimate.budget.maxCostCny !== undefined && total.unpricedModels.length > 0) {
       out.push(`Budget ${limits}: \`run\` refuses --max-cost while ${total.unpricedModels.join(', ')} has no price (add it with --prices FILE).`);
-    } else out.push(`Budget ${limits}: the low figure ${verdict(estimate.budget.exceeds.low)}, the expected ${verdict(estimate.budget.exceeds.expected)}, the high ${verdict(estimate.budget.exceeds.high)} (a run that reaches it stops dispatching and exits 4).`);
+    } else
+      out.push(
+        `Budget ${limits}: the low figure ${verdict(estimate.budget.exceeds.low)}, the expected ${verdict(estimate.budget.exceeds.expected)}, the high ${verdict(estimate.budget.exceeds.high)} (a run that reaches it stops dispatching and exits 4).`,
+      );
   }
   if (estimate.ci !== undefined) {
     const ci = estimate.ci.costCny;

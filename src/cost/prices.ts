@@ -46,7 +46,10 @@ export const PriceDateSchema = z
   .refine(isRealDate, 'not a real calendar date');
 
 const price = (what: string) =>
-  z.number({ error: `expected the CNY price per 1,000 ${what} tokens (a number, 0 for free)` }).min(0, `a price is 0 or more`).max(1000, 'more than 1000 CNY per 1,000 tokens is surely a typo');
+  z
+    .number({ error: `expected the CNY price per 1,000 ${what} tokens (a number, 0 for free)` })
+    .min(0, `a price is 0 or more`)
+    .max(1000, 'more than 1000 CNY per 1,000 tokens is surely a typo');
 
 const EntrySchema = z.strictObject({
   model: z.string({ error: 'expected the model name (catalog spelling, alias or endpoint suffix)' }).trim().min(1, 'the model name is empty'),
@@ -62,7 +65,10 @@ const OverrideSchema = EntrySchema.extend({ effectiveFrom: PriceDateSchema.optio
 
 /** Names are matched like the catalog matches them: case-insensitive, spaces and `_` as `-`. */
 export function normalisePriceName(name: string): string {
-  return name.trim().toLowerCase().replace(/[\s_]+/g, '-');
+  return name
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_]+/g, '-');
 }
 
 function describe(value: unknown): string {
@@ -87,7 +93,8 @@ function parseEntries(raw: unknown, where: string, override: boolean): PriceEntr
   list.forEach((item, index) => {
     const model = item !== null && typeof item === 'object' && typeof (item as Record<string, unknown>)['model'] === 'string' ? ` (${String((item as Record<string, unknown>)['model'])})` : '';
     const entry = `${where}: prices[${index}]${model}`;
-    if (item === null || typeof item !== 'object' || Array.isArray(item)) throw configError(`${entry}: expected an object {"model", "inputPer1k", "outputPer1k", "effectiveFrom", "source"}, got ${describe(item)}`);
+    if (item === null || typeof item !== 'object' || Array.isArray(item))
+      throw configError(`${entry}: expected an object {"model", "inputPer1k", "outputPer1k", "effectiveFrom", "source"}, got ${describe(item)}`);
     const parsed = (override ? OverrideSchema : EntrySchema).safeParse(item);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -109,7 +116,10 @@ function parseEntries(raw: unknown, where: string, override: boolean): PriceEntr
     if (value.note !== undefined) result.note = value.note;
     const key = `${normalisePriceName(result.model)}@${result.effectiveFrom}`;
     const earlier = seen.get(key);
-    if (earlier !== undefined) throw configError(`${entry}: prices[${earlier}] already prices ${result.model} from ${result.effectiveFrom === ALWAYS ? 'any date (no effectiveFrom)' : result.effectiveFrom}; give each model one price per date`);
+    if (earlier !== undefined)
+      throw configError(
+        `${entry}: prices[${earlier}] already prices ${result.model} from ${result.effectiveFrom === ALWAYS ? 'any date (no effectiveFrom)' : result.effectiveFrom}; give each model one price per date`,
+      );
     seen.set(key, index);
     entries.push(result);
   });

@@ -98,10 +98,9 @@ export function totalCostLine(cost: RunCostView): string {
 export function budgetLine(cost: RunCostView): string | undefined {
   const budget = cost.budget;
   if (budget === undefined) return undefined;
-  const limits = [
-    isFiniteNumber(budget.maxCostCny) ? `--max-cost ${budget.maxCostCny} CNY` : undefined,
-    isFiniteNumber(budget.maxTokens) ? `--max-tokens ${budget.maxTokens}` : undefined,
-  ].filter((part): part is string => part !== undefined);
+  const limits = [isFiniteNumber(budget.maxCostCny) ? `--max-cost ${budget.maxCostCny} CNY` : undefined, isFiniteNumber(budget.maxTokens) ? `--max-tokens ${budget.maxTokens}` : undefined].filter(
+    (part): part is string => part !== undefined,
+  );
   if (typeof budget.stopReason === 'string') return `${budget.stopReason}; ${isFiniteNumber(budget.dropped) ? budget.dropped : 0} request(s) dropped`;
   return `budget: ${limits.join(', ')} not reached`;
 }
@@ -116,7 +115,11 @@ export function estimateCheckLines(check: EstimateCheck): string[] {
     ['', 'estimate (low / expected / high)', 'actual'],
     ['requests', count(e.requests), `${count(a.requests)} (${count(a.ok)} ok)`],
     ['input tokens', `${count(e.inputTokens)} (${e.tokenizer} tokenizer)`, `${count(a.inputTokens)}${off(a.inputTokens, e.inputTokens)}`],
-    ['output tokens', `${count(e.outputTokens?.low)} / ${count(e.outputTokens?.expected)} / ${count(e.outputTokens?.high)}`, `${count(a.outputTokens)}${off(a.outputTokens, e.outputTokens?.expected ?? 0)}`],
+    [
+      'output tokens',
+      `${count(e.outputTokens?.low)} / ${count(e.outputTokens?.expected)} / ${count(e.outputTokens?.high)}`,
+      `${count(a.outputTokens)}${off(a.outputTokens, e.outputTokens?.expected ?? 0)}`,
+    ],
     ['cost', `${yuanText(e.costCny?.low)} / ${yuanText(e.costCny?.expected)} / ${yuanText(e.costCny?.high)}`, yuanText(a.costCny)],
   ];
   const widths = [0, 1].map((column) => Math.max(...rows.map((row) => row[column]!.length)));

@@ -7,6 +7,9 @@ const CJK = /[\u3400-\u9fff\uf900-\ufaff\u{20000}-\u{2fa1f}]/gu;
 
 export function estimateTokens(text: string): number {
   const cjk = text.match(CJK)?.length ?? 0;
-  const words = text.replace(CJK, ' ').split(/\s+/).filter((word) => word.length > 0).length;
+  const words = text
+    .replace(CJK, ' ')
+    .split(/\s+/)
+    .filter((word) => word.length > 0).length;
   return Math.ceil(cjk * 0.625 + words);
 }

@@ -22,10 +22,7 @@ export class IdRegistry {
   add(id: string, line: number, column?: number): void {
     const first = this.seen.get(id);
     if (first !== undefined) {
-      throw datasetError(
-        at(this.file, line, column),
-        `duplicate id ${JSON.stringify(id)}: line ${first} already uses it; ids must be unique within a file`,
-      );
+      throw datasetError(at(this.file, line, column), `duplicate id ${JSON.stringify(id)}: line ${first} already uses it; ids must be unique within a file`);
     }
     this.seen.set(id, line);
   }
@@ -61,8 +58,7 @@ export function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-export const NOT_UTF8_HINT =
-  'the file is not valid UTF-8 (was it saved as GBK/GB18030 or UTF-16, e.g. by Excel?); save it as UTF-8';
+export const NOT_UTF8_HINT = 'the file is not valid UTF-8 (was it saved as GBK/GB18030 or UTF-16, e.g. by Excel?); save it as UTF-8';
 
 /** Turns a file-system error into one line that names the file. */
 export function fileError(file: string, error: unknown): UserError {

@@ -109,10 +109,7 @@ function explainCsvError(error: CsvError, headerLength: number | undefined): str
       if (got === 1 && typeof record[0] === 'string' && record[0].trim() === '') {
         return `line holds only whitespace; delete it (blank lines are skipped) or give it the header's ${fields(headerLength)}`;
       }
-      const hint =
-        got > headerLength
-          ? 'a value containing a comma must be wrapped in double quotes'
-          : 'an empty value still needs its comma';
+      const hint = got > headerLength ? 'a value containing a comma must be wrapped in double quotes' : 'an empty value still needs its comma';
       return `row has ${fields(got)}, the header has ${headerLength}; ${hint}`;
     }
     case 'CSV_QUOTE_NOT_CLOSED':

@@ -22,18 +22,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { datasetError } from '../errors.js';
-import {
-  IdRegistry,
-  NOT_UTF8_HINT,
-  assertReadableFile,
-  at,
-  defaultId,
-  describeValue,
-  fileError,
-  isPlainObject,
-  quoteList,
-  stripBom,
-} from './common.js';
+import { IdRegistry, NOT_UTF8_HINT, assertReadableFile, at, defaultId, describeValue, fileError, isPlainObject, quoteList, stripBom } from './common.js';
 import { LITERAL_BRACES_HINT, renderTemplate } from './template.js';
 import type { ChatMessage, DatasetRow } from './types.js';
 
@@ -197,8 +186,7 @@ function explainJsonError(error: unknown, text: string): { reason: string; colum
     .replace(/ in JSON at position \d+.*$/s, '')
     .replace(/ \(line \d+ column \d+\)/, '')
     .trim();
-  const endsEarly =
-    /end of JSON input/i.test(reason) || (position !== undefined && Number(position) >= text.trimEnd().length);
+  const endsEarly = /end of JSON input/i.test(reason) || (position !== undefined && Number(position) >= text.trimEnd().length);
   if (endsEarly && /^\s*[[{]/.test(text)) {
     reason += ' at the end of the line (a record must fit on one line; pretty-printed JSON is not JSONL)';
   }

@@ -1,7 +1,7 @@
 /**
  * The checks of a run in Markdown, for `--summary-md` and GitHub's job summary: the pass rate of
- * each cell and every failure (assertions, thresholds, baseline), escaped like the rest of the
- * summary since reasons quote untrusted text.
+ * each cell, every failed check (assertions, thresholds, baseline) and, apart from them, the
+ * requests that got no answer; escaped like the rest of the summary since reasons quote untrusted text.
  */
 import type { RunSummary } from '../metrics/types.js';
 import { cellLabel } from '../report/cell-extras.js';
@@ -19,17 +19,23 @@ export function renderChecksMarkdown(summary: RunSummary, verdict: RunVerdict): 
   if (cells.length > 0) {
     const rows = cells.map((cell) => {
       const a = cell.assertions as NonNullable<typeof cell.assertions>;
-      return [markdownText(cellLabel(cell)), a.passRate === null ? '–' : `${(a.passRate * 100).toFixed(1)}%`, String(a.passed), String(a.failed), String(a.skipped)];
+      return [markdownText(cellLabel(cell)), a.passRate === null ? '–' : `${(a.passRate * 100).toFixed(1)}%`, String(a.passed), String(a.failed), String(a.errored ?? 0), String(a.skipped)];
     });
-    lines.push(markdownTable(['cell', 'pass rate', 'passed', 'failed', 'skipped'], rows, new Set([1, 2, 3, 4])), '');
+    lines.push(markdownTable(['cell', 'pass rate', 'passed', 'failed', 'no answer', 'skipped'], rows, new Set([1, 2, 3, 4, 5])), '');
   }
   if (verdict.abortReason !== undefined) lines.push(`**Aborted**: ${markdownText(verdict.abortReason)}`, '');
-  if (verdict.failures.length === 0) {
+  if (verdict.failures.length === 0 && verdict.errors.length === 0) {
     lines.push('All checks passed.');
   } else {
-    lines.push(`**${verdict.failures.length} check(s) failed:**`, '');
-    lines.push(...verdict.failures.slice(0, LISTED).map((failure) => `- ${markdownText(failure)}`));
-    if (verdict.failures.length > LISTED) lines.push(`- … and ${verdict.failures.length - LISTED} more`);
+    if (verdict.failures.length > 0) listed(lines, `**${verdict.failures.length} check(s) failed:**`, verdict.failures);
+    if (verdict.errors.length > 0) listed(lines, `**Requests without an answer** (errors, not failed checks):`, verdict.errors);
   }
-  return `${lines.join('\n')}\n`;
+  return `${lines.join('\n').trimEnd()}\n`;
+}
+
+function listed(lines: string[], heading: string, items: readonly string[]): void {
+  lines.push(heading, '');
+  lines.push(...items.slice(0, LISTED).map((item) => `- ${markdownText(item)}`));
+  if (items.length > LISTED) lines.push(`- … and ${items.length - LISTED} more`);
+  lines.push('');
 }

@@ -1,7 +1,8 @@
 /**
  * A run's checks as JUnit test suites: one suite per cell with one test case per dataset row
- * (its repeats together: the case fails when any repeat failed, with each repeat's reason), then
- * the thresholds and the baseline comparison, when the run has them.
+ * (its repeats together: the case is an `<error>` when any repeat got no answer, with its outcome
+ * and error code, else it fails when any repeat failed an assertion, with each repeat's reason),
+ * then the thresholds and the baseline comparison, when the run has them.
  */
 import type { CellSummary } from '../metrics/types.js';
 import { cellLabel } from '../report/cell-extras.js';
@@ -48,10 +49,22 @@ export function junitSuites(input: JunitInput): JunitSuite[] {
 function rowCase(tally: RowCellTally, label: string): JunitCase {
   const base: JunitCase = { name: tally.rowId, classname: label, timeSeconds: tally.seconds };
   const failures = [...tally.failures].sort((a, b) => a.repeat - b.repeat);
+  const errors = [...tally.errors].sort((a, b) => a.repeat - b.repeat);
+  const details = (): string =>
+    [...errors, ...failures]
+      .sort((a, b) => a.repeat - b.repeat)
+      .map((entry) => `repeat ${entry.repeat}: ${entry.reason}`)
+      .join('\n');
+  const firstError = errors[0];
+  if (firstError !== undefined) {
+    // Nothing could be checked: the request got no answer (JUnit's error, not an assertion failure).
+    const message = tally.requests === 1 ? firstError.reason : `${errors.length} of ${tally.requests} repeats got no answer; repeat ${firstError.repeat}: ${firstError.reason}`;
+    return { ...base, error: { type: `${firstError.outcome}${firstError.code !== undefined ? ` ${firstError.code}` : ''}`, message, details: details() } };
+  }
   const first = failures[0];
   if (first !== undefined) {
     const message = tally.requests === 1 ? first.reason : `${failures.length} of ${tally.requests} repeats failed; repeat ${first.repeat}: ${first.reason}`;
-    return { ...base, failure: { message, details: failures.map((failure) => `repeat ${failure.repeat}: ${failure.reason}`).join('\n') } };
+    return { ...base, failure: { message, details: details() } };
   }
   const skip = tally.skips[0];
   if (skip !== undefined && tally.skips.length === tally.requests) return { ...base, skipped: skip.reason };

@@ -1,7 +1,9 @@
 /**
  * What the requests of a run concluded, kept as they finish: per cell the assertion counts (the
  * pass rate, over every repeat), per row x cell what JUnit needs (one test case each), and the
- * first few failures word for word for the console. Memory grows with rows x cells, not requests.
+ * first few failures word for word for the console. A request that was sent and got no answer
+ * (failed, throttled, timeout) is an error, not a failed check: it is counted apart (`errored`)
+ * and becomes a JUnit `<error>`. Memory grows with rows x cells, not requests.
  */
 import type { CellAssertions, RequestRecord } from '../metrics/types.js';
 import type { RequestJudgement } from './judge-request.js';
@@ -17,24 +19,33 @@ export interface RowCellTally {
   requests: number;
   /** Seconds of the ok requests' latencies (JUnit's `time`). */
   seconds: number;
+  /** Repeats whose answer failed an assertion. */
   failures: Array<{ repeat: number; reason: string }>;
+  /** Repeats that got no answer: their outcome and error code. */
+  errors: Array<{ repeat: number; reason: string; outcome: string; code?: string }>;
   skips: Array<{ repeat: number; reason: string }>;
 }
 
 export const LISTED_FAILURES = 20;
 
 export class AssertionTally {
-  private readonly cells = new Map<string, { passed: number; failed: number; skipped: number }>();
+  private readonly cells = new Map<string, { passed: number; failed: number; errored: number; skipped: number }>();
   private readonly cases = new Map<string, RowCellTally>();
   /** The first failures, as console lines. */
   readonly firstFailures: string[] = [];
   failedRequests = 0;
+  /** Requests that were sent and got no answer, over all rows (asserted or not). */
+  erroredRequests = 0;
+  /** The first errored requests, as console lines. */
+  readonly firstErrors: string[] = [];
 
   /** Adds one request; `rowOrder` places its JUnit case in dataset order. */
   add(record: RequestRecord, judgement: RequestJudgement, cellLabel: string, rowOrder: number): void {
+    const errored = gotNoAnswer(record);
     if (judgement.result !== 'none') {
-      const cell = this.cells.get(record.cellId) ?? { passed: 0, failed: 0, skipped: 0 };
-      if (judgement.result === 'pass') cell.passed++;
+      const cell = this.cells.get(record.cellId) ?? { passed: 0, failed: 0, errored: 0, skipped: 0 };
+      if (errored) cell.errored++;
+      else if (judgement.result === 'pass') cell.passed++;
       else if (judgement.result === 'fail') cell.failed++;
       else cell.skipped++;
       this.cells.set(record.cellId, cell);
@@ -42,20 +53,25 @@ export class AssertionTally {
     const key = `${record.cellId}\u0000${rowOrder}`;
     let tally = this.cases.get(key);
     if (tally === undefined) {
-      tally = { rowId: record.rowId, rowOrder, cellId: record.cellId, cellLabel, requests: 0, seconds: 0, failures: [], skips: [] };
+      tally = { rowId: record.rowId, rowOrder, cellId: record.cellId, cellLabel, requests: 0, seconds: 0, failures: [], errors: [], skips: [] };
       this.cases.set(key, tally);
     }
     tally.requests++;
     if (record.outcome === 'ok' && record.latencyMs !== undefined) tally.seconds += record.latencyMs / 1000;
+    if (errored) {
+      const reason = noAnswerReason(record);
+      tally.errors.push({ repeat: record.repeat, reason, outcome: record.outcome, ...(record.errorCode !== undefined ? { code: record.errorCode } : {}) });
+      this.erroredRequests++;
+      if (this.firstErrors.length < LISTED_FAILURES) this.firstErrors.push(`request error: row ${JSON.stringify(record.rowId)} × ${cellLabel} (repeat ${record.repeat}): ${reason}`);
+      return;
+    }
     // A row without assertions still has a test case: it passes when the request got an answer.
     const status = judgement.result !== 'none' ? judgement : caseOfUnasserted(record);
     if (status.result === 'fail') {
       tally.failures.push({ repeat: record.repeat, reason: status.reason });
-      if (judgement.result === 'fail') {
-        this.failedRequests++;
-        if (this.firstFailures.length < LISTED_FAILURES) {
-          this.firstFailures.push(`assertion failed: row ${JSON.stringify(record.rowId)} × ${cellLabel} (repeat ${record.repeat}): ${judgement.reason}`);
-        }
+      this.failedRequests++;
+      if (this.firstFailures.length < LISTED_FAILURES) {
+        this.firstFailures.push(`assertion failed: row ${JSON.stringify(record.rowId)} × ${cellLabel} (repeat ${record.repeat}): ${status.reason}`);
       }
     } else if (status.result === 'skip') {
       tally.skips.push({ repeat: record.repeat, reason: status.reason });
@@ -66,7 +82,8 @@ export class AssertionTally {
   cellAssertions(cellId: string): CellAssertions | undefined {
     const cell = this.cells.get(cellId);
     if (cell === undefined) return undefined;
-    const checked = cell.passed + cell.failed;
+    // An errored request counts against the pass rate: a row that got no answer did not pass.
+    const checked = cell.passed + cell.failed + cell.errored;
     return { ...cell, passRate: checked > 0 ? Math.round((cell.passed / checked) * 1e6) / 1e6 : null };
   }
 
@@ -77,8 +94,12 @@ export class AssertionTally {
   }
 }
 
+/** Sent and got no answer: the request errored (as opposed to never sent, or answered). */
+export function gotNoAnswer(record: Pick<RequestRecord, 'outcome'>): boolean {
+  return record.outcome === 'failed' || record.outcome === 'throttled' || record.outcome === 'timeout';
+}
+
 function caseOfUnasserted(record: RequestRecord): RequestJudgement {
   if (record.outcome === 'ok') return { result: 'pass', reason: '' };
-  if (record.outcome === 'cancelled' || record.outcome === 'dropped') return { result: 'skip', reason: `not sent: ${record.errorMsg ?? record.outcome}` };
-  return { result: 'fail', reason: noAnswerReason(record) };
+  return { result: 'skip', reason: `not sent: ${record.errorMsg ?? record.outcome}` };
 }

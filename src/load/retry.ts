@@ -19,7 +19,7 @@ export function isRetryable(error: ProviderError): boolean {
   return error.class === 'throttled' || error.class === 'retryable' || error.class === 'network';
 }
 
-/** Delay before retry number `retry` (1 for the first retry). */
+/** Delay before retry number `retry` (1 for the first retry); the runner decides whether the request has that long left. */
 export function backoffDelayMs(retry: number, policy: RetryPolicy, random: Random, retryAfterMs?: number): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
   const jittered = random() * ceiling;

@@ -19,14 +19,32 @@ export function createHistogram(): Histogram {
   });
 }
 
-export function recordMs(histogram: Histogram, ms: number): void {
-  if (!Number.isFinite(ms) || ms < 0) return;
-  histogram.recordValue(Math.max(0, Math.round(ms * 1000)));
+/**
+ * The largest value recorded. Far above any real time (2^40 us is 12.7 days) or token count, and
+ * small enough that the packed histogram stays a few kilobytes; it throws past 2^53 - 1.
+ */
+export const MAX_RECORDABLE = 2 ** 40;
+
+/**
+ * Records a value, or returns false for one a histogram cannot hold (negative, not finite, above
+ * MAX_RECORDABLE). Never throws: one absurd figure must not end a run inside its metrics.
+ */
+function recordSafely(histogram: Histogram, value: number): boolean {
+  if (!Number.isFinite(value) || value < 0 || value > MAX_RECORDABLE) return false;
+  try {
+    histogram.recordValue(Math.round(value));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
-export function recordCount(histogram: Histogram, count: number): void {
-  if (!Number.isFinite(count) || count < 0) return;
-  histogram.recordValue(Math.round(count));
+export function recordMs(histogram: Histogram, ms: number): boolean {
+  return recordSafely(histogram, ms * 1000);
+}
+
+export function recordCount(histogram: Histogram, count: number): boolean {
+  return recordSafely(histogram, count);
 }
 
 const EMPTY: DistributionSummary = { count: 0, min: 0, mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0 };
@@ -64,4 +82,3 @@ export function mergeHistograms(histograms: Histogram[]): Histogram {
   for (const histogram of histograms) merged.add(histogram);
   return merged;
 }
-

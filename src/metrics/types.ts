@@ -66,10 +66,13 @@ export type AssertResult = (typeof ASSERT_RESULTS)[number];
 /** How a cell's requests fared against their rows' assertions, over every repeat. */
 export interface CellAssertions {
   passed: number;
+  /** Answers that failed an assertion. */
   failed: number;
+  /** Requests that were sent and got no answer (failed, throttled, timeout): errors, not failed checks. Absent in runs before it was counted. */
+  errored?: number;
   /** Requests whose assertions could not be checked (never sent; timing checks of a replay). */
   skipped: number;
-  /** passed / (passed + failed); null when nothing was checked. */
+  /** passed / (passed + failed + errored); null when nothing was checked. */
   passRate: number | null;
 }
 

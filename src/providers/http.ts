@@ -3,8 +3,11 @@
  * explicit timeouts (undici's 300 s defaults are not a choice), plus the mapping of transport
  * failures to error classes.
  */
+import type { Readable } from 'node:stream';
 import { Agent, type Dispatcher } from 'undici';
 import { now } from '../util/clock.js';
+import { DEFAULT_MAX_RESPONSE_BYTES, isResponseTooLarge, UnsupportedEncodingError } from './body-limit.js';
+import { isDecodingError } from './content-encoding.js';
 import type { HeaderBag } from './rate-limit-headers.js';
 import type { ProviderError } from './types.js';
 
@@ -32,7 +35,7 @@ export interface TransportOptions {
   timeouts: HttpTimeouts;
 }
 
-export function createAgent({ connections, timeouts }: TransportOptions): Dispatcher {
+export function createAgent({ connections, timeouts }: TransportOptions): Agent {
   return new TimedAgent({
     connections,
     pipelining: 1,
@@ -57,6 +60,11 @@ export function createAgent({ connections, timeouts }: TransportOptions): Dispat
 export interface TransportTimings {
   writtenAt?: number;
   arrivalTimes: number[];
+  /**
+   * Set by a reader that needs only the last arrival (a buffered body, a decoded stream): each
+   * chunk then overwrites it, so a body of a million tiny chunks does not grow a million stamps.
+   */
+  lastOnly?: boolean;
 }
 
 /** The handler methods undici's Request calls (its classic handler interface). */
@@ -87,7 +95,9 @@ class TimingHandler implements ClassicHandler {
     return this.inner.onHeaders(statusCode, headers, resume, statusText);
   }
   onData(chunk: Buffer): boolean {
-    this.timings.arrivalTimes.push(now());
+    const arrivals = this.timings.arrivalTimes;
+    if (this.timings.lastOnly === true && arrivals.length > 0) arrivals[arrivals.length - 1] = now();
+    else arrivals.push(now());
     return this.inner.onData(chunk);
   }
   onComplete(trailers: string[] | null): void {
@@ -131,13 +141,20 @@ const TIMEOUT_PHASES: Record<string, string> = {
   UND_ERR_BODY_TIMEOUT: 'idle gap between chunks',
 };
 
-/** Classifies an exception thrown by undici (or by our own total-time abort). */
+/** Classifies an exception thrown by undici (or by our own total-time abort, byte cap or decoder). */
 export function transportError(error: unknown, timeouts: HttpTimeouts): ProviderError {
   const cause = error instanceof Error ? error : new Error(String(error));
   if (cause instanceof TotalTimeoutError || cause.cause instanceof TotalTimeoutError) {
     return { class: 'timeout', code: 'timeout_total', message: `timeout (total): no complete answer within ${timeouts.totalMs} ms` };
   }
+  // `fatal`, so never retried: a server that sent more than the cap once will most likely do it
+  // again, and every retry would cost another cap's worth of bytes and time.
+  if (isResponseTooLarge(cause)) return { class: 'fatal', code: 'response_too_large', message: cause.message };
+  if (cause instanceof UnsupportedEncodingError) return { class: 'fatal', code: 'unsupported_encoding', message: cause.message };
   const code = (cause as { code?: string }).code ?? (cause.cause as { code?: string } | undefined)?.code;
+  if (isDecodingError(cause)) {
+    return { class: 'retryable', code: 'invalid_encoding', message: `the answer does not decode as its Content-Encoding says: ${cause.message}` };
+  }
   if (code !== undefined && code in TIMEOUT_PHASES) {
     const phase = TIMEOUT_PHASES[code] as string;
     const limit = code === 'UND_ERR_CONNECT_TIMEOUT' ? timeouts.connectMs : code === 'UND_ERR_HEADERS_TIMEOUT' ? timeouts.firstByteMs : timeouts.idleMs;
@@ -150,7 +167,8 @@ export function transportError(error: unknown, timeouts: HttpTimeouts): Provider
   };
 }
 
-export type ResponseBody = NodeJS.ReadableStream & { text(): Promise<string>; destroy(error?: Error): unknown };
+/** A response body: read it with readTextCapped or readEventStream (never `text()`: it has no limit). */
+export type ResponseBody = Readable;
 
 export interface HttpResponse {
   status: number;
@@ -158,6 +176,10 @@ export interface HttpResponse {
   body: ResponseBody;
   /** Filled by the transport as the exchange goes on. */
   timings: TransportTimings;
+  /** --max-response-bytes: the most this answer may hold, decoded (one SSE line or event, the answer text). */
+  maxBytes: number;
+  /** The body is a decoder over the wire bytes, so its chunks do not line up with `timings.arrivalTimes`. */
+  decoded?: boolean;
 }
 
 export interface ExchangeRequest {
@@ -168,6 +190,8 @@ export interface ExchangeRequest {
   timeouts: HttpTimeouts;
   /** The run's abort signal: when it fires, the exchange throws instead of reporting an error. */
   signal?: AbortSignal | undefined;
+  /** Cap on any body buffered from the answer (default DEFAULT_MAX_RESPONSE_BYTES). */
+  maxResponseBytes?: number | undefined;
 }
 
 export interface ExchangeOutcome {
@@ -206,7 +230,7 @@ export async function exchange(req: ExchangeRequest, read: (response: HttpRespon
     const response = await req.dispatcher.request(options);
     body = response.body as unknown as ResponseBody;
     if (timedOut) body.destroy(new TotalTimeoutError('total timeout'));
-    await read({ status: response.statusCode, headers: response.headers as HeaderBag, body, timings });
+    await read({ status: response.statusCode, headers: response.headers as HeaderBag, body, timings, maxBytes: req.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES });
     return withWrittenAt({}, timings);
   } catch (error) {
     if (req.signal?.aborted === true && !timedOut) throw error;

@@ -3,6 +3,11 @@
  * returned with the arrival time of the piece holding its first byte (metrics.md: t_ev is stamped
  * when the bytes arrive, before parsing). Lines that are neither SSE fields nor comments, such as
  * the bare JSON error line Qianfan v1 writes mid-stream, come back as `bare` events.
+ *
+ * What the parser holds is capped: an unfinished line, and the data lines of an unfinished event,
+ * may not pass `maxChars` (--max-response-bytes). They are measured in UTF-16 code units, which
+ * never outnumber the UTF-8 bytes they came from, so the cap is never stricter than the bytes.
+ * Past it the parser stops (`exceeded`), drops what it held and ignores further input.
  */
 export interface SseEvent {
   kind: 'data' | 'bare';
@@ -20,14 +25,20 @@ export class SseParser {
   private dataLines: string[] = [];
   private eventName: string | undefined;
   private eventAt: number | undefined;
+  private dataChars = 0;
   private readonly decoder = new TextDecoder('utf-8');
+  /** Set once a line or an event passed the cap; the parser then holds nothing and ignores input. */
+  exceeded = false;
 
-  /** Feeds one network chunk received at `at`; returns the events it completed. */
+  constructor(private readonly maxChars = Number.POSITIVE_INFINITY) {}
+
+  /** Feeds one network chunk received at `at`; returns the events it completed (those before the cap was passed). */
   push(chunk: Uint8Array, at: number): SseEvent[] {
+    if (this.exceeded) return [];
     const text = this.decoder.decode(chunk, { stream: true });
     const events: SseEvent[] = [];
     let lineStart = 0;
-    for (let newline = text.indexOf('\n'); newline !== -1; newline = text.indexOf('\n', lineStart)) {
+    for (let newline = text.indexOf('\n'); newline !== -1 && !this.exceeded; newline = text.indexOf('\n', lineStart)) {
       let line = text.slice(lineStart, newline);
       let lineAt = at;
       if (lineStart === 0 && this.partialLine.length > 0) {
@@ -35,19 +46,34 @@ export class SseParser {
         lineAt = this.partialLineAt;
         this.partialLine = '';
       }
+      if (line.length > this.maxChars) {
+        this.overflow();
+        break;
+      }
       this.handleLine(line.endsWith('\r') ? line.slice(0, -1) : line, lineAt, events);
       lineStart = newline + 1;
     }
-    if (lineStart < text.length) {
-      if (this.partialLine.length === 0) this.partialLineAt = at;
-      this.partialLine += text.slice(lineStart);
+    if (!this.exceeded && lineStart < text.length) {
+      if (this.partialLine.length + text.length - lineStart > this.maxChars) this.overflow();
+      else {
+        if (this.partialLine.length === 0) this.partialLineAt = at;
+        this.partialLine += text.slice(lineStart);
+      }
     }
     return events;
+  }
+
+  private overflow(): void {
+    this.exceeded = true;
+    this.partialLine = '';
+    this.dataLines = [];
+    this.dataChars = 0;
   }
 
   /** Flushes what the stream ended with: an event without its blank line, or a bare line. */
   end(): SseEvent[] {
     const events: SseEvent[] = [];
+    if (this.exceeded) return events;
     const rest = this.partialLine + this.decoder.decode();
     this.partialLine = '';
     if (rest.trim().length > 0) this.handleLine(rest.replace(/\r$/, ''), this.partialLineAt, events);
@@ -68,6 +94,11 @@ export class SseParser {
     switch (field) {
       case 'data':
         this.eventAt ??= at;
+        this.dataChars += value.length + 1;
+        if (this.dataChars > this.maxChars) {
+          this.overflow();
+          return;
+        }
         this.dataLines.push(value);
         return;
       case 'event':
@@ -90,6 +121,7 @@ export class SseParser {
       events.push(event);
     }
     this.dataLines = [];
+    this.dataChars = 0;
     this.eventName = undefined;
     this.eventAt = undefined;
   }

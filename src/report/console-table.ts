@@ -5,9 +5,11 @@
  * line and, with --estimate-check, the estimate beside the actual figures.
  */
 import { budgetLine, estimateCheckLines, summaryCost, totalCostLine, yuanText } from '../cost/summary-cost.js';
-import type { CellSummary, RunSummary } from '../metrics/types.js';
+import type { CellSummary, Outcome, RunSummary } from '../metrics/types.js';
 import { cellCost } from './cell-extras.js';
-import { cellRates, fixed, stat } from './format.js';
+import { errorCountText, topErrors } from './error-summary.js';
+import { fixed, stat } from './format.js';
+import { terminalSafe } from '../util/terminal-text.js';
 import { displayWidth, padEndToWidth, padStartToWidth, truncateToWidth } from './text-width.js';
 
 export interface ConsoleTableOptions {
@@ -18,6 +20,7 @@ export interface ConsoleTableOptions {
 }
 
 export const SIMULATED_NOTICE = 'SIMULATED run — figures come from the built-in simulator';
+export const INTERRUPTED_NOTICE = 'INTERRUPTED run — stopped before the plan was finished; `cancelled` requests were never answered';
 
 const ANSI = { bold: '\x1b[1m', red: '\x1b[31m', yellow: '\x1b[33m', reset: '\x1b[0m' } as const;
 
@@ -33,30 +36,33 @@ interface Column {
 
 const DASH = '-';
 
-/** Control characters (ANSI escapes included) would corrupt the terminal; show them as `?`. */
-function printable(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
-}
+/** Control characters (ANSI escapes included) would corrupt the terminal; show them as visible escapes, on one line. */
+const printable = (text: string): string => terminalSafe(text, { newlines: false });
+
+/** Error codes listed per cell under the table. */
+const LISTED_ERROR_CODES = 3;
 
 function ms(value: number | undefined): string {
   return fixed(value, 1, DASH);
 }
 
+/** One column per outcome, each labelled: a bare count never reads as "ok". */
+const outcomeColumn = (outcome: Outcome, style?: Style): Column => ({
+  header: outcome,
+  align: 'right',
+  value: (c) => String(c.outcomes?.[outcome] ?? 0),
+  ...(style !== undefined ? { style: (c: CellSummary) => ((c.outcomes?.[outcome] ?? 0) > 0 ? style : undefined) } : {}),
+});
+
 const COLUMNS: readonly Column[] = [
   { header: 'cell', align: 'left', value: (c) => printable(c.label ?? c.id) },
-  { header: 'ok/planned', align: 'right', value: (c) => `${c.outcomes?.ok ?? 0}/${c.planned ?? 0}` },
-  {
-    header: 'errors',
-    align: 'right',
-    value: (c) => String(cellRates(c).errors),
-    style: (c) => (cellRates(c).errors > 0 ? 'red' : undefined),
-  },
-  {
-    header: 'throttled',
-    align: 'right',
-    value: (c) => String(c.outcomes?.throttled ?? 0),
-    style: (c) => ((c.outcomes?.throttled ?? 0) > 0 ? 'yellow' : undefined),
-  },
+  { header: 'planned', align: 'right', value: (c) => String(c.planned ?? 0) },
+  outcomeColumn('ok'),
+  outcomeColumn('failed', 'red'),
+  outcomeColumn('throttled', 'yellow'),
+  outcomeColumn('timeout', 'red'),
+  outcomeColumn('cancelled', 'yellow'),
+  outcomeColumn('dropped', 'yellow'),
   { header: 'lat p50', align: 'right', value: (c) => ms(stat(c.latencyMs, 'p50')) },
   { header: 'lat p99', align: 'right', value: (c) => ms(stat(c.latencyMs, 'p99')) },
   { header: 'ttft p50', align: 'right', value: (c) => ms(stat(c.ttftMs, 'p50')) },
@@ -74,20 +80,22 @@ const PASS_COLUMN: Column = {
   value: (c) => {
     const checks = c.assertions;
     if (checks === undefined || checks.passRate === null) return DASH;
-    return `${(checks.passRate * 100).toFixed(1)}% ${checks.passed}/${checks.passed + checks.failed}`;
+    // Requests without an answer count against the rate but are shown apart from failed checks.
+    const errored = checks.errored ?? 0;
+    return `${(checks.passRate * 100).toFixed(1)}% ${checks.passed}/${checks.passed + checks.failed + errored}${errored > 0 ? ` (${errored} no answer)` : ''}`;
   },
-  style: (c) => (c.assertions !== undefined && c.assertions.failed > 0 ? 'red' : undefined),
+  style: (c) => (c.assertions !== undefined && c.assertions.failed + (c.assertions.errored ?? 0) > 0 ? 'red' : undefined),
 };
 
 /**
- * The summary as aligned text lines (no trailing newline). Times are milliseconds; `errors` is
- * failed + timeout, throttled requests are counted apart.
+ * The summary as aligned text lines (no trailing newline). Times are milliseconds; every outcome
+ * has its own labelled column, and under the table each cell with errors lists its most frequent
+ * error codes with a count and one (redacted) sample message.
  */
 export function formatSummaryTable(summary: RunSummary, options: ConsoleTableOptions = {}): string {
   const color = options.color === true;
   const maxLabel = options.maxLabelWidth ?? 40;
-  const paint = (text: string, style: Style | undefined): string =>
-    color && style !== undefined ? `${ANSI[style]}${text}${ANSI.reset}` : text;
+  const paint = (text: string, style: Style | undefined): string => (color && style !== undefined ? `${ANSI[style]}${text}${ANSI.reset}` : text);
 
   const cost = summaryCost(summary);
   const withChecks = summary.cells.some((cell) => cell.assertions !== undefined);
@@ -98,21 +106,20 @@ export function formatSummaryTable(summary: RunSummary, options: ConsoleTableOpt
       return { text: i === 0 ? truncateToWidth(raw, maxLabel) : raw, style: col.style?.(cell) };
     }),
   );
-  const widths = columns.map((col, i) =>
-    Math.max(displayWidth(col.header), ...cells.map((row) => displayWidth(row[i]!.text))),
-  );
-  const pad = (text: string, i: number): string =>
-    columns[i]!.align === 'left' ? padEndToWidth(text, widths[i]!) : padStartToWidth(text, widths[i]!);
+  const widths = columns.map((col, i) => Math.max(displayWidth(col.header), ...cells.map((row) => displayWidth(row[i]!.text))));
+  const pad = (text: string, i: number): string => (columns[i]!.align === 'left' ? padEndToWidth(text, widths[i]!) : padStartToWidth(text, widths[i]!));
   const join = (parts: string[]): string => parts.join('  ').trimEnd();
 
   const lines: string[] = [];
   if (summary.run.simulated) lines.push(paint(SIMULATED_NOTICE, 'yellow'));
+  if (summary.run.interrupted === true) lines.push(paint(INTERRUPTED_NOTICE, 'yellow'));
   lines.push(paint(join(columns.map((col, i) => pad(col.header, i))), 'bold'));
   lines.push(join(widths.map((w) => '-'.repeat(w))));
   for (const row of cells) {
     lines.push(join(row.map((cell, i) => paint(pad(cell.text, i), cell.style))));
   }
   if (summary.cells.length === 0) lines.push('(no cells)');
+  lines.push(...errorLines(summary.cells, maxLabel).map((line) => paint(line, 'red')));
   if (cost !== undefined) {
     lines.push(totalCostLine(cost));
     const budget = budgetLine(cost);
@@ -120,4 +127,17 @@ export function formatSummaryTable(summary: RunSummary, options: ConsoleTableOpt
     if (cost.estimateCheck !== undefined) lines.push(...estimateCheckLines(cost.estimateCheck));
   }
   return lines.join('\n');
+}
+
+/** `errors of <cell>: invalid_api_key ×4 "Incorrect API key provided"; …` for each cell that has any. */
+function errorLines(cells: readonly CellSummary[], maxLabel: number): string[] {
+  const lines: string[] = [];
+  for (const cell of cells) {
+    const top = topErrors([cell], LISTED_ERROR_CODES);
+    if (top.length === 0) continue;
+    const codes = Object.keys(cell.errors ?? {}).length;
+    const more = codes > top.length ? `; and ${codes - top.length} more code(s) in requests.csv` : '';
+    lines.push(`errors of ${truncateToWidth(printable(cell.label ?? cell.id), maxLabel)}: ${top.map(errorCountText).join('; ')}${more}`);
+  }
+  return lines;
 }

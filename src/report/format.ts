@@ -20,10 +20,7 @@ export function hasSamples(dist: DistributionSummary | undefined): dist is Distr
 }
 
 /** A percentile or other statistic of a distribution, undefined when it holds no samples. */
-export function stat(
-  dist: DistributionSummary | undefined,
-  key: keyof DistributionSummary,
-): number | undefined {
+export function stat(dist: DistributionSummary | undefined, key: keyof DistributionSummary): number | undefined {
   if (!hasSamples(dist)) return undefined;
   const value = dist[key];
   return isFiniteNumber(value) ? value : undefined;

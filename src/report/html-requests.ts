@@ -41,10 +41,7 @@ export const REQUEST_FILTER_SCRIPT = `(function () {
 })();`;
 
 function renderOutcome(record: RequestRecord): string {
-  const code =
-    record.outcome === 'ok'
-      ? undefined
-      : (record.errorCode ?? (isFiniteNumber(record.httpStatus) ? `HTTP ${record.httpStatus}` : undefined));
+  const code = record.outcome === 'ok' ? undefined : (record.errorCode ?? (isFiniteNumber(record.httpStatus) ? `HTTP ${record.httpStatus}` : undefined));
   const badge = `<span class="outcome outcome-${escapeHtml(record.outcome)}">${escapeHtml(record.outcome)}</span>`;
   const replayed = record.replayed === true ? ' <span class="replayed">replayed</span>' : '';
   return `${code !== undefined ? `${badge} ${escapeHtml(code)}` : badge}${replayed}`;
@@ -67,9 +64,7 @@ function renderOutputPreview(record: RequestRecord): string {
 }
 
 function renderFilters(summary: RunSummary, outcomesSeen: ReadonlySet<string>): string {
-  const cells = (summary.cells ?? [])
-    .map((c) => `<option value="${escapeHtml(c.id)}">${escapeHtml(cellLabel(c))}</option>`)
-    .join('');
+  const cells = (summary.cells ?? []).map((c) => `<option value="${escapeHtml(c.id)}">${escapeHtml(cellLabel(c))}</option>`).join('');
   const outcomes = OUTCOMES.filter((o) => outcomesSeen.has(o))
     .map((o) => `<option value="${o}">${o}</option>`)
     .join('');

@@ -84,9 +84,7 @@ function renderQuota(quota: unknown): string {
   if (typeof quota !== 'object') return escapeHtml(String(quota));
   const entries = Object.entries(quota as Record<string, unknown>);
   if (entries.length === 0) return '';
-  return entries
-    .map(([key, value]) => `${escapeHtml(key)}: ${escapeHtml(typeof value === 'string' ? value : JSON.stringify(value))}`)
-    .join('<br>');
+  return entries.map(([key, value]) => `${escapeHtml(key)}: ${escapeHtml(typeof value === 'string' ? value : JSON.stringify(value))}`).join('<br>');
 }
 
 function renderRunMetadata(summary: RunSummary): string {
@@ -98,9 +96,7 @@ function renderRunMetadata(summary: RunSummary): string {
       'Parameter grid',
       grid.length === 0
         ? '(none)'
-        : grid
-            .map(([key, values]) => `${escapeHtml(key)} = ${(Array.isArray(values) ? values : [values]).map((v) => escapeHtml(renderParamValue(v))).join(', ')}`)
-            .join('<br>'),
+        : grid.map(([key, values]) => `${escapeHtml(key)} = ${(Array.isArray(values) ? values : [values]).map((v) => escapeHtml(renderParamValue(v))).join(', ')}`).join('<br>'),
     ],
     ['Datasets', (run.datasets ?? []).map((d) => `${escapeHtml(d.file)} (${countText(d.rows)} rows)`).join('<br>') || DASH],
     ['Repeat', countText(run.repeat)],
@@ -118,17 +114,11 @@ function renderRunMetadata(summary: RunSummary): string {
   ];
   const quota = renderQuota(summaryQuota(summary));
   if (quota !== '') items.push(['Quota seen', quota]);
-  items.push(
-    ['Tool', `${escapeHtml(summary.tool?.name ?? 'qfbench')} ${escapeHtml(summary.tool?.version ?? '')}`],
-    ['Metrics definition', `version ${countText(run.metricsDefinitionVersion)}`],
-  );
+  items.push(['Tool', `${escapeHtml(summary.tool?.name ?? 'qfbench')} ${escapeHtml(summary.tool?.version ?? '')}`], ['Metrics definition', `version ${countText(run.metricsDefinitionVersion)}`]);
   return section('run', 'Run', definitionList(items));
 }
 
-function distColumns(
-  pick: (cell: CellSummary) => DistributionSummary | undefined,
-  keys: ReadonlyArray<'p50' | 'p90' | 'p95' | 'p99' | 'mean' | 'max'>,
-): Column<CellSummary>[] {
+function distColumns(pick: (cell: CellSummary) => DistributionSummary | undefined, keys: ReadonlyArray<'p50' | 'p90' | 'p95' | 'p99' | 'mean' | 'max'>): Column<CellSummary>[] {
   return keys.map((key) => ({ header: key, html: (c) => msText(stat(pick(c), key)), numeric: true }));
 }
 
@@ -153,7 +143,7 @@ function totalCostHtml(summary: RunSummary): string {
 function passRateHtml(cell: CellSummary): string {
   const counts = cell.assertions;
   if (counts === undefined || counts.passRate === null) return DASH;
-  return `${percentText(counts.passRate)} <span class="note">(${countText(counts.passed)}/${countText(counts.passed + counts.failed)})</span>`;
+  return `${percentText(counts.passRate)} <span class="note">(${countText(counts.passed)}/${countText(counts.passed + counts.failed + (counts.errored ?? 0))})</span>`;
 }
 
 function renderComparison(summary: RunSummary): string {
@@ -252,14 +242,7 @@ function renderEmbeddedSummary(summary: RunSummary): string {
 
 function renderHeader(summary: RunSummary, hasRequests: boolean, hasLoad: boolean): string {
   const models = (summary.run?.models ?? []).join(', ');
-  const toc = [
-    ['run', 'Run'],
-    ...(hasLoad ? [['load', 'Load']] : []),
-    ['cells', 'Comparison'],
-    ['charts', 'Charts'],
-    ['errors', 'Errors'],
-    ...(hasRequests ? [['requests', 'Requests']] : []),
-  ]
+  const toc = [['run', 'Run'], ...(hasLoad ? [['load', 'Load']] : []), ['cells', 'Comparison'], ['charts', 'Charts'], ['errors', 'Errors'], ...(hasRequests ? [['requests', 'Requests']] : [])]
     .map(([id, name]) => `<a href="#${id}">${name}</a>`)
     .join('');
   return `<header><h1>qfbench report${summary.run?.simulated === true ? ' <span class="sim-tag">SIMULATED</span>' : ''}</h1>
@@ -276,10 +259,7 @@ export function renderHtmlReport(summary: RunSummary, options: HtmlReportOptions
   const simulated = summary.run?.simulated === true;
   const title = `${simulated ? '[SIMULATED] ' : ''}qfbench report — ${summary.run?.startedAt ?? ''}`;
   const requests = options.requests;
-  const requestsSection =
-    requests === undefined
-      ? ''
-      : renderRequestsSection(summary, requests.slice(0, HTML_REQUEST_ROW_LIMIT), Math.max(options.requestsTotal ?? 0, requests.length));
+  const requestsSection = requests === undefined ? '' : renderRequestsSection(summary, requests.slice(0, HTML_REQUEST_ROW_LIMIT), Math.max(options.requestsTotal ?? 0, requests.length));
   const load = renderLoadSection(summary);
   const sections = [
     renderHeader(summary, requests !== undefined, load !== ''),
@@ -294,11 +274,7 @@ export function renderHtmlReport(summary: RunSummary, options: HtmlReportOptions
     renderFooter(summary),
     renderEmbeddedSummary(summary),
   ];
-  return renderPage(
-    title,
-    sections.filter((s) => s !== '').join('\n'),
-    requestsSection !== '' ? { script: REQUEST_FILTER_SCRIPT, css: REQUEST_FILTER_CSS } : {},
-  );
+  return renderPage(title, sections.filter((s) => s !== '').join('\n'), requestsSection !== '' ? { script: REQUEST_FILTER_SCRIPT, css: REQUEST_FILTER_CSS } : {});
 }
 
 /** The report page with its charts (Vega renders them asynchronously, so this is async). */

@@ -8,12 +8,14 @@ import { budgetLine, summaryCost, totalCostLine } from '../cost/summary-cost.js'
 import type { RunSummary } from '../metrics/types.js';
 import { cellCost, cellLabel, summaryHasCost } from './cell-extras.js';
 import { cellRates, fixed, formatCny, isFiniteNumber, stat } from './format.js';
+import { redact } from '../util/redact.js';
 
 const DASH = '–';
 
 /** Text safe inside a Markdown table cell: no line breaks, pipes, HTML or emphasis markers. */
 export function markdownText(value: unknown): string {
-  return String(value ?? '')
+  // Messages and labels can quote what a server echoed: no key or token reaches a job summary.
+  return redact(String(value ?? ''))
     .replace(/[\r\n\t]+/g, ' ')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

@@ -5,13 +5,13 @@
  * shards ran concurrently against the same service. requests.csv files are concatenated with the
  * sequence numbers of each shard moved past the previous ones'.
  */
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { configError } from '../errors.js';
+import { configError, isUserError } from '../errors.js';
 import { decodeHistogram, encodeHistogram, mergeHistograms, summarise } from '../metrics/histogram.js';
 import type { CellSummary, DistributionSummary, RunSummary } from '../metrics/types.js';
 import { OUTCOMES } from '../metrics/types.js';
 import { stableParams } from './cell-extras.js';
+import { makeFolder } from './fs-util.js';
 import { openRequestsCsv, readRequestsCsv } from './requests-csv.js';
 import { rebuildReport } from './rebuild.js';
 import { readSummaryJson, writeSummaryJson } from './summary-json.js';
@@ -106,6 +106,19 @@ export function mergeSummaries(summaries: readonly RunSummary[]): RunSummary {
   return merged;
 }
 
+/** Merging decodes every histogram: a damaged one is the file's fault, named like a bad field. */
+function checkHistograms(summary: RunSummary, path: string): void {
+  for (const [index, cell] of summary.cells.entries()) {
+    for (const [name, encoded] of Object.entries(cell.histograms)) {
+      try {
+        decodeHistogram(encoded);
+      } catch {
+        throw configError(`${path}: cells[${index}].histograms.${name}: not a valid encoded histogram`);
+      }
+    }
+  }
+}
+
 export interface MergeResult {
   outDir: string;
   shards: number;
@@ -118,10 +131,15 @@ export async function mergeRuns(dirs: readonly string[], outDir: string): Promis
   if (dirs.length < 2) throw configError('merge: give at least two run folders');
   const summaries: RunSummary[] = [];
   for (const dir of dirs) {
+    const path = join(dir, 'summary.json');
     try {
-      summaries.push(await readSummaryJson(join(dir, 'summary.json')));
+      const summary = await readSummaryJson(path);
+      checkHistograms(summary, path);
+      summaries.push(summary);
     } catch (error) {
-      throw configError(`merge: ${dir}: ${(error as Error).message}`);
+      // The reader's errors name the file and the field; a bug keeps its stack.
+      if (isUserError(error)) throw configError(`merge: ${error.message}`);
+      throw error;
     }
   }
   const merged = mergeSummaries(summaries);
@@ -133,7 +151,8 @@ export async function mergeRuns(dirs: readonly string[], outDir: string): Promis
       if (target !== undefined) idOf.set(`${index}/${cell.id}`, target.id);
     }
   }
-  await mkdir(outDir, { recursive: true });
+  // Not mkdir({ recursive }): it retries forever under /proc (see makeFolder).
+  await makeFolder(outDir);
   const writer = openRequestsCsv(join(outDir, 'requests.csv'));
   let requests = 0;
   for (const [index, dir] of dirs.entries()) {
@@ -151,4 +170,3 @@ export async function mergeRuns(dirs: readonly string[], outDir: string): Promis
   await rebuildReport(outDir);
   return { outDir, shards: dirs.length, cells: merged.cells.length, requests };
 }
-

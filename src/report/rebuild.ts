@@ -72,10 +72,7 @@ export async function rebuildReport(dir: string, options: RebuildReportOptions =
   const summaryCsvPath = join(dir, 'summary.csv');
   const reportHtmlPath = join(dir, 'report.html');
   await writeSummaryCsv(summaryCsvPath, summary, { excelBom: options.excelBom === true });
-  const html = await renderHtmlReportWithCharts(
-    summary,
-    requests !== undefined ? { requests: requests.rows, requestsTotal: requests.total } : {},
-  );
+  const html = await renderHtmlReportWithCharts(summary, requests !== undefined ? { requests: requests.rows, requestsTotal: requests.total } : {});
   await writeFileAtomic(reportHtmlPath, html);
   return {
     summaryCsvPath,

@@ -22,7 +22,8 @@ import { stringify } from 'csv-stringify';
 import { configError } from '../errors.js';
 import { ASSERT_RESULTS, OUTCOMES, type Outcome, type RequestRecord } from '../metrics/types.js';
 import { neutraliseCell } from './csv-safety.js';
-import { ensureParentDirSync } from './fs-util.js';
+import { redactSecrets } from '../util/redact.js';
+import { ensureParentDirSync, environmentError } from './fs-util.js';
 import { fixed, isFiniteNumber } from './format.js';
 
 type ColumnKind =
@@ -104,14 +105,26 @@ function columnsFor(record: RequestRecord): readonly ColumnSpec[] {
   return [...COLUMNS, ...OPTIONAL_COLUMNS.filter((spec) => groups.has(spec.group))];
 }
 
+/**
+ * An output cell holds at most this many characters, then says how long the answer was: below
+ * Excel's 32,767-character cell limit, and a hostile 8 MiB answer does not make an 8 MB cell.
+ */
+export const OUTPUT_CELL_MAX_CHARS = 32_000;
+
+function capOutputCell(text: string): string {
+  return text.length <= OUTPUT_CELL_MAX_CHARS ? text : `${text.slice(0, OUTPUT_CELL_MAX_CHARS)}… [cut: ${text.length} characters in all]`;
+}
+
 function formatField(spec: ColumnSpec, value: unknown): string {
+  if (spec.key === 'output' && typeof value === 'string') value = capOutputCell(value);
   switch (spec.kind) {
     case 'text':
     case 'optionalText':
     case 'outcome':
     case 'usageSource':
     case 'assertResult':
-      return value === undefined || value === null ? '' : neutraliseCell(String(value));
+      // Registered keys and tokens never reach a cell, whoever filled the record.
+      return value === undefined || value === null ? '' : neutraliseCell(redactSecrets(String(value)));
     case 'boolean':
       return typeof value === 'boolean' ? String(value) : '';
     case 'int':
@@ -157,6 +170,11 @@ class StreamingRequestsCsvWriter implements RequestsCsvWriter {
   private readonly done: Promise<void>;
   private failure: unknown;
   private closing: Promise<void> | undefined;
+  /**
+   * The one wait for the next 'drain', shared by every producer that asks while the buffer is full:
+   * a listener per waiter would pile up (MaxListenersExceededWarning at -c 64 on a fast server).
+   */
+  private drained: Promise<void> | undefined;
   private count = 0;
   /** Chosen with the first record (see the top of this file). */
   private columns: readonly ColumnSpec[] | undefined;
@@ -168,10 +186,12 @@ class StreamingRequestsCsvWriter implements RequestsCsvWriter {
       record_delimiter: 'unix',
       quote_record_delimiter: true,
     });
-    this.done = pipeline(this.stringifier, createWriteStream(path, { encoding: 'utf8' }));
-    this.done.catch((error: unknown) => {
-      this.failure ??= error;
+    // A full disk or an unwritable file ends the run with one line naming the file (exit 2), not a stack.
+    this.done = pipeline(this.stringifier, createWriteStream(path, { encoding: 'utf8' })).catch((error: unknown) => {
+      this.failure ??= environmentError(error, `write ${path}`, 'the rows written before are kept');
+      throw this.failure;
     });
+    this.done.catch(() => undefined);
   }
 
   private writeHeader(columns: readonly ColumnSpec[]): readonly ColumnSpec[] {
@@ -195,8 +215,17 @@ class StreamingRequestsCsvWriter implements RequestsCsvWriter {
   async ready(): Promise<void> {
     if (this.failure !== undefined) throw this.failure;
     if (!this.stringifier.writableNeedDrain) return;
-    // `once` rejects on an 'error' event; `done` settles when the pipeline ends or fails.
-    await Promise.race([once(this.stringifier, 'drain'), this.done]);
+    // `once` rejects on an 'error' event: then `done` gives the failure (as a user error for a full disk); it settles when the pipeline ends or fails.
+    this.drained ??= Promise.race([
+      once(this.stringifier, 'drain').then(
+        () => undefined,
+        async () => this.done,
+      ),
+      this.done,
+    ]).finally(() => {
+      this.drained = undefined;
+    });
+    await this.drained;
   }
 
   close(): Promise<void> {
@@ -281,7 +310,7 @@ export async function* readRequestsCsv(path: string): AsyncIterable<RequestRecor
   let columns: readonly ColumnSpec[] | undefined;
   /** Line the next record starts on (1-based). */
   let startLine = 1;
-  for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+  for await (const item of csvRecords(parser, path, () => startLine)) {
     const row = item.record;
     const line = startLine;
     startLine = item.info.lines + 1; // `lines` is the line the record ended on
@@ -289,15 +318,28 @@ export async function* readRequestsCsv(path: string): AsyncIterable<RequestRecor
       columns = headerColumns(row);
       if (columns === undefined) {
         const optional = OPTIONAL_REQUEST_CSV_COLUMNS.join(',');
-        throw configError(
-          `${path}:${line}: not a qfbench requests.csv (expected the header ${REQUEST_CSV_COLUMNS.join(',')}, optionally followed by some of ${optional}; found ${row.join(',')})`,
-        );
+        throw configError(`${path}:${line}: not a qfbench requests.csv (expected the header ${REQUEST_CSV_COLUMNS.join(',')}, optionally followed by some of ${optional}; found ${row.join(',')})`);
       }
       continue;
     }
     yield rowToRequestRecord(row, `${path}:${line}`, columns);
   }
   if (columns === undefined) throw configError(`${path}: empty file, not a qfbench requests.csv`);
+}
+
+/**
+ * The parser's records, with its failures (a torn or hand-edited file, a missing one) turned into
+ * one-line configuration errors naming the file and line instead of a stack.
+ */
+async function* csvRecords(parser: AsyncIterable<unknown>, path: string, line: () => number): AsyncIterable<{ record: string[]; info: { lines: number } }> {
+  try {
+    yield* parser as AsyncIterable<{ record: string[]; info: { lines: number } }>;
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('CSV_')) throw configError(`${path}:${line()}: malformed requests.csv: ${(error as Error).message}`);
+    if (code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES') throw configError(`${path}: cannot read it (${code})`);
+    throw error;
+  }
 }
 
 /** The columns a header names: the base ones in order, then optional ones in their order; undefined if it is not such a header. */

@@ -34,10 +34,7 @@ const int =
     return isFiniteNumber(value) ? String(value) : '';
   };
 
-const dist = (
-  pick: (cell: CellSummary) => DistributionSummary,
-  key: keyof DistributionSummary,
-): Getter => {
+const dist = (pick: (cell: CellSummary) => DistributionSummary, key: keyof DistributionSummary): Getter => {
   return (cell) => fixed(stat(pick(cell), key), 3);
 };
 
@@ -132,19 +129,12 @@ export function renderSummaryCsv(summary: RunSummary, options: SummaryCsvOptions
   const withCost = summaryCost(summary) !== undefined;
   const withChecks = summary.cells.some((cell) => cell.assertions !== undefined);
   const columns = [...COLUMNS, ...(withCost ? COST_COLUMNS : []), ...(withChecks ? ASSERTION_COLUMNS : [])];
-  const rows: string[][] = [
-    columns.map(([name]) => name),
-    ...summary.cells.map((cell) => columns.map(([, get]) => get(cell, summary))),
-  ];
+  const rows: string[][] = [columns.map(([name]) => name), ...summary.cells.map((cell) => columns.map(([, get]) => get(cell, summary)))];
   if (withCost) rows.push(totalRow(summary, columns));
   return stringify(rows, { bom: options.excelBom === true, record_delimiter: 'unix' });
 }
 
 /** Write summary.csv atomically; its folder is created if missing. */
-export async function writeSummaryCsv(
-  path: string,
-  summary: RunSummary,
-  options: SummaryCsvOptions = {},
-): Promise<void> {
+export async function writeSummaryCsv(path: string, summary: RunSummary, options: SummaryCsvOptions = {}): Promise<void> {
   await writeFileAtomic(path, renderSummaryCsv(summary, options));
 }

@@ -2,7 +2,9 @@
  * Picks and builds the provider of a run: Qianfan v1 (OAuth, IAM signing or a token) or an
  * OpenAI-compatible server (Qianfan v2, vLLM, …) with a Bearer key; against the simulator when
  * `--sim` started one; or, with `--replay`, a recording and no network at all. Secrets are read
- * here and registered for redaction; none is returned.
+ * here and registered for redaction; none is returned. qfbench fetches one kind of token itself:
+ * the v1 OAuth access token (bounded and stoppable, see oauth.ts); it mints no IAM Bearer token
+ * (a Bearer key for --provider openai is taken as given).
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -13,6 +15,7 @@ import type { HttpTimeouts } from '../providers/http.js';
 import { createOpenAIProvider } from '../providers/openai/provider.js';
 import { findModel, type Catalog } from '../providers/qianfan/catalog.js';
 import { credentialsHint, DEFAULT_V1_BASE_URL, qianfanAuthFromEnv } from '../providers/qianfan/credentials.js';
+import type { TokenFetchOptions } from '../providers/qianfan/oauth.js';
 import { createQianfanProvider, type QianfanAuth } from '../providers/qianfan/provider.js';
 import { createReplayProvider } from '../providers/replay/replay-provider.js';
 import type { Provider } from '../providers/types.js';
@@ -49,6 +52,10 @@ export function createRunProvider(options: {
   dispatcher: Dispatcher;
   timeouts: HttpTimeouts;
   catalog: Catalog;
+  /** The run's first Ctrl-C: it stops a token fetch of the preflight (nothing else is in flight then). */
+  stopSignal?: AbortSignal | undefined;
+  /** The run's abort (grace over, second Ctrl-C): it stops any token fetch, a refresh mid-run too. */
+  abortSignal?: AbortSignal | undefined;
 }): RunProvider {
   const { config, env, simulator, dispatcher, timeouts, catalog } = options;
   if (config.replay !== undefined) {
@@ -63,6 +70,7 @@ export function createRunProvider(options: {
       apiKey,
       dispatcher,
       timeouts,
+      maxResponseBytes: config.maxResponseBytes,
       ...(config.appId !== undefined ? { appId: config.appId } : {}),
       // Qianfan v2 names models in lower case; names outside the catalog go as given.
       modelId: (model) => (findModel(catalog, model) !== undefined ? model.toLowerCase() : model),
@@ -70,9 +78,48 @@ export function createRunProvider(options: {
     return { provider, name: 'openai', baseUrl, authHint: 'check the API key (--api-key, QIANFAN_BEARER_TOKEN or OPENAI_API_KEY)' };
   }
   const baseUrl = simulator?.url ?? config.baseUrl ?? env.QIANFAN_BASE_URL ?? DEFAULT_V1_BASE_URL;
-  const auth: QianfanAuth = simulator !== undefined ? { kind: 'oauth', credentials: simulator.credentials } : (options.auth as QianfanAuth);
-  const provider = createQianfanProvider({ baseUrl, auth, dispatcher, timeouts, refreshOnExpiredToken: config.retries > 0 });
-  return { provider, name: 'qianfan', baseUrl, authHint: credentialsHint(simulator !== undefined ? undefined : auth) };
+  const given: QianfanAuth = simulator !== undefined ? { kind: 'oauth', credentials: simulator.credentials } : (options.auth as QianfanAuth);
+  const stop = tokenFetchStop(options.stopSignal, options.abortSignal);
+  const auth: QianfanAuth = given.kind === 'oauth' ? { ...given, tokenFetch: tokenFetchOptions(config, timeouts, stop.signal) } : given;
+  const inner = createQianfanProvider({ baseUrl, auth, dispatcher, timeouts, refreshOnExpiredToken: config.retries > 0, maxResponseBytes: config.maxResponseBytes });
+  const provider = { ...inner, preflight: () => stop.duringPreflight(() => inner.preflight()) };
+  return { provider, name: 'qianfan', baseUrl, authHint: credentialsHint(simulator !== undefined ? undefined : given) };
+}
+
+/** The token fetch is bounded by the run's own limits: its connect, first-byte and total timeouts, and its byte cap. */
+function tokenFetchOptions(config: RunConfig, timeouts: HttpTimeouts, signal: AbortSignal): TokenFetchOptions {
+  return { timeouts: { connectMs: timeouts.connectMs, firstByteMs: timeouts.firstByteMs, totalMs: timeouts.totalMs }, maxBytes: config.maxResponseBytes, signal };
+}
+
+/**
+ * The signal that stops token fetches: the run's abort at any time, and its first Ctrl-C while
+ * the preflight fetch runs (before any request went out there is nothing to give grace to; later,
+ * requests waiting for a refreshed token keep their grace).
+ */
+function tokenFetchStop(stopSignal: AbortSignal | undefined, abortSignal: AbortSignal | undefined): { signal: AbortSignal; duringPreflight: (run: () => Promise<void>) => Promise<void> } {
+  const controller = new AbortController();
+  let preflighting = false;
+  abortSignal?.addEventListener('abort', () => controller.abort(), { once: true });
+  stopSignal?.addEventListener(
+    'abort',
+    () => {
+      if (preflighting) controller.abort();
+    },
+    { once: true },
+  );
+  if (abortSignal?.aborted === true) controller.abort();
+  return {
+    signal: controller.signal,
+    duringPreflight: async (run) => {
+      preflighting = true;
+      if (stopSignal?.aborted === true) controller.abort();
+      try {
+        await run();
+      } finally {
+        preflighting = false;
+      }
+    },
+  };
 }
 
 function openAIKey(config: RunConfig, env: NodeJS.ProcessEnv): string {

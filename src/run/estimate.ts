@@ -296,7 +296,11 @@ function quotaEstimate(
   const quota: QuotaEstimate = {
     rpm: rpm === null ? null : round1(rpm),
     tpm: tpm === null ? null : Math.round(tpm),
-    limitsFrom: [...(flags.length > 0 ? [`${flags.join(' and ')} at the limiter's ${Math.round(headroom * 100)}% headroom`] : []), ...(learnedUsed ? ["the earlier run's limiter (learned from X-Ratelimit headers)"] : [])].join('; ') || null,
+    limitsFrom:
+      [
+        ...(flags.length > 0 ? [`${flags.join(' and ')} at the limiter's ${Math.round(headroom * 100)}% headroom`] : []),
+        ...(learnedUsed ? ["the earlier run's limiter (learned from X-Ratelimit headers)"] : []),
+      ].join('; ') || null,
     timeSeconds: { expected: expected.seconds, high: time(tokens.high).seconds },
     limitedBy: expected.by,
   };
@@ -368,7 +372,8 @@ export async function estimateRun(input: EstimateInput): Promise<RunEstimate> {
       cellTotals.set(index, total);
     });
   }
-  if (stageCounts.some((stage) => stage.cycle && stage.count > WALK_LIMIT)) notes.push(`more than ${WALK_LIMIT} requests per stage: spread evenly over cells and rows instead of following the dispatch order`);
+  if (stageCounts.some((stage) => stage.cycle && stage.count > WALK_LIMIT))
+    notes.push(`more than ${WALK_LIMIT} requests per stage: spread evenly over cells and rows instead of following the dispatch order`);
 
   const baseModel = config.baseModel !== undefined ? findModel(catalog, config.baseModel) : undefined;
   const earlier = input.earlier?.summary;

@@ -10,7 +10,7 @@ import { access } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { RunConfig } from '../config/run-config.js';
 import type { DatasetRow } from '../dataset/types.js';
-import { configError } from '../errors.js';
+import { configError, isUserError } from '../errors.js';
 import { checkBaseline, type BaselineCheck } from '../eval/baseline.js';
 import { judgeRequest } from '../eval/judge-request.js';
 import { junitSuites } from '../eval/junit-suites.js';
@@ -22,6 +22,8 @@ import type { RunSummary } from '../metrics/types.js';
 import { buildCells } from '../plan/plan.js';
 import { cellLabel } from '../report/cell-extras.js';
 import { writeJunitXml } from '../report/junit.js';
+import { readRequestsCsv } from '../report/requests-csv.js';
+import { readSummaryJson } from '../report/summary-json.js';
 import type { Logger } from '../util/logger.js';
 import type { RunExtension } from './extensions.js';
 import type { PreparedRun } from './prepare-run.js';
@@ -90,7 +92,18 @@ export async function createEvalExtension(config: RunConfig, prepared: PreparedR
       }
       return lines;
     },
+    // Rows are test cases when assertions or --junit make them so; a request without an answer is then a test error.
+    requestErrors() {
+      if (!checksAssertions && config.junit === undefined) return [];
+      return requestErrorLines(tally);
+    },
   };
+}
+
+function requestErrorLines(tally: AssertionTally): string[] {
+  if (tally.erroredRequests === 0) return [];
+  const more = tally.erroredRequests - tally.firstErrors.length;
+  return [...tally.firstErrors, ...(more > 0 ? [`… and ${more} more request(s) without an answer; requests.csv has each error (error_code, error_msg)`] : [])];
 }
 
 function thresholdOf(text: string): Threshold {
@@ -120,6 +133,18 @@ async function checkBaselineFolder(dir: string, out: string | undefined): Promis
       throw configError(`--baseline ${dir}: no ${file} there; give the folder an earlier qfbench run wrote`);
     }
   }
+  // Read both files now, not after the last request: a damaged baseline must not cost a whole run.
+  try {
+    await readSummaryJson(join(dir, 'summary.json'));
+    const rows = readRequestsCsv(join(dir, 'requests.csv'))[Symbol.asyncIterator]();
+    while (!(await rows.next()).done);
+  } catch (error) {
+    if (isUserError(error)) throw configError(`--baseline: ${error.message}`);
+    // csv-parse's own errors (an unclosed quote, a short row) are the file's fault too.
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('CSV_')) throw configError(`--baseline: ${join(dir, 'requests.csv')}: not a valid CSV (${(error as Error).message.split('\n')[0]})`);
+    throw error;
+  }
   return { dir, runDir: out };
 }
 
@@ -127,7 +152,9 @@ function assertionLines(tally: AssertionTally, summary: RunSummary, logger: Logg
   for (const cell of summary.cells) {
     const counts = cell.assertions;
     if (counts === undefined || counts.passRate === null) continue;
-    logger.info(`pass rate ${cellLabel(cell)}: ${(counts.passRate * 100).toFixed(1)}% (${counts.passed} of ${counts.passed + counts.failed})`);
+    logger.info(
+      `pass rate ${cellLabel(cell)}: ${(counts.passRate * 100).toFixed(1)}% (${counts.passed} of ${counts.passed + counts.failed + (counts.errored ?? 0)}${(counts.errored ?? 0) > 0 ? `, ${counts.errored} without an answer` : ''})`,
+    );
   }
   if (tally.failedRequests === 0) return [];
   const more = tally.failedRequests - tally.firstFailures.length;

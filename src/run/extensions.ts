@@ -16,24 +16,35 @@ export interface RunExtension {
   decorateSummary?(summary: RunSummary): void | Promise<void>;
   /** After the files are written: what failed (assertions, thresholds, a regression); empty when all passed. */
   failures?(summary: RunSummary): string[] | Promise<string[]>;
+  /**
+   * After `failures`: the requests that got no answer, as lines, when this run counts them as test
+   * errors (it checks rows: assertions or --junit, whose row cases they are); empty otherwise.
+   */
+  requestErrors?(): string[];
   /** After the files are written: why the run counts as aborted (a budget stopped it), if it does. */
   abortReason?(): string | undefined;
 }
 
-/** What the extensions concluded about a finished run. */
+/** What the extensions (and the run's own outcome check) concluded about a finished run. */
 export interface RunVerdict {
+  /** Failed checks: assertions on answers, thresholds, baseline regressions. */
   failures: string[];
+  /** Requests that got no answer, in a run whose row cases they are (JUnit `<error>`s); kept apart from failed checks. */
+  errors: string[];
+  /** Why the run counts as aborted: a budget, refused credentials, or no request succeeded. */
   abortReason?: string;
 }
 
 export async function verdictOf(extensions: readonly RunExtension[], summary: RunSummary): Promise<RunVerdict> {
   const failures: string[] = [];
+  const errors: string[] = [];
   let abortReason: string | undefined;
   for (const extension of extensions) {
     failures.push(...((await extension.failures?.(summary)) ?? []));
+    errors.push(...(extension.requestErrors?.() ?? []));
     abortReason ??= extension.abortReason?.();
   }
-  return abortReason !== undefined ? { failures, abortReason } : { failures };
+  return abortReason !== undefined ? { failures, errors, abortReason } : { failures, errors };
 }
 
 /** The first stop reason any extension gives. */

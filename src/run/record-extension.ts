@@ -1,12 +1,13 @@
 /**
  * `--record DIR` and `--replay DIR`, riding along a run.
  *
- * Record: every answer (ok request) is kept under the key of its request and written to
- * DIR/recordings.jsonl with the summary (src/providers/replay/recording.ts has the format).
+ * Record: every answer (ok request) is kept under the key of its request and appended to
+ * DIR/recordings.jsonl as it arrives (src/providers/replay/recording.ts has the format); a
+ * request that got no answer is kept as its error, to explain its absence later.
  *
  * Replay (the provider is src/providers/replay/replay-provider.ts): before anything is sent, every
  * planned request must have a recorded answer; a missing one is a configuration error naming its
- * row and cell. Each replayed answer is marked `replayed` and its timings are left empty, so it
+ * row and cell, and the error it got while recording when it got one. Each replayed answer is marked `replayed` and its timings are left empty, so it
  * counts toward no latency or throughput figure, and the cost extension leaves it out; the summary
  * names the recording and whether its answers came from the simulator.
  */
@@ -15,9 +16,15 @@ import { configError } from '../errors.js';
 import { toProviderRequest } from '../load/runner.js';
 import type { FinishedRequest } from '../metrics/request-record.js';
 import { buildPlan, type Plan, type RequestPlan } from '../plan/plan.js';
-import { readRecording, requestKey, writeRecording, type RecordingEntry } from '../providers/replay/recording.js';
+import { gotNoAnswer } from '../eval/tally.js';
+import { readRecording, requestKey, type RecordedError, type RecordingEntry, type RecordingErrorEntry } from '../providers/replay/recording.js';
+import { sampleMessage } from '../report/error-summary.js';
+import { redact } from '../util/redact.js';
 import type { Logger } from '../util/logger.js';
+import { redactSecrets } from '../util/redact.js';
 import type { RunExtension } from './extensions.js';
+import { makeFolderSync } from '../report/fs-util.js';
+import { RecordingAppender } from './recording-appender.js';
 import type { PreparedRun } from './prepare-run.js';
 
 const LISTED_MISSING = 5;
@@ -34,21 +41,44 @@ export async function createRecordExtension(config: RunConfig, prepared: Prepare
 }
 
 function recordExtension(dir: string, config: RunConfig, plan: Plan, logger: Logger): RunExtension {
-  const entries: RecordingEntry[] = [];
+  // Appended as they arrive: a killed run keeps what it recorded. `simulated` is the run's: it has a simulator iff --sim.
+  const recording = new RecordingAppender(dir, () => ({ provider: config.provider, simulated: config.sim, recordedAt: new Date().toISOString() }));
+  makeFolderSync(dir);
+  let answers = 0;
+  let errors = 0;
   return {
     onRequest({ spec, record }) {
-      if (record.outcome !== 'ok') return;
+      if (record.outcome !== 'ok') {
+        // Kept (never replayed) so a replay missing this answer can say the request errored, and why.
+        if (gotNoAnswer(record)) {
+          const error: RecordedError = { outcome: record.outcome, message: redact(record.errorMsg ?? '') };
+          if (record.errorCode !== undefined) error.code = record.errorCode;
+          errors++;
+          recording.append({
+            key: requestKey(config.provider, toProviderRequest(plan, spec)),
+            rowId: spec.row.id,
+            model: spec.cell.model,
+            repeat: spec.repeat,
+            request: toProviderRequest(plan, spec),
+            error,
+          } satisfies RecordingErrorEntry);
+        }
+        return;
+      }
+      answers++;
       const request = toProviderRequest(plan, spec);
-      const answer: RecordingEntry['answer'] = { output: record.output };
+      // A recording is shared (CI fixtures): an answer that quotes a key or token is masked.
+      const answer: RecordingEntry['answer'] = { output: redactSecrets(record.output) };
       if (record.usageSource === 'server' && record.promptTokens !== undefined && record.completionTokens !== undefined) {
         answer.usage = { promptTokens: record.promptTokens, completionTokens: record.completionTokens, totalTokens: record.totalTokens ?? record.promptTokens + record.completionTokens };
       }
       if (record.finishReason !== undefined) answer.finishReason = record.finishReason;
-      entries.push({ key: requestKey(config.provider, request), rowId: spec.row.id, model: spec.cell.model, repeat: spec.repeat, request, answer });
+      recording.append({ key: requestKey(config.provider, request), rowId: spec.row.id, model: spec.cell.model, repeat: spec.repeat, request, answer } satisfies RecordingEntry);
     },
-    async decorateSummary(summary) {
-      const path = await writeRecording(dir, { provider: config.provider, simulated: summary.run.simulated, recordedAt: summary.run.startedAt }, entries);
-      logger.info(`recorded ${entries.length} answer(s) to ${path}`);
+    decorateSummary() {
+      const path = recording.finish();
+      const errored = errors;
+      logger.info(`recorded ${answers} answer(s) to ${path}${errored > 0 ? `; ${errored} request(s) got no answer and cannot be replayed` : ''}`);
     },
   };
 }
@@ -58,17 +88,17 @@ async function replayExtension(dir: string, config: RunConfig, plan: Plan): Prom
   if (recording.provider !== config.provider) {
     throw configError(`--replay ${dir}: recorded with --provider ${recording.provider}; replay it with the same provider (this run uses ${config.provider})`);
   }
+  // A request without a recorded answer either errored while recording (the recording says how) or was never recorded.
   const missing: RequestPlan[] = [];
+  const errored: Array<{ spec: RequestPlan; error: RecordedError }> = [];
   for (const spec of plan.requests()) {
-    if (!recording.answers.has(requestKey(config.provider, toProviderRequest(plan, spec)))) missing.push(spec);
+    const key = requestKey(config.provider, toProviderRequest(plan, spec));
+    if (recording.answers.has(key)) continue;
+    const error = recording.errors.get(key)?.[0];
+    if (error !== undefined) errored.push({ spec, error });
+    else missing.push(spec);
   }
-  if (missing.length > 0) {
-    const listed = missing.slice(0, LISTED_MISSING).map((spec) => `row ${JSON.stringify(spec.row.id)} (${spec.row.source.file}:${spec.row.source.line}) × ${spec.cell.label}`);
-    const more = missing.length > LISTED_MISSING ? `, and ${missing.length - LISTED_MISSING} more` : '';
-    throw configError(
-      `--replay ${dir}: no recorded answer for ${listed.join('; ')}${more}; its prompt, model or parameters differ from the recorded run's: record again with --record ${dir}`,
-    );
-  }
+  if (missing.length > 0 || errored.length > 0) throw configError(missingAnswersMessage(dir, missing, errored));
   const replayedPerCell = new Map<string, number>();
   return {
     onRequest(finished) {
@@ -85,6 +115,28 @@ async function replayExtension(dir: string, config: RunConfig, plan: Plan): Prom
       for (const cell of summary.cells) cell.replayed = replayedPerCell.get(cell.id) ?? 0;
     },
   };
+}
+
+const rowText = (spec: RequestPlan): string => `row ${JSON.stringify(spec.row.id)} (${spec.row.source.file}:${spec.row.source.line}) × ${spec.cell.label}`;
+
+function listed<T>(items: readonly T[], text: (item: T) => string): string {
+  const more = items.length > LISTED_MISSING ? `, and ${items.length - LISTED_MISSING} more` : '';
+  return `${items.slice(0, LISTED_MISSING).map(text).join('; ')}${more}`;
+}
+
+/**
+ * Refused, not replayed as errors: a replay reproduces answers, and an outage baked into the
+ * recording would fail every later CI run for a reason the model never gave.
+ */
+function missingAnswersMessage(dir: string, missing: readonly RequestPlan[], errored: ReadonlyArray<{ spec: RequestPlan; error: RecordedError }>): string {
+  const parts: string[] = [];
+  if (errored.length > 0) {
+    const why = ({ spec, error }: { spec: RequestPlan; error: RecordedError }): string =>
+      `${rowText(spec)}: ${error.outcome}${error.code !== undefined ? ` ${error.code}` : ''}${error.message !== '' ? ` "${sampleMessage(error.message)}"` : ''}`;
+    parts.push(`${errored.length} request(s) got no answer while recording, so there is none to replay: ${listed(errored, why)}`);
+  }
+  if (missing.length > 0) parts.push(`no recorded answer for ${listed(missing, rowText)}; its prompt, model or parameters differ from the recorded run's`);
+  return `--replay ${dir}: ${parts.join('; ')}; record again with --record ${dir}${errored.length > 0 ? ' once the server answers them' : ''}`;
 }
 
 /** A replay's instants time nothing: leave every timing empty so no figure takes them in. */

@@ -2,7 +2,6 @@
  * One benchmark run, end to end: datasets -> plan -> scheduler -> provider -> metrics -> files.
  * The CLI's `run` command is a thin wrapper; library users call this directly.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expandGrid } from '../config/params.js';
 import type { RunConfig } from '../config/run-config.js';
@@ -11,12 +10,16 @@ import type { AdaptiveLimiter } from '../load/limiter.js';
 import { createAgent, type HttpTimeouts } from '../providers/http.js';
 import { buildExtensions } from './build-extensions.js';
 import { verdictOf, type RunExtension, type RunVerdict } from './extensions.js';
+import { claimOutputDir, defaultOutDir } from './output-dir.js';
 import { prepareRun } from './prepare-run.js';
+import { preflightOutcome, unsentAbortReason } from './preflight.js';
+import { noSuccessReason } from './outcome-check.js';
 import { loadSettings, planStages, runStage, stageLabel } from './stages.js';
 import { checkCredentials, createRunProvider } from './create-provider.js';
 import { AuthFailureTally } from '../providers/qianfan/auth.js';
 import { formatSummaryTable } from '../report/console-table.js';
 import { HTML_REQUEST_ROW_LIMIT, renderHtmlReportWithCharts } from '../report/html.js';
+import { writeFileAtomic } from '../report/fs-util.js';
 import { openRequestsCsv } from '../report/requests-csv.js';
 import { writeSummaryCsv } from '../report/summary-csv.js';
 import { writeSummaryJson } from '../report/summary-json.js';
@@ -61,7 +64,7 @@ export interface RunBenchmarkResult {
 export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBenchmarkResult> {
   const { logger } = options;
   // The output folder is settled first, so extensions (a baseline comparison) know it too.
-  const config: RunConfig = { ...options.config, out: options.config.out ?? join('reports', timestampLabel(new Date())) };
+  const config: RunConfig = { ...options.config, out: options.config.out ?? defaultOutDir() };
   const env = options.env ?? process.env;
   const prepared = await prepareRun(config, logger);
   const extensions = [...(await buildExtensions(config, prepared, logger)), ...(options.extensions ?? [])];
@@ -75,7 +78,9 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBen
   const authFailures = new AuthFailureTally();
 
   const outDir = config.out as string;
-  await mkdir(outDir, { recursive: true });
+  // Before anything is sent: a folder another run holds, an earlier run's files (unless --force),
+  // a file, an unwritable or impossible folder and a full disk all stop the run here (exit 2).
+  const output = await claimOutputDir(outDir, { existingRun: config.force ? 'overwrite' : 'refuse', warn: (message) => logger.warn(message) });
 
   let simulator: RunningSimulator | undefined;
   const timeouts: HttpTimeouts = {
@@ -88,8 +93,14 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBen
   const requestsCsv = openRequestsCsv(join(outDir, 'requests.csv'), { excelBom: config.excel });
   try {
     if (config.sim) simulator = await startSimulator({ seed: config.seed, catalog, ...options.simOptions });
-    const { provider, name: providerName, baseUrl, authHint } = createRunProvider({ config, env, auth, simulator, dispatcher: agent, timeouts, catalog });
-    await provider.preflight();
+    const {
+      provider,
+      name: providerName,
+      baseUrl,
+      authHint,
+    } = createRunProvider({ config, env, auth, simulator, dispatcher: agent, timeouts, catalog, stopSignal: options.stopSignal, abortSignal: options.abortSignal });
+    // A failed token fetch (or a Ctrl-C during it) still gives every planned request its row.
+    const unsent = await preflightOutcome(provider, options);
 
     // The HTML report lists requests; keep a bounded sample so memory does not grow with the run.
     const reportRows: RequestRecord[] = [];
@@ -100,8 +111,9 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBen
     let interrupted = false;
     let seqOffset = 0;
     for (const [stageIndex, stage] of stages.entries()) {
-      if (options.stopSignal?.aborted) break;
+      if (options.stopSignal?.aborted && !(stageIndex === 0 && unsent !== undefined)) break;
       const outcome = await runStage({
+        unsent,
         stage,
         label: stages.length > 1 ? { cellIdOffset: stageIndex * targets.length * expandGrid(grid).length, label: stageLabel(stage.load) } : undefined,
         prepared,
@@ -114,7 +126,10 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBen
         onRecord: async (finished) => {
           requestsCsv.write(finished.record);
           authFailures.record(finished.record);
-          if (reportRows.length < HTML_REQUEST_ROW_LIMIT) reportRows.push(finished.record);
+          // The page shows a short preview of each output: a row kept for it never holds megabytes of
+          // answer (copied through a Buffer: a plain slice would keep the whole string alive).
+          if (reportRows.length < HTML_REQUEST_ROW_LIMIT)
+            reportRows.push(finished.record.output.length > 4096 ? { ...finished.record, output: Buffer.from(finished.record.output.slice(0, 4096)).toString() } : finished.record);
           options.onFinished?.(finished.record.outcome);
           await requestsCsv.ready();
         },
@@ -156,13 +171,16 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBen
     await writeSummaryJson(join(outDir, 'summary.json'), summary);
     await writeSummaryCsv(join(outDir, 'summary.csv'), summary, { excelBom: config.excel });
     reportRows.sort((a, b) => a.seq - b.seq);
-    await writeFile(join(outDir, 'report.html'), await renderHtmlReportWithCharts(summary, { requests: reportRows }));
-    // Only now that every file is written: a run the server refused throughout is an auth failure.
-    const refused = authFailures.failure(`${authHint} (results written to ${outDir})`);
-    if (refused !== undefined) throw refused;
-    return { outDir, summary, interrupted, consoleTable: formatSummaryTable(summary, { color: false }), verdict: await verdictOf(extensions, summary) };
+    await writeFileAtomic(join(outDir, 'report.html'), await renderHtmlReportWithCharts(summary, { requests: reportRows }));
+    // Only now that every file is written (JUnit too, by the verdict): a run the server refused
+    // throughout is an auth failure, and one where no request succeeded is aborted whatever the cause.
+    const verdict = await verdictOf(extensions, summary);
+    const abortReason =
+      verdict.abortReason ?? unsentAbortReason(unsent, seqOffset, outDir) ?? authFailures.failure(`${authHint} (results written to ${outDir})`)?.message ?? noSuccessReason(summary, outDir);
+    return { outDir, summary, interrupted, consoleTable: formatSummaryTable(summary, { color: false }), verdict: abortReason !== undefined ? { ...verdict, abortReason } : verdict };
   } finally {
     await requestsCsv.close().catch(() => undefined);
+    await output.release();
     await agent.close().catch(() => undefined);
     await simulator?.close();
   }
@@ -172,8 +190,4 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBen
 function publicUrl(url: string): string {
   const parsed = new URL(url);
   return `${parsed.protocol}//${parsed.host}${parsed.pathname === '/' ? '' : parsed.pathname}`;
-}
-
-function timestampLabel(date: Date): string {
-  return date.toISOString().replace(/\.\d+Z$/, '').replaceAll(':', '-');
 }

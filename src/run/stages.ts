@@ -7,10 +7,11 @@ import { DEFAULT_LIMITER_CONFIG, type AdaptiveLimiter, type LimiterConfig } from
 import { DEFAULT_RETRY_POLICY } from '../load/retry.js';
 import { runPlan, type LoadModel } from '../load/runner.js';
 import { CellRecorder } from '../metrics/cell-recorder.js';
-import type { FinishedRequest } from '../metrics/request-record.js';
+import { unansweredRecord, type FinishedRequest } from '../metrics/request-record.js';
 import { StageTracker } from '../metrics/stage-tracker.js';
-import type { CellLoad, CellSummary, LoadSettings, StageSummary } from '../metrics/types.js';
-import { buildPlan } from '../plan/plan.js';
+import type { CellLoad, CellSummary, LoadSettings, RequestRecord, StageSummary } from '../metrics/types.js';
+import { buildPlan, type Plan } from '../plan/plan.js';
+import { redact, redactSecrets } from '../util/redact.js';
 import type { Provider } from '../providers/types.js';
 import { stopReasonOf, type RunExtension } from './extensions.js';
 import type { PreparedRun } from './prepare-run.js';
@@ -46,13 +47,30 @@ export interface StageRun {
   seqOffset: number;
   /** Writes one finished request (files, progress); awaited so a slow disk holds dispatch back. */
   onRecord: (finished: FinishedRequest) => Promise<void>;
+  /**
+   * Nothing can be sent (the token fetch failed, or the run was stopped during it): every planned
+   * request gets its row with this outcome and reason, through the same cells and sinks.
+   */
+  unsent?: UnsentReason | undefined;
+}
+
+export interface UnsentReason {
+  outcome: 'failed' | 'cancelled';
+  reason: string;
+  code?: string | undefined;
 }
 
 /** One stage of load: its plan, its scheduler run, and what its cells and rates added up to. */
 export async function runStage(run: StageRun): Promise<{ cells: CellSummary[]; stage: StageSummary; planned: number; interrupted: boolean }> {
   const { stage, prepared, config, options, extensions } = run;
   const plan = buildPlan({
-    targets: prepared.targets, grid: prepared.grid, rows: prepared.rows, repeat: config.repeat, seed: config.seed, api: config.api, stream: config.stream,
+    targets: prepared.targets,
+    grid: prepared.grid,
+    rows: prepared.rows,
+    repeat: config.repeat,
+    seed: config.seed,
+    api: config.api,
+    stream: config.stream,
     ...(run.label !== undefined ? { stage: run.label } : {}),
   });
   const recorders = new Map(
@@ -62,35 +80,62 @@ export async function runStage(run: StageRun): Promise<{ cells: CellSummary[]; s
   const limiters = new Map<string, AdaptiveLimiter>();
   const expected = config.maxRequests ?? (config.duration !== undefined ? undefined : plan.size);
   options.onPlanned?.({ requests: expected, cells: plan.cells.length, simulated: run.simulated, stage: run.label?.label, limiters });
-  const result = await runPlan({
-    plan,
-    provider: run.provider,
-    concurrency: stage.concurrency,
-    load: stage.model,
-    retry: { ...DEFAULT_RETRY_POLICY, retries: config.retries },
-    seed: config.seed,
-    limiters,
-    ...(config.adapt ? { adapt: limiterSettings(config) } : {}),
-    ...(config.duration !== undefined ? { durationMs: config.duration * 1000 } : {}),
-    ...(config.maxRequests !== undefined ? { maxRequests: config.maxRequests } : {}),
-    gate: () => stopReasonOf(extensions),
-    stopSignal: options.stopSignal,
-    abortSignal: options.abortSignal,
-    onStart: options.onStart,
-    onFinished: async (finished) => {
-      finished.record.seq += run.seqOffset;
-      for (const extension of extensions) extension.onRequest?.(finished);
-      tracker.record(finished);
-      recorders.get(finished.record.cellId)?.record(finished.record, finished, finished.interChunkMs);
-      await run.onRecord(finished);
-    },
-  });
+  const onFinished = async (finished: FinishedRequest): Promise<void> => {
+    finished.record.seq += run.seqOffset;
+    // Before any sink sees it: a server that echoes a key or token in an answer or message.
+    redactRecord(finished.record);
+    for (const extension of extensions) extension.onRequest?.(finished);
+    tracker.record(finished);
+    recorders.get(finished.record.cellId)?.record(finished.record, finished, finished.interChunkMs);
+    await run.onRecord(finished);
+  };
+  const result =
+    run.unsent !== undefined
+      ? await recordUnsent(plan, config, run.unsent, onFinished)
+      : await runPlan({
+          plan,
+          provider: run.provider,
+          concurrency: stage.concurrency,
+          load: stage.model,
+          retry: { ...DEFAULT_RETRY_POLICY, retries: config.retries },
+          seed: config.seed,
+          limiters,
+          ...(config.adapt ? { adapt: limiterSettings(config) } : {}),
+          ...(config.duration !== undefined ? { durationMs: config.duration * 1000 } : {}),
+          requestBudgetMs: config.totalTimeout * 1000,
+          ...(config.maxRequests !== undefined ? { maxRequests: config.maxRequests } : {}),
+          gate: () => stopReasonOf(extensions),
+          stopSignal: options.stopSignal,
+          abortSignal: options.abortSignal,
+          onStart: options.onStart,
+          onFinished,
+        });
   return {
     cells: plan.cells.map((cell) => (recorders.get(cell.id) as CellRecorder).summary()),
     stage: tracker.summary({ limiters: limiterSummaries(limiters) }),
     planned: result.planned,
     interrupted: result.interrupted,
   };
+}
+
+/**
+ * The rows of a stage that sends nothing: each planned request once (up to --max-requests, which
+ * may cycle the plan; a --duration run without it gets one pass of the plan).
+ */
+async function recordUnsent(plan: Plan, config: RunConfig, unsent: UnsentReason, onFinished: (finished: FinishedRequest) => Promise<void>): Promise<{ planned: number; interrupted: boolean }> {
+  const limit = config.maxRequests ?? plan.size;
+  let planned = 0;
+  for (const spec of plan.requests({ cycle: config.maxRequests !== undefined })) {
+    if (planned >= limit) break;
+    planned++;
+    await onFinished(unansweredRecord(spec, unsent.outcome, unsent.reason, { attempts: 0, backoffMs: 0 }, unsent.code));
+  }
+  return { planned, interrupted: unsent.outcome === 'cancelled' };
+}
+
+function redactRecord(record: RequestRecord): void {
+  if (record.output !== '') record.output = redactSecrets(record.output);
+  if (record.errorMsg !== undefined) record.errorMsg = redact(record.errorMsg);
 }
 
 function limiterSettings(config: RunConfig): Omit<LimiterConfig, 'maxConcurrency'> {
@@ -130,6 +175,3 @@ function limiterSummaries(limiters: ReadonlyMap<string, AdaptiveLimiter>): Stage
   }
   return result;
 }
-
-
-

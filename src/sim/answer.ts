@@ -93,8 +93,7 @@ export function deliverStream(res: ServerResponse, plan: Omit<AnswerPlan, 'meta'
     });
   };
 
-  const deadlineOf = (index: number): number =>
-    plan.arrival + (events[index]?.offset ?? 0) + (fault === 'stall' && index >= 1 ? plan.stallMs : 0);
+  const deadlineOf = (index: number): number => plan.arrival + (events[index]?.offset ?? 0) + (fault === 'stall' && index >= 1 ? plan.stallMs : 0);
 
   const writeEvent = (index: number): void => {
     const event = events[index];

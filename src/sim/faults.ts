@@ -62,12 +62,7 @@ export function rollFault(random: Random, rates: Partial<Record<FaultKind, numbe
 }
 
 /** Faults that act after the first sentence rather than instead of the answer. */
-export const MID_STREAM_FAULTS: ReadonlySet<FaultKind> = new Set<FaultKind>([
-  'cutMidStream',
-  'garbageSse',
-  'midStreamError',
-  'stall',
-]);
+export const MID_STREAM_FAULTS: ReadonlySet<FaultKind> = new Set<FaultKind>(['cutMidStream', 'garbageSse', 'midStreamError', 'stall']);
 
 export const GARBAGE_SSE_LINE = 'data: {not json\n\n';
 export const GARBAGE_JSON_BODY = '{not json';

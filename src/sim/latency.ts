@@ -27,13 +27,7 @@ export function slowdownFactor(inFlight: number, capacity: number): number {
  * Offsets (ms since arrival) of each sentence's write: the first after prefill, each next one after
  * decoding its own tokens.
  */
-export function planSentenceOffsets(
-  random: Random,
-  model: LatencyModel,
-  promptTokens: number,
-  sentenceTokens: readonly number[],
-  slowdown: number,
-): number[] {
+export function planSentenceOffsets(random: Random, model: LatencyModel, promptTokens: number, sentenceTokens: readonly number[], slowdown: number): number[] {
   const offsets: number[] = [];
   let at = (model.firstChunkMs + model.prefillMsPerToken * promptTokens) * slowdown * jitterFactor(random, model.jitter);
   offsets.push(at);

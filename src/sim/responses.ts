@@ -72,13 +72,7 @@ export interface AnswerMeta {
   created: number;
 }
 
-export function syncBody(
-  meta: AnswerMeta,
-  result: string,
-  finishReason: string,
-  promptTokens: number,
-  completionTokens: number,
-): Record<string, unknown> {
+export function syncBody(meta: AnswerMeta, result: string, finishReason: string, promptTokens: number, completionTokens: number): Record<string, unknown> {
   return {
     id: meta.id,
     object: meta.object,
@@ -92,15 +86,7 @@ export function syncBody(
 }
 
 /** One SSE event; intermediate events report the prompt only, the last one the real totals. */
-export function streamEvent(
-  meta: AnswerMeta,
-  sentenceId: number,
-  result: string,
-  isEnd: boolean,
-  finishReason: string,
-  promptTokens: number,
-  completionTokens: number,
-): string {
+export function streamEvent(meta: AnswerMeta, sentenceId: number, result: string, isEnd: boolean, finishReason: string, promptTokens: number, completionTokens: number): string {
   const event = {
     id: meta.id,
     object: meta.object,

@@ -6,11 +6,7 @@
 
 /** CJK ideographs (unified, extension A, compatibility, extensions B and beyond). */
 export function isCjkIdeograph(codePoint: number): boolean {
-  return (
-    (codePoint >= 0x3400 && codePoint <= 0x9fff) ||
-    (codePoint >= 0xf900 && codePoint <= 0xfaff) ||
-    (codePoint >= 0x20000 && codePoint <= 0x2fa1f)
-  );
+  return (codePoint >= 0x3400 && codePoint <= 0x9fff) || (codePoint >= 0xf900 && codePoint <= 0xfaff) || (codePoint >= 0x20000 && codePoint <= 0x2fa1f);
 }
 
 /** The code points JavaScript's `\s` matches; they separate tokens and cost nothing. */

@@ -161,11 +161,7 @@ function checkParams(body: Body, limits: ModelLimits): { params: SimParams; syst
     if (tooLow || value > rule.high) return v1Error(336003, `${rule.field} must be in ${range}, got ${value}`);
     (params as Record<string, number>)[rule.field] = value;
   }
-  if (
-    params.max_output_tokens !== undefined &&
-    params.min_output_tokens !== undefined &&
-    params.min_output_tokens > params.max_output_tokens
-  ) {
+  if (params.max_output_tokens !== undefined && params.min_output_tokens !== undefined && params.min_output_tokens > params.max_output_tokens) {
     return v1Error(336003, 'min_output_tokens must not be greater than max_output_tokens');
   }
 

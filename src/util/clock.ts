@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { safeDelayMs } from './safe-delay.js';
 
 /**
  * The one monotonic clock every interval is measured on (metrics.md: never Date.now()).
@@ -14,7 +15,8 @@ export function wallClockAt(monotonicMs: number): Date {
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (ms <= 0 || signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
+    // Clamped: past Node's timer limit setTimeout would fire after 1 ms instead.
+    const timer = setTimeout(done, safeDelayMs(ms));
     function done(): void {
       clearTimeout(timer);
       signal?.removeEventListener('abort', done);

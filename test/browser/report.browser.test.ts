@@ -19,10 +19,7 @@ import { REPO_ROOT, runCli, tempDir } from '../helpers/cli.js';
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) {
-  console.warn(
-    `SKIPPING the browser test: ${CHROMIUM} not found. Install Debian's Chromium to run it ` +
-      '(apt-get update && apt-get install -y chromium); .ci/run does this in CI.',
-  );
+  console.warn(`SKIPPING the browser test: ${CHROMIUM} not found. Install Debian's Chromium to run it ` + '(apt-get update && apt-get install -y chromium); .ci/run does this in CI.');
 }
 
 const ARTIFACTS = join(REPO_ROOT, 'test/.artifacts');
@@ -30,8 +27,25 @@ const HOSTILE_PROMPT = '<script>window.__pwned=1</script>Say hello';
 const HOSTILE_ID = '<img src=x onerror="window.__pwned=3">';
 const MARKER = 'HOSTILE-MARKER-42';
 const HOSTILE_OUTPUT = `<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">${MARKER}`;
-const RUN = ['run', '--sim', '-m', 'ernie-speed-8k', '-m', 'ernie-4.0-8k', '-p', 'temperature=0.3,0.9', '-c', '8', '--seed', '3', '--quiet',
-  '--sim-opt', 'msPerOutputToken=1', '--sim-opt', 'prefillMsPerToken=0'];
+const RUN = [
+  'run',
+  '--sim',
+  '-m',
+  'ernie-speed-8k',
+  '-m',
+  'ernie-4.0-8k',
+  '-p',
+  'temperature=0.3,0.9',
+  '-c',
+  '8',
+  '--seed',
+  '3',
+  '--quiet',
+  '--sim-opt',
+  'msPerOutputToken=1',
+  '--sim-opt',
+  'prefillMsPerToken=0',
+];
 
 let root: string;
 let baseDir: string;
@@ -124,58 +138,66 @@ afterAll(async () => {
 });
 
 describe('reports in headless Chromium', () => {
-  it.skipIf(!hasChromium)('report.html renders offline: charts, tables, hostile text as text, working filters', async () => {
-    const { page, problems } = await open(join(baseDir, 'report.html'), 1280);
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
-    expect(await page.locator('.sim-banner').textContent()).toContain('SIMULATED');
+  it.skipIf(!hasChromium)(
+    'report.html renders offline: charts, tables, hostile text as text, working filters',
+    async () => {
+      const { page, problems } = await open(join(baseDir, 'report.html'), 1280);
+      expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
+      expect(await page.locator('.sim-banner').textContent()).toContain('SIMULATED');
 
-    const marks = await chartMarks(page);
-    expect(marks.length).toBeGreaterThanOrEqual(5);
-    for (const count of marks) expect(count).toBeGreaterThan(0);
-    expect(await page.locator('table.cells tbody tr').count()).toBe(4);
-    const requests = page.locator('#requests-table tbody tr');
-    expect(await requests.count()).toBe(4 * 4 * 3);
+      const marks = await chartMarks(page);
+      expect(marks.length).toBeGreaterThanOrEqual(5);
+      for (const count of marks) expect(count).toBeGreaterThan(0);
+      expect(await page.locator('table.cells tbody tr').count()).toBe(4);
+      const requests = page.locator('#requests-table tbody tr');
+      expect(await requests.count()).toBe(4 * 4 * 3);
 
-    // The planted answer and the hostile row id show as text.
-    const cell = page.locator('#requests-table td', { hasText: MARKER });
-    await expect.poll(() => cell.count()).toBe(1);
-    expect(await cell.textContent()).toBe(HOSTILE_OUTPUT);
-    expect(await cell.isVisible()).toBe(true);
-    expect(await page.locator('#requests-table td', { hasText: HOSTILE_ID }).count()).toBe(4 * 3);
-    expect(await page.locator('#requests-table img, #requests-table script').count()).toBe(0);
+      // The planted answer and the hostile row id show as text.
+      const cell = page.locator('#requests-table td', { hasText: MARKER });
+      await expect.poll(() => cell.count()).toBe(1);
+      expect(await cell.textContent()).toBe(HOSTILE_OUTPUT);
+      expect(await cell.isVisible()).toBe(true);
+      expect(await page.locator('#requests-table td', { hasText: HOSTILE_ID }).count()).toBe(4 * 3);
+      expect(await page.locator('#requests-table img, #requests-table script').count()).toBe(0);
 
-    // The filter script ran under the CSP (allowed by its hash) and filters by text and outcome.
-    expect(await page.locator('#request-filters').isVisible()).toBe(true);
-    await page.fill('#filter-text', MARKER);
-    expect(await page.locator('#requests-table tbody tr:not([hidden])').count()).toBe(1);
-    await page.fill('#filter-text', '');
-    await page.selectOption('#filter-outcome', 'ok');
-    expect(await page.locator('#filter-count').textContent()).toMatch(/^\d+ of 48 rows shown$/);
+      // The filter script ran under the CSP (allowed by its hash) and filters by text and outcome.
+      expect(await page.locator('#request-filters').isVisible()).toBe(true);
+      await page.fill('#filter-text', MARKER);
+      expect(await page.locator('#requests-table tbody tr:not([hidden])').count()).toBe(1);
+      await page.fill('#filter-text', '');
+      await page.selectOption('#filter-outcome', 'ok');
+      expect(await page.locator('#filter-count').textContent()).toMatch(/^\d+ of 48 rows shown$/);
 
-    await page.screenshot({ path: join(ARTIFACTS, 'report-desktop.png'), fullPage: true });
-    await page.setViewportSize({ width: 390, height: 844 });
-    await page.evaluate(() => window.scrollTo(0, 0));
-    expect(await noHorizontalOverflow(page)).toBe(true);
-    await page.screenshot({ path: join(ARTIFACTS, 'report-phone.png'), fullPage: false });
-    await page.locator('#charts').screenshot({ path: join(ARTIFACTS, 'report-phone-charts.png') });
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
-    expect(problems).toEqual([]);
-    await page.close();
-  }, 120_000);
+      await page.screenshot({ path: join(ARTIFACTS, 'report-desktop.png'), fullPage: true });
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.evaluate(() => window.scrollTo(0, 0));
+      expect(await noHorizontalOverflow(page)).toBe(true);
+      await page.screenshot({ path: join(ARTIFACTS, 'report-phone.png'), fullPage: false });
+      await page.locator('#charts').screenshot({ path: join(ARTIFACTS, 'report-phone-charts.png') });
+      expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
+      expect(problems).toEqual([]);
+      await page.close();
+    },
+    120_000,
+  );
 
-  it.skipIf(!hasChromium)('compare.html renders offline with its delta chart and tables', async () => {
-    const { page, problems } = await open(join(compareDir, 'compare.html'), 1280);
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
-    const marks = await chartMarks(page);
-    expect(marks).toHaveLength(1);
-    expect(marks[0]).toBeGreaterThan(0);
-    expect(await page.locator('table.deltas').count()).toBe(4);
-    expect(await page.locator('.verdict-regression').count()).toBeGreaterThan(0);
-    await page.screenshot({ path: join(ARTIFACTS, 'compare-desktop.png'), fullPage: true });
-    await page.setViewportSize({ width: 390, height: 844 });
-    expect(await noHorizontalOverflow(page)).toBe(true);
-    await page.screenshot({ path: join(ARTIFACTS, 'compare-phone.png'), fullPage: false });
-    expect(problems).toEqual([]);
-    await page.close();
-  }, 120_000);
+  it.skipIf(!hasChromium)(
+    'compare.html renders offline with its delta chart and tables',
+    async () => {
+      const { page, problems } = await open(join(compareDir, 'compare.html'), 1280);
+      expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
+      const marks = await chartMarks(page);
+      expect(marks).toHaveLength(1);
+      expect(marks[0]).toBeGreaterThan(0);
+      expect(await page.locator('table.deltas').count()).toBe(4);
+      expect(await page.locator('.verdict-regression').count()).toBeGreaterThan(0);
+      await page.screenshot({ path: join(ARTIFACTS, 'compare-desktop.png'), fullPage: true });
+      await page.setViewportSize({ width: 390, height: 844 });
+      expect(await noHorizontalOverflow(page)).toBe(true);
+      await page.screenshot({ path: join(ARTIFACTS, 'compare-phone.png'), fullPage: false });
+      expect(problems).toEqual([]);
+      await page.close();
+    },
+    120_000,
+  );
 });

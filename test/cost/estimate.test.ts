@@ -32,7 +32,10 @@ describe('estimateRun', () => {
     const rows = await loadDataset('datasets/demo.csv');
     const perRow = rows.map((row) => promptPieces(row, 'chat').reduce((sum, text) => sum + estimateTokens(text), 0));
     const result = await estimate({ models: ['ernie-4.0-8k', 'ernie-speed-8k'], params: ['temperature=0.3,0.9'], repeat: 3 });
-    expect(result.models.map((model) => [model.model, model.requests])).toEqual([['ERNIE-4.0-8K', 72], ['ERNIE-Speed-8K', 72]]);
+    expect(result.models.map((model) => [model.model, model.requests])).toEqual([
+      ['ERNIE-4.0-8K', 72],
+      ['ERNIE-Speed-8K', 72],
+    ]);
     expect(result.total.requests).toBe(144);
     const oneCell = perRow.reduce((a, b) => a + b, 0) * 3;
     expect(result.models[0]!.inputTokens).toBe(oneCell * 2);
@@ -69,7 +72,9 @@ describe('estimateRun', () => {
 
   it('takes expected and low output from an earlier run with the same model and parameters', async () => {
     const earlier = makeSummary({
-      cells: [makeCell({ model: 'ERNIE-4.0-8K', params: { temperature: 0.3 }, completionTokensPerRequest: { count: 10, min: 40, mean: 90, p50: 80, p90: 150, p95: 160, p99: 170, p999: 170, max: 180 } })],
+      cells: [
+        makeCell({ model: 'ERNIE-4.0-8K', params: { temperature: 0.3 }, completionTokensPerRequest: { count: 10, min: 40, mean: 90, p50: 80, p90: 150, p95: 160, p99: 170, p999: 170, max: 180 } }),
+      ],
     });
     const result = await estimate({ models: ['ernie-4.0-8k'], params: ['temperature=0.3,0.9'] }, { earlier });
     const [seen, unseen] = result.models[0]!.cells;
@@ -96,7 +101,18 @@ describe('estimateRun', () => {
     expect(flags.total.quota.timeSeconds.expected).toBe(quota.timeSeconds.expected);
 
     const earlier = makeSummary();
-    earlier.stages = [{ load: { kind: 'concurrency', value: 8 }, planned: 1, started: 1, completed: 1, windowMs: 1, dispatchedRatePerSec: 1, completedRatePerSec: 1, limiters: { 'chat/completions_pro': { throttled: 0, concurrency: 8, requestBudget: 291, tokenBudget: 2910 } } }];
+    earlier.stages = [
+      {
+        load: { kind: 'concurrency', value: 8 },
+        planned: 1,
+        started: 1,
+        completed: 1,
+        windowMs: 1,
+        dispatchedRatePerSec: 1,
+        completedRatePerSec: 1,
+        limiters: { 'chat/completions_pro': { throttled: 0, concurrency: 8, requestBudget: 291, tokenBudget: 2910 } },
+      },
+    ];
     const learned = await estimate({ models: ['ernie-4.0-8k'], repeat: 10 }, { earlier });
     expect(learned.models[0]!.quota).toMatchObject({ rpm: 291, tpm: 2910, limitedBy: 'tpm' });
     const tokens = learned.models[0]!.inputTokens + learned.models[0]!.outputTokens.expected;

@@ -59,7 +59,10 @@ describe('the offline token estimator against the simulator tokenizer', () => {
     ];
     const lines = [
       'text                       pieces  simulator  estimate   error',
-      ...results.map((r) => `${r.name.padEnd(25)}  ${String(r.pieces).padStart(6)}  ${String(r.simulator).padStart(9)}  ${String(r.estimate).padStart(8)}  ${`${r.errorPct >= 0 ? '+' : ''}${r.errorPct.toFixed(1)}%`.padStart(6)}`),
+      ...results.map(
+        (r) =>
+          `${r.name.padEnd(25)}  ${String(r.pieces).padStart(6)}  ${String(r.simulator).padStart(9)}  ${String(r.estimate).padStart(8)}  ${`${r.errorPct >= 0 ? '+' : ''}${r.errorPct.toFixed(1)}%`.padStart(6)}`,
+      ),
     ];
     console.log(lines.join('\n'));
     // Both languages come out low: 0.625 per ideograph against one per ideograph and punctuation

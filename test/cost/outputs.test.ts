@@ -48,13 +48,17 @@ describe('cost in the outputs', () => {
   });
 
   it('console: a known total, the simulated label, the budget stop and the estimate check', () => {
-    const summary = costedSummary(priced(0.12), {
-      budget: { maxCostCny: 0.3, stopReason: 'budget stop: --max-cost 0.3 CNY reached', dropped: 7 },
-      estimateCheck: {
-        estimate: { requests: 20, inputTokens: 600, outputTokens: { low: 640, expected: 4000, high: 20480 }, costCny: { low: 0.15, expected: 0.55, high: 2.53 }, tokenizer: 'local' },
-        actual: { requests: 20, ok: 18, inputTokens: 640, outputTokens: 1920, costCny: 0.36 },
+    const summary = costedSummary(
+      priced(0.12),
+      {
+        budget: { maxCostCny: 0.3, stopReason: 'budget stop: --max-cost 0.3 CNY reached', dropped: 7 },
+        estimateCheck: {
+          estimate: { requests: 20, inputTokens: 600, outputTokens: { low: 640, expected: 4000, high: 20480 }, costCny: { low: 0.15, expected: 0.55, high: 2.53 }, tokenizer: 'local' },
+          actual: { requests: 20, ok: 18, inputTokens: 640, outputTokens: 1920, costCny: 0.36 },
+        },
       },
-    }, true);
+      true,
+    );
     const table = formatSummaryTable(summary);
     expect(table).toContain('total cost: ¥0.360 at the prices of 2025-01-02 (SIMULATED: simulator token counts at real prices)');
     expect(table).toContain('budget stop: --max-cost 0.3 CNY reached; 7 request(s) dropped');
@@ -67,7 +71,15 @@ describe('cost in the outputs', () => {
   it('summary.csv: cost columns, "unknown" (never 0 or blank) for an unpriced cell, and a TOTAL row', () => {
     const rows = parse(renderSummaryCsv(costedSummary(UNKNOWN)), { columns: true }) as Record<string, string>[];
     expect(Object.keys(rows[0]!)).toEqual([...SUMMARY_CSV_COLUMNS, ...COST_CSV_COLUMNS]);
-    expect(rows[0]).toMatchObject({ cell: 'c1', cost_cny: '0.24', cost_input_cny: '0.06', cost_output_cny: '0.18', price_input_per_1k: '0.12', price_effective_from: '2024-01-01', price_source: 'SDK table' });
+    expect(rows[0]).toMatchObject({
+      cell: 'c1',
+      cost_cny: '0.24',
+      cost_input_cny: '0.06',
+      cost_output_cny: '0.18',
+      price_input_per_1k: '0.12',
+      price_effective_from: '2024-01-01',
+      price_source: 'SDK table',
+    });
     expect(rows[1]).toMatchObject({ cell: 'c2', cost_cny: 'unknown', cost_input_cny: 'unknown', price_input_per_1k: 'unknown', price_source: 'unknown' });
     expect(rows[2]).toMatchObject({ cell: 'TOTAL', planned: '20', ok: '16', prompt_tokens: '640', cost_cny: 'unknown', simulated: 'false' });
     const known = parse(renderSummaryCsv(costedSummary(priced(0.12))), { columns: true }) as Record<string, string>[];

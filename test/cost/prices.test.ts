@@ -93,7 +93,10 @@ describe('--prices FILE', () => {
     ['{"prices": [{"model": "A", "inputPer1k": 0.1, "outputPer1k": 0.1, "effectiveFrom": "2024-02-30"}]}', /prices\[0\] \(A\)\.effectiveFrom: not a real calendar date, got "2024-02-30"/],
     ['{"prices": [{"model": "A", "inputPer1k": 0.1, "outputPer1k": 0.1, "effectiveFrom": "21.05.2024"}]}', /prices\[0\] \(A\)\.effectiveFrom: expected a date YYYY-MM-DD/],
     ['{"prices": [{"model": "A", "input": 0.1, "inputPer1k": 0.1, "outputPer1k": 0.1}]}', /prices\[0\] \(A\): unknown field "input"/],
-    ['{"prices": [{"model": "A", "inputPer1k": 0.1, "outputPer1k": 0.1}, {"model": "a", "inputPer1k": 0.2, "outputPer1k": 0.2}]}', /prices\[1\] \(a\): prices\[0\] already prices a from any date \(no effectiveFrom\)/],
+    [
+      '{"prices": [{"model": "A", "inputPer1k": 0.1, "outputPer1k": 0.1}, {"model": "a", "inputPer1k": 0.2, "outputPer1k": 0.2}]}',
+      /prices\[1\] \(a\): prices\[0\] already prices a from any date \(no effectiveFrom\)/,
+    ],
   ])('refuses %s naming the entry and the field', (text, message) => {
     expect(() => parsePriceFile(text, 'p.json')).toThrow(message);
   });

@@ -7,12 +7,7 @@ const { fixture } = useFixtures();
 
 describe('CSV datasets', () => {
   it('loads rows with id, system, vars and templated prompts; Chinese stays intact', async () => {
-    const file = await fixture(
-      'basic.csv',
-      'id,system,topic,prompt\n' +
-        'r1,你是翻译助手。,秋天,写一首关于{{topic}}的诗\n' +
-        'r2,, weather ,Tell me about the {{ topic }}.\n',
-    );
+    const file = await fixture('basic.csv', 'id,system,topic,prompt\n' + 'r1,你是翻译助手。,秋天,写一首关于{{topic}}的诗\n' + 'r2,, weather ,Tell me about the {{ topic }}.\n');
     const rows = await loadDataset(file);
     expect(rows).toEqual([
       {
@@ -53,9 +48,7 @@ describe('CSV datasets', () => {
 
   it('rejects duplicate ids, naming both lines', async () => {
     const file = await fixture('dup.csv', 'id,prompt\na,one\nb,two\n a ,three\n');
-    expect(await datasetErrorOf(loadDataset(file))).toBe(
-      `${file}:4:1: duplicate id "a": line 2 already uses it; ids must be unique within a file`,
-    );
+    expect(await datasetErrorOf(loadDataset(file))).toBe(`${file}:4:1: duplicate id "a": line 2 already uses it; ids must be unique within a file`);
   });
 
   it('keeps assert* columns apart from vars', async () => {
@@ -103,16 +96,12 @@ describe('CSV datasets', () => {
 
   it('reports the line of a multi-line record with the wrong number of fields where it starts', async () => {
     const file = await fixture('multibad.csv', 'id,prompt\na,ok\nb,"x\ny",extra\n');
-    expect(await datasetErrorOf(loadDataset(file))).toBe(
-      `${file}:3: row has 3 fields, the header has 2; a value containing a comma must be wrapped in double quotes`,
-    );
+    expect(await datasetErrorOf(loadDataset(file))).toBe(`${file}:3: row has 3 fields, the header has 2; a value containing a comma must be wrapped in double quotes`);
   });
 
   it('reports too few fields', async () => {
     const file = await fixture('few.csv', 'id,system,prompt\na,s,p\n\nb,p\n');
-    expect(await datasetErrorOf(loadDataset(file))).toBe(
-      `${file}:4: row has 2 fields, the header has 3; an empty value still needs its comma`,
-    );
+    expect(await datasetErrorOf(loadDataset(file))).toBe(`${file}:4: row has 2 fields, the header has 3; an empty value still needs its comma`);
   });
 
   it('explains a whitespace-only line', async () => {
@@ -122,16 +111,12 @@ describe('CSV datasets', () => {
 
   it('reports an unclosed quote at the line where its record starts', async () => {
     const file = await fixture('unclosed.csv', 'id,prompt\na,b\n\nc,"never closed\nmore\nand more\n');
-    expect(await datasetErrorOf(loadDataset(file))).toBe(
-      `${file}:4: a quoted field starting in this row is never closed; add the closing double quote (a quote inside a quoted field is written "")`,
-    );
+    expect(await datasetErrorOf(loadDataset(file))).toBe(`${file}:4: a quoted field starting in this row is never closed; add the closing double quote (a quote inside a quoted field is written "")`);
   });
 
   it('reports garbage after a closing quote', async () => {
     const file = await fixture('closing.csv', 'id,prompt\na,"quoted"x\n');
-    expect(await datasetErrorOf(loadDataset(file))).toMatch(
-      new RegExp(`^${escape(file)}:2: unexpected "x" after a closing quote in field 2; `),
-    );
+    expect(await datasetErrorOf(loadDataset(file))).toMatch(new RegExp(`^${escape(file)}:2: unexpected "x" after a closing quote in field 2; `));
   });
 
   it('reports a stray quote inside an unquoted field', async () => {
@@ -141,9 +126,7 @@ describe('CSV datasets', () => {
 
   it('requires a prompt column and names the columns found', async () => {
     const file = await fixture('noprompt.csv', 'id,question\na,b\n');
-    expect(await datasetErrorOf(loadDataset(file))).toBe(
-      `${file}:1: the header has no "prompt" column; a CSV dataset needs one; columns found: "id", "question"`,
-    );
+    expect(await datasetErrorOf(loadDataset(file))).toBe(`${file}:1: the header has no "prompt" column; a CSV dataset needs one; columns found: "id", "question"`);
     const cased = await fixture('cased.csv', 'id,Prompt\na,b\n');
     expect(await datasetErrorOf(loadDataset(cased))).toContain('names are case-sensitive');
     const semi = await fixture('semi.csv', 'id;prompt\na;b\n');
@@ -157,38 +140,28 @@ describe('CSV datasets', () => {
 
   it('rejects duplicate and empty column names', async () => {
     const dup = await fixture('dupcol.csv', 'prompt,x,x\na,b,c\n');
-    expect(await datasetErrorOf(loadDataset(dup))).toBe(
-      `${dup}:1:3: duplicate column "x" (columns 2 and 3); column names must be unique`,
-    );
+    expect(await datasetErrorOf(loadDataset(dup))).toBe(`${dup}:1:3: duplicate column "x" (columns 2 and 3); column names must be unique`);
     const empty = await fixture('emptycol.csv', 'prompt,,x\na,b,c\n');
     expect(await datasetErrorOf(loadDataset(empty))).toMatch(new RegExp(`^${escape(empty)}:1:2: column 2 has no name`));
   });
 
   it('reports an unknown template variable with line, column and the columns', async () => {
     const file = await fixture('unknown.csv', 'id,topic,prompt\na,x,ok {{topic}}\nb,y,about {{ subject }}\n');
-    expect(await datasetErrorOf(loadDataset(file))).toBe(
-      `${file}:3:3: unknown template variable "subject" in column "prompt"; columns are: id, topic, prompt (write \\{{ for a literal "{{")`,
-    );
+    expect(await datasetErrorOf(loadDataset(file))).toBe(`${file}:3:3: unknown template variable "subject" in column "prompt"; columns are: id, topic, prompt (write \\{{ for a literal "{{")`);
     const sys = await fixture('unknown-sys.csv', 'system,prompt\n{{nope}},hi\n');
-    expect(await datasetErrorOf(loadDataset(sys))).toMatch(
-      new RegExp(`^${escape(sys)}:2:1: unknown template variable "nope" in column "system"`),
-    );
+    expect(await datasetErrorOf(loadDataset(sys))).toMatch(new RegExp(`^${escape(sys)}:2:1: unknown template variable "nope" in column "system"`));
   });
 
   it('rejects an empty or whitespace-only prompt, also after templating', async () => {
     const file = await fixture('empty.csv', 'id,prompt\na,hi\nb,  \n');
     expect(await datasetErrorOf(loadDataset(file))).toBe(`${file}:3:2: empty prompt; every row needs a non-empty "prompt"`);
     const templated = await fixture('empty-tpl.csv', 'v,prompt\n ,{{v}}\n');
-    expect(await datasetErrorOf(loadDataset(templated))).toBe(
-      `${templated}:2:2: empty prompt; every row needs a non-empty "prompt"`,
-    );
+    expect(await datasetErrorOf(loadDataset(templated))).toBe(`${templated}:2:2: empty prompt; every row needs a non-empty "prompt"`);
   });
 
   it('rejects an empty file and a header without rows', async () => {
     const empty = await fixture('nothing.csv', '\n\n');
-    expect(await datasetErrorOf(loadDataset(empty))).toBe(
-      `${empty}: the file is empty; a CSV dataset needs a header row with a "prompt" column`,
-    );
+    expect(await datasetErrorOf(loadDataset(empty))).toBe(`${empty}: the file is empty; a CSV dataset needs a header row with a "prompt" column`);
     const headerOnly = await fixture('header-only.csv', '\nid,prompt\n');
     expect(await datasetErrorOf(loadDataset(headerOnly))).toBe(`${headerOnly}:2: the CSV has a header but no rows`);
   });
@@ -198,9 +171,7 @@ describe('CSV datasets', () => {
     const file = await fixture('gbk.csv', Buffer.concat([Buffer.from('id,prompt\na,ok\nb,'), Buffer.from([0xc4, 0xe3, 0xba, 0xc3]), Buffer.from('\n')]));
     expect(await datasetErrorOf(loadDataset(file))).toMatch(new RegExp(`^${escape(file)}:3: the file is not valid UTF-8`));
     const utf16 = await fixture('utf16.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('prompt\nhi\n', 'utf16le')]));
-    expect(await datasetErrorOf(loadDataset(utf16))).toBe(
-      `${utf16}: the file is UTF-16 (it starts with a UTF-16 byte order mark); save it as UTF-8`,
-    );
+    expect(await datasetErrorOf(loadDataset(utf16))).toBe(`${utf16}: the file is UTF-16 (it starts with a UTF-16 byte order mark); save it as UTF-8`);
   });
 });
 

@@ -54,10 +54,7 @@ describe('JSONL datasets', () => {
   });
 
   it('turns a leading system message into system (OpenAI style)', async () => {
-    const file = await fixture(
-      'openai.jsonl',
-      lines('{"messages": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi"}]}'),
-    );
+    const file = await fixture('openai.jsonl', lines('{"messages": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi"}]}'));
     const [row] = await loadDataset(file);
     expect(row?.system).toBe('Be brief.');
     expect(row?.messages).toEqual([{ role: 'user', content: 'Hi' }]);
@@ -95,9 +92,7 @@ describe('JSONL datasets', () => {
 
   it('defaults ids and rejects duplicates naming both lines', async () => {
     const file = await fixture('dup.jsonl', lines('{"id": "a", "prompt": "x"}', '', '{"id": "b", "prompt": "y"}', '{"id": "a", "prompt": "z"}'));
-    expect(await datasetErrorOf(loadDataset(file))).toBe(
-      `${file}:4: duplicate id "a": line 1 already uses it; ids must be unique within a file`,
-    );
+    expect(await datasetErrorOf(loadDataset(file))).toBe(`${file}:4: duplicate id "a": line 1 already uses it; ids must be unique within a file`);
     const numeric = await fixture('dupnum.jsonl', lines('{"id": 1, "prompt": "x"}', '{"id": "1", "prompt": "y"}'));
     expect(await datasetErrorOf(loadDataset(numeric))).toMatch(/:2: duplicate id "1": line 1 /);
   });
@@ -105,9 +100,7 @@ describe('JSONL datasets', () => {
   describe('errors carry FILE:LINE and say what was expected', () => {
     it('invalid JSON, with the parser reason and column', async () => {
       const { file, message } = await errorOnLine('bad.jsonl', '{"prompt": "中文" x}', 2);
-      expect(message).toBe(
-        `${file}:3:17: invalid JSON: Expected ',' or '}' after property value; each line must be one complete JSON object`,
-      );
+      expect(message).toBe(`${file}:3:17: invalid JSON: Expected ',' or '}' after property value; each line must be one complete JSON object`);
     });
 
     it('invalid JSON without a position still names the line and reason, without echoing the input', async () => {
@@ -122,23 +115,19 @@ describe('JSONL datasets', () => {
         `${file}:1:2: invalid JSON: Expected property name or '}' at the end of the line (a record must fit on one line; pretty-printed JSON is not JSONL); each line must be one complete JSON object`,
       );
       const cut = await errorOnLine('cut.jsonl', '{"prompt": "x"');
-      expect(cut.message).toContain(':2:15: invalid JSON: Expected \',\' or \'}\' after property value at the end of the line (');
+      expect(cut.message).toContain(":2:15: invalid JSON: Expected ',' or '}' after property value at the end of the line (");
     });
 
     it('not an object', async () => {
       const { file, message } = await errorOnLine('array.jsonl', '[{"prompt": "x"}]');
-      expect(message).toBe(
-        `${file}:2: expected a JSON object such as {"prompt": "…"}; got an array (a .jsonl file holds one object per line, not a JSON array)`,
-      );
+      expect(message).toBe(`${file}:2: expected a JSON object such as {"prompt": "…"}; got an array (a .jsonl file holds one object per line, not a JSON array)`);
       const str = await errorOnLine('string.jsonl', '"hello"');
       expect(str.message).toBe(`${str.file}:2: expected a JSON object such as {"prompt": "…"}; got the string "hello"`);
     });
 
     it('unknown key, listing the allowed keys', async () => {
       const { file, message } = await errorOnLine('key.jsonl', '{"prompt": "x", "question": "y"}');
-      expect(message).toBe(
-        `${file}:2: unknown key "question"; allowed keys are "id", "prompt", "messages", "system", "vars", "assert", "metadata"`,
-      );
+      expect(message).toBe(`${file}:2: unknown key "question"; allowed keys are "id", "prompt", "messages", "system", "vars", "assert", "metadata"`);
     });
 
     it('both or neither of prompt and messages', async () => {

@@ -10,12 +10,8 @@ const { fixture, dir } = useFixtures();
 describe('loadDataset', () => {
   it('rejects unsupported extensions, naming the supported ones', async () => {
     const file = await fixture('data.txt', 'prompt\nhi\n');
-    expect(await datasetErrorOf(loadDataset(file))).toBe(
-      `${file}: the dataset file has the unsupported extension ".txt"; supported: .csv, .jsonl, .ndjson`,
-    );
-    expect(await datasetErrorOf(loadDataset('README'))).toBe(
-      'README: the dataset file has no extension; supported: .csv, .jsonl, .ndjson',
-    );
+    expect(await datasetErrorOf(loadDataset(file))).toBe(`${file}: the dataset file has the unsupported extension ".txt"; supported: .csv, .jsonl, .ndjson`);
+    expect(await datasetErrorOf(loadDataset('README'))).toBe('README: the dataset file has no extension; supported: .csv, .jsonl, .ndjson');
   });
 
   it('accepts extensions in any case', async () => {

@@ -22,16 +22,23 @@ beforeAll(async () => {
   await writeFile(
     passing,
     [
-      { id: 'capital', prompt: 'What is the capital of France?', vars: { lang: 'en' }, assert: [
-        { type: 'min-length', value: 10 },
-        { type: 'not-contains', value: 'ZZZ-never' },
-        { type: 'regex', value: '\\w+' },
-        { type: 'max-tokens', value: 4000 },
-        { type: 'latency-ms', value: 30000 },
-        { type: 'javascript', value: "output.length > 0 && vars.lang === 'en'" },
-      ] },
+      {
+        id: 'capital',
+        prompt: 'What is the capital of France?',
+        vars: { lang: 'en' },
+        assert: [
+          { type: 'min-length', value: 10 },
+          { type: 'not-contains', value: 'ZZZ-never' },
+          { type: 'regex', value: '\\w+' },
+          { type: 'max-tokens', value: 4000 },
+          { type: 'latency-ms', value: 30000 },
+          { type: 'javascript', value: "output.length > 0 && vars.lang === 'en'" },
+        ],
+      },
       { id: 'greeting', prompt: 'Say hello in Chinese.', assert: ['max-length:100000', 'not-is-json'] },
-    ].map((row) => JSON.stringify(row)).join('\n'),
+    ]
+      .map((row) => JSON.stringify(row))
+      .join('\n'),
   );
   oneFailing = join(dir, 'one-failing.csv');
   await writeFile(oneFailing, 'id,prompt,assert,assert_contains\nfine,Name three colours.,min-length:5,\nbroken,Name three animals.,,text that is never in an answer\n');
@@ -63,7 +70,7 @@ describe('qfbench run as a CI check', () => {
     expect(rows).toHaveLength(4);
     expect(rows.map((row) => row.assert_result)).toEqual(['pass', 'pass', 'pass', 'pass']);
     const cell = (await summary(out)).cells[0]!;
-    expect(cell.assertions).toEqual({ passed: 4, failed: 0, skipped: 0, passRate: 1 });
+    expect(cell.assertions).toEqual({ passed: 4, failed: 0, errored: 0, skipped: 0, passRate: 1 });
     const xml = await readFile(junit, 'utf8');
     expect(xml).toContain('tests="4" failures="0"'); // 2 rows + 2 thresholds
     expect(xml).toContain('<testcase name="capital"');
@@ -161,7 +168,23 @@ describe('qfbench run as a CI check', () => {
     const baseline = join(dir, 'baseline');
     expect((await runCli([...base, '-d', passing, '--repeat', '3', '--out', baseline, '--record', recording], { env: simEnv() })).code).toBe(0);
     const junit = join(dir, 'baseline.xml');
-    const result = await runCli(['run', '-m', 'ernie-speed-8k', '-d', passing, '--repeat', '3', '--out', join(dir, 'against-baseline'), '--replay', recording, '--baseline', baseline, '--junit', junit]);
+    const result = await runCli([
+      'run',
+      '-m',
+      'ernie-speed-8k',
+      '-d',
+      passing,
+      '--repeat',
+      '3',
+      '--out',
+      join(dir, 'against-baseline'),
+      '--replay',
+      recording,
+      '--baseline',
+      baseline,
+      '--junit',
+      junit,
+    ]);
     expect(result.code).toBe(0);
     expect(result.stderr).toContain(`baseline ${baseline}: no answer changed`);
     expect(await readFile(junit, 'utf8')).toContain(`<testsuite name="baseline ${baseline}"`);

@@ -64,7 +64,9 @@ describe('qfbench estimate', () => {
   });
 
   it('prints a human table with the quota time, the deadline and the CI budget', async () => {
-    const result = await runCli(['estimate', '-d', 'datasets/demo.csv', '-m', 'ernie-4.0-8k', '-m', 'meta-llama-3-8b', '--rpm', '300', '--deadline', '10m', '--runs-per-day', '24', ...DATE], { env: env() });
+    const result = await runCli(['estimate', '-d', 'datasets/demo.csv', '-m', 'ernie-4.0-8k', '-m', 'meta-llama-3-8b', '--rpm', '300', '--deadline', '10m', '--runs-per-day', '24', ...DATE], {
+      env: env(),
+    });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^ERNIE-4\.0-8K\s+12\s+[\d,]+\s+384 \/ 2,400 \/ 12,288\s+¥[\d.]+ \/ ¥[\d.]+ \/ ¥[\d.]+\s+0\.12 \/ 0\.12 \(from 2024-01-01\)$/m);
     expect(result.stdout).toMatch(/^Meta-Llama-3-8B\s+12\s+.*\bunknown\s+unknown$/m);
@@ -168,7 +170,15 @@ describe('cost during and after a run', () => {
     expect(summary.cost?.pricesFile).toBe(good);
 
     const bad = join(dir, 'bad.json');
-    await writeFile(bad, JSON.stringify({ prices: [{ model: 'ERNIE-4.0-8K', inputPer1k: 0.12, outputPer1k: 0.12 }, { model: 'ERNIE-Speed-8K', inputPer1k: '0.004', outputPer1k: 0.008 }] }));
+    await writeFile(
+      bad,
+      JSON.stringify({
+        prices: [
+          { model: 'ERNIE-4.0-8K', inputPer1k: 0.12, outputPer1k: 0.12 },
+          { model: 'ERNIE-Speed-8K', inputPer1k: '0.004', outputPer1k: 0.008 },
+        ],
+      }),
+    );
     const before = sim.stats.httpRequests;
     for (const command of ['run', 'estimate']) {
       const result = await runCli([command, '-d', 'datasets/demo.csv', '-m', 'ernie-4.0-8k', '--prices', bad, '--out', await tempDir()], { env: env() });
@@ -180,7 +190,22 @@ describe('cost during and after a run', () => {
 
   it('--estimate-check prints the estimate before the run and beside the actual figures after it', async () => {
     const out = await tempDir();
-    const result = await runCli(['run', '--sim', '--sim-opt', 'firstChunkMs=2', '--sim-opt', 'msPerOutputToken=0.1', '-d', 'datasets/demo.csv', '-m', 'ernie-4.0-8k', '--estimate-check', '--out', out, ...DATE]);
+    const result = await runCli([
+      'run',
+      '--sim',
+      '--sim-opt',
+      'firstChunkMs=2',
+      '--sim-opt',
+      'msPerOutputToken=0.1',
+      '-d',
+      'datasets/demo.csv',
+      '-m',
+      'ernie-4.0-8k',
+      '--estimate-check',
+      '--out',
+      out,
+      ...DATE,
+    ]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/estimate before the run: 12 requests, \d+ input tokens \(offline estimate\), 384\/2400\/12288 output tokens .*\[SIMULATED run\]/);
     expect(result.stdout).toMatch(/estimate check:\n.*estimate \(low \/ expected \/ high\)\s+actual\n\s+requests\s+12\s+12 \(12 ok\)/);

@@ -11,8 +11,24 @@ describe('Ctrl-C during a run', () => {
     let interrupted = false;
     const result = await runCli(
       [
-        'run', '--sim', '-d', 'datasets/demo.csv', '-m', 'ernie-speed-8k', '--repeat', '20', '-c', '4', '--grace', '0.2',
-        '--sim-opt', 'firstChunkMs=20', '--sim-opt', 'msPerOutputToken=2', '--out', out,
+        'run',
+        '--sim',
+        '-d',
+        'datasets/demo.csv',
+        '-m',
+        'ernie-speed-8k',
+        '--repeat',
+        '20',
+        '-c',
+        '4',
+        '--grace',
+        '0.2',
+        '--sim-opt',
+        'firstChunkMs=20',
+        '--sim-opt',
+        'msPerOutputToken=2',
+        '--out',
+        out,
       ],
       {
         timeoutMs: 60_000,

@@ -27,11 +27,17 @@ describe('qfbench merge', () => {
       for (const row of rows.filter((r) => r.cell === cell.id && r.outcome === 'ok')) recordMs(all, Number(row.ttft_ms));
       expect(cell.ttftMs).toEqual(summarise(all));
     }
-    // TTFT of the two shards differs (20 ms vs 60 ms first chunk): the median is not an average of medians.
-    expect(merged.cells[0]!.ttftMs.min).toBeLessThan(60);
+    // Both shards are in each merged cell: its extremes are the shards' extremes (no bound on how fast either shard was).
+    const shards = await Promise.all([a, b].map(async (dir) => JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8')) as RunSummary));
+    for (const [index, cell] of merged.cells.entries()) {
+      const parts = shards.map((shard) => shard.cells[index]!.ttftMs);
+      expect(cell.ttftMs.min).toBe(Math.min(...parts.map((part) => part.min)));
+      expect(cell.ttftMs.max).toBe(Math.max(...parts.map((part) => part.max)));
+    }
     expect(merged.cells[0]!.ttftMs.max).toBeGreaterThanOrEqual(60);
     expect(await readFile(join(out, 'report.html'), 'utf8')).toContain('SIMULATED');
-  });
+    // Three CLI runs in a row: on a busy 2-core machine that can pass the default 30 s.
+  }, 120_000);
 
   it('needs two folders that hold runs', async () => {
     const result = await runCli(['merge', 'no-such-folder', 'nor-this', '--out', await tempDir()]);

@@ -51,8 +51,10 @@ describe('--provider openai (Qianfan v2 / OpenAI-compatible)', () => {
     expect(result.code, result.stderr).toBe(0);
     const unknown = await runCli(['run', '--sim', '--provider', 'openai', '-d', 'datasets/multiturn.jsonl', '-m', 'my-vllm-model', '--sim-opt', 'firstChunkMs=2', '--out', await tempDir(), '--quiet']);
     expect(unknown.stderr).toContain('my-vllm-model is not in the model catalog');
-    // The simulator knows only catalog models: every request is answered 400 invalid_model.
-    expect(unknown.code).toBe(0);
+    // The simulator knows only catalog models: every request is answered 400 invalid_model, so
+    // nothing succeeded and the run is aborted (exit 4) naming the code.
+    expect(unknown.code).toBe(4);
+    expect(unknown.stderr).toContain('invalid_model');
   });
 
   it('without a key says where to put one', async () => {

@@ -13,7 +13,13 @@ async function outputs(dir: string): Promise<string> {
 
 describe('secrets never reach logs or output files', () => {
   it('keeps AK, SK, IAM keys and the Bearer key out of stdout, stderr, CSV, JSON and HTML', async () => {
-    const secrets = { ak: 'AK-visible-nowhere-123', sk: 'SK-visible-nowhere-456', accessKey: 'IAMAK-visible-nowhere-789', secretKey: 'IAMSK-visible-nowhere-012', bearerToken: 'bearer-visible-nowhere-345' };
+    const secrets = {
+      ak: 'AK-visible-nowhere-123',
+      sk: 'SK-visible-nowhere-456',
+      accessKey: 'IAMAK-visible-nowhere-789',
+      secretKey: 'IAMSK-visible-nowhere-012',
+      bearerToken: 'bearer-visible-nowhere-345',
+    };
     const sim = await startSimulator({ ...secrets, firstChunkMs: 1, msPerOutputToken: 0, jitter: 0, faults: { busy: 0.2, http500: 0.1 } });
     try {
       const runs = [

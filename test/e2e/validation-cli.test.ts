@@ -53,9 +53,28 @@ describe('validation before sending, through the CLI', () => {
 
   it('refuses conversations of the wrong shape, naming file:line', async () => {
     const file = await jsonl('shape.jsonl', [
-      { messages: [{ role: 'user', content: 'a' }, { role: 'assistant', content: 'b' }, { role: 'user', content: 'c' }] },
-      { messages: [{ role: 'user', content: 'a' }, { role: 'user', content: 'b' }, { role: 'user', content: 'c' }] },
-      { messages: [{ role: 'user', content: 'a' }, { role: 'assistant', content: 'b' }, { role: 'assistant', content: 'c' }, { role: 'user', content: 'd' }] },
+      {
+        messages: [
+          { role: 'user', content: 'a' },
+          { role: 'assistant', content: 'b' },
+          { role: 'user', content: 'c' },
+        ],
+      },
+      {
+        messages: [
+          { role: 'user', content: 'a' },
+          { role: 'user', content: 'b' },
+          { role: 'user', content: 'c' },
+        ],
+      },
+      {
+        messages: [
+          { role: 'user', content: 'a' },
+          { role: 'assistant', content: 'b' },
+          { role: 'assistant', content: 'c' },
+          { role: 'user', content: 'd' },
+        ],
+      },
     ]);
     const stderr = await refused(['-d', file, '-m', 'ernie-speed-8k']);
     expect(stderr).toContain(`${file}:2`);

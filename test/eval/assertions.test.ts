@@ -97,7 +97,14 @@ describe('timing ceilings', () => {
   it('latency-ms: at most the ceiling; skipped on a replayed answer', async () => {
     expect(await resultOf('latency-ms', 2000, 'x', { record: { latencyMs: 1999.5 } })).toBe('pass');
     expect((await judge([{ type: 'latency-ms', value: '1000' }], 'x', { record: { latencyMs: 1234.56 } })).reason).toBe('latency-ms ≤ 1000 ms: latency 1234.6 ms (ceiling 1000 ms)');
-    const replayed = await judge([{ type: 'latency-ms', value: 10 }, { type: 'contains', value: 'x' }], 'x', { replayed: true, record: { latencyMs: undefined } });
+    const replayed = await judge(
+      [
+        { type: 'latency-ms', value: 10 },
+        { type: 'contains', value: 'x' },
+      ],
+      'x',
+      { replayed: true, record: { latencyMs: undefined } },
+    );
     expect(replayed).toEqual({ result: 'pass', reason: '' });
     expect((await judge([{ type: 'not-latency-ms', value: 10 }], 'x', { replayed: true })).result).toBe('skip');
     await expect(judge([{ type: 'latency-ms', value: 0 }], 'x')).rejects.toThrow(/latency-ms needs a positive number of milliseconds/);
@@ -122,18 +129,22 @@ describe('javascript', () => {
   });
 
   it('takes {pass, reason} and refuses anything that is not a verdict', async () => {
-    expect(await judge([{ type: 'javascript', value: '({ pass: false, reason: "too rude" })' }], 'abc')).toEqual({ result: 'fail', reason: 'javascript "({ pass: false, reason: \\"too rude\\" })": too rude' });
+    expect(await judge([{ type: 'javascript', value: '({ pass: false, reason: "too rude" })' }], 'abc')).toEqual({
+      result: 'fail',
+      reason: 'javascript "({ pass: false, reason: \\"too rude\\" })": too rude',
+    });
     // Long code is cut in the reason; the reason the check gives is kept whole.
-    expect((await judge([{ type: 'javascript', value: '({ pass: false, reason: "only " + output.length + " characters" })' }], 'abc')).reason).toBe('javascript "({ pass: false, reason: \\"only \\" + output…": only 3 characters');
+    expect((await judge([{ type: 'javascript', value: '({ pass: false, reason: "only " + output.length + " characters" })' }], 'abc')).reason).toBe(
+      'javascript "({ pass: false, reason: \\"only \\" + output…": only 3 characters',
+    );
     expect((await judge([{ type: 'javascript', value: 'output.length' }], 'abc')).reason).toContain('returned 3; a check returns true, false or {pass, reason}');
     expect((await judge([{ type: 'not-javascript', value: 'JSON.parse(output)' }], 'nope')).reason).toMatch(/threw: Unexpected token/);
   });
 
   it('stops a check that runs past the time limit, and cannot reach node', async () => {
-    const started = Date.now();
+    // The reason proves the limit stopped it (the test's own timeout bounds it otherwise); no wall-clock bound.
     const endless = await judge([{ type: 'javascript', value: 'while (true) {}' }], 'x', { jsTimeoutMs: 100 });
     expect(endless).toEqual({ result: 'fail', reason: 'javascript "while (true) {}": took longer than the 100 ms limit' });
-    expect(Date.now() - started).toBeLessThan(5000);
     expect(await resultOf('javascript', "typeof process === 'undefined' && typeof require === 'undefined'", 'x')).toBe('pass');
     expect((await judge([{ type: 'javascript', value: 'eval("1") === 1' }], 'x')).reason).toMatch(/threw: Code generation from strings disallowed/);
   });
@@ -149,7 +160,10 @@ describe('javascript', () => {
       ].join('\n'),
     );
     expect(await resultOf('javascript', 'file:checks.mjs', 'in en', { dir })).toBe('pass');
-    expect(await judge([{ type: 'javascript', value: 'file:checks.mjs#polite' }], 'Give it to me', { dir })).toEqual({ result: 'fail', reason: 'javascript file:checks.mjs#polite: checked for please' });
+    expect(await judge([{ type: 'javascript', value: 'file:checks.mjs#polite' }], 'Give it to me', { dir })).toEqual({
+      result: 'fail',
+      reason: 'javascript file:checks.mjs#polite: checked for please',
+    });
     expect((await judge([{ type: 'javascript', value: 'file:checks.mjs#later' }], 'x', { dir })).reason).toContain('returned a Promise');
     await expect(judge([{ type: 'javascript', value: 'file:checks.mjs#absent' }], 'x', { dir })).rejects.toThrow(/has no export "absent" that is a function/);
     await expect(judge([{ type: 'javascript', value: 'file:nowhere.mjs' }], 'x', { dir })).rejects.toThrow(/cannot import/);

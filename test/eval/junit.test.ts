@@ -105,28 +105,49 @@ describe('JUnit XML', () => {
     expect(empty.attributes).toMatchObject({ tests: '0', failures: '0' });
   });
 
-  it('has one case per row x cell, failing with each repeat’s reason, then thresholds', () => {
+  it('has one case per row x cell, failing with each repeat’s reason (an error when a repeat got no answer), then thresholds', () => {
     const cells = [makeCell({ id: 'c1', label: 'ERNIE-Speed-8K' }), makeCell({ id: 'c2', label: 'ERNIE-4.0-8K', model: 'ernie-4.0-8k' })];
     const tally = (cellId: string, rowId: string, rowOrder: number, extra: Partial<RowCellTally> = {}): RowCellTally => ({
-      rowId, rowOrder, cellId, cellLabel: cellId, requests: 2, seconds: 2.5, failures: [], skips: [], ...extra,
+      rowId,
+      rowOrder,
+      cellId,
+      cellLabel: cellId,
+      requests: 2,
+      seconds: 2.5,
+      failures: [],
+      errors: [],
+      skips: [],
+      ...extra,
     });
     const rowCells = [
       tally('c1', 'q1', 0),
-      tally('c1', 'q2', 1, { failures: [{ repeat: 1, reason: 'contains "x": output does not contain "x"' }, { repeat: 0, reason: 'no answer: timeout' }] }),
-      tally('c2', 'q1', 0, { skips: [{ repeat: 0, reason: 'not sent: stopped' }, { repeat: 1, reason: 'not sent: stopped' }] }),
+      tally('c1', 'q2', 1, { failures: [{ repeat: 1, reason: 'contains "x": output does not contain "x"' }], errors: [{ repeat: 0, reason: 'no answer: timeout', outcome: 'timeout' }] }),
+      tally('c1', 'q3', 2, { failures: [{ repeat: 1, reason: 'contains "y": output does not contain "y"' }] }),
+      tally('c2', 'q1', 0, {
+        skips: [
+          { repeat: 0, reason: 'not sent: stopped' },
+          { repeat: 1, reason: 'not sent: stopped' },
+        ],
+      }),
     ];
     const parsed = parseThreshold('ttft.p95<1');
     if (!parsed.ok) throw new Error(parsed.message);
     const thresholds = evaluateThresholds([parsed.threshold], makeSummary({ cells }));
     const root = parseXml(renderJunitXml(junitSuites({ cells, rowCells, thresholds }), { name: 'qfbench' }));
     expect(root.children.map((suite) => [suite.attributes['name'], suite.children.map((c) => c.attributes['name'])])).toEqual([
-      ['ERNIE-Speed-8K', ['q1', 'q2']],
+      ['ERNIE-Speed-8K', ['q1', 'q2', 'q3']],
       ['ERNIE-4.0-8K', ['q1']],
       ['thresholds', ['ttft.p95<1 [ERNIE-Speed-8K]', 'ttft.p95<1 [ERNIE-4.0-8K]']],
     ]);
-    const failure = root.children[0]?.children[1]?.children[0];
-    expect(failure?.attributes['message']).toBe('2 of 2 repeats failed; repeat 0: no answer: timeout');
-    expect(failure?.text).toBe('repeat 0: no answer: timeout\nrepeat 1: contains "x": output does not contain "x"');
+    // A repeat without an answer makes the case an <error> (nothing could be checked), not an AssertionError.
+    const error = root.children[0]?.children[1]?.children[0];
+    expect(error?.name).toBe('error');
+    expect(error?.attributes).toMatchObject({ type: 'timeout', message: '1 of 2 repeats got no answer; repeat 0: no answer: timeout' });
+    expect(error?.text).toBe('repeat 0: no answer: timeout\nrepeat 1: contains "x": output does not contain "x"');
+    const failure = root.children[0]?.children[2]?.children[0];
+    expect(failure?.name).toBe('failure');
+    expect(failure?.attributes['message']).toBe('1 of 2 repeats failed; repeat 1: contains "y": output does not contain "y"');
+    expect(root.children[0]?.attributes).toMatchObject({ tests: '3', failures: '1', errors: '1' });
     expect(root.children[1]?.children[0]?.children[0]?.name).toBe('skipped');
     expect(root.children[2]?.children[0]?.children[0]?.attributes['message']).toBe('ttft.p95 = 510.0 ms (limit < 1.0 ms)');
   });

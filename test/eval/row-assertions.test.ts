@@ -33,14 +33,20 @@ describe('assertions in CSV columns', () => {
       '/data/suite.csv:2: column "assert" line 1: expected TYPE:VALUE such as contains:Paris (or name the column assert_TYPE to give one value verbatim); got "Paris"',
     );
     await expect(typesOf('prompt,assert\nhi,"contains:a\nhas:b"\n')).rejects.toThrow('/data/suite.csv:2: column "assert" line 2: unknown assertion type "has"; known types are equals, contains');
-    await expect(typesOf('prompt,assert_max-tokens\nhi,many\n')).rejects.toThrow('/data/suite.csv:2: column "assert_max-tokens": max-tokens needs a whole number of 0 or more; got the string "many" (max-tokens takes a whole number of completion tokens)');
+    await expect(typesOf('prompt,assert_max-tokens\nhi,many\n')).rejects.toThrow(
+      '/data/suite.csv:2: column "assert_max-tokens": max-tokens needs a whole number of 0 or more; got the string "many" (max-tokens takes a whole number of completion tokens)',
+    );
     await expect(typesOf('prompt,assert_contanis\nhi,x\n')).rejects.toThrow(/column "assert_contanis" line 1: expected TYPE:VALUE/);
   });
 });
 
 describe('assertions in a JSONL `assert` list', () => {
   it('takes {type, value} objects and TYPE:VALUE strings', async () => {
-    const row = parseJsonlRecord(JSON.stringify({ prompt: 'hi', assert: [{ type: 'contains', value: 'x' }, 'not-icontains:sorry', { type: 'is-json', value: { type: 'object' } }, { type: 'NOT_REGEX', value: '^$' }] }), '/data/suite.jsonl', 7);
+    const row = parseJsonlRecord(
+      JSON.stringify({ prompt: 'hi', assert: [{ type: 'contains', value: 'x' }, 'not-icontains:sorry', { type: 'is-json', value: { type: 'object' } }, { type: 'NOT_REGEX', value: '^$' }] }),
+      '/data/suite.jsonl',
+      7,
+    );
     expect((await compileRowAssertions(row, options)).map((a) => a.type)).toEqual(['contains', 'not-icontains', 'is-json', 'not-regex']);
   });
 

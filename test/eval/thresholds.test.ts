@@ -63,9 +63,7 @@ describe('evaluateThresholds', () => {
   });
 
   it('fails a selector that matches no cell', () => {
-    expect(evaluateThresholds([threshold('model=ernie-lite-8k:ttft.p95<1000')], makeSummary())).toEqual([
-      expect.objectContaining({ pass: false, reason: 'no cell matches model=ernie-lite-8k' }),
-    ]);
+    expect(evaluateThresholds([threshold('model=ernie-lite-8k:ttft.p95<1000')], makeSummary())).toEqual([expect.objectContaining({ pass: false, reason: 'no cell matches model=ernie-lite-8k' })]);
   });
 
   it('reads rates, pass rates and cost', () => {
@@ -95,7 +93,9 @@ describe('evaluateThresholds', () => {
     const nothing = makeCell({ outcomes: { ok: 0, failed: 0, throttled: 0, timeout: 0, cancelled: 4, dropped: 0 } });
     expect(reasonOf('error_rate<0.01', makeSummary({ cells: [nothing] }))).toBe('error_rate: no samples: no request of this cell got an answer');
     expect(reasonOf('pass_rate>=0.9')).toBe('pass_rate: no samples: the run checked no assertions (the dataset has none)');
-    expect(reasonOf('pass_rate>=0.9', makeSummary({ cells: [makeCell({ assertions: { passed: 0, failed: 0, skipped: 3, passRate: null } })] }))).toBe('pass_rate: no samples: no assertion of this cell could be checked');
+    expect(reasonOf('pass_rate>=0.9', makeSummary({ cells: [makeCell({ assertions: { passed: 0, failed: 0, skipped: 3, passRate: null } })] }))).toBe(
+      'pass_rate: no samples: no assertion of this cell could be checked',
+    );
     expect(reasonOf('cost_cny<2')).toBe('cost_cny: no samples: the run has no cost figures');
     expect(reasonOf('cost_cny<2', makeSummary({ cells: [makeCell({ cost: { cny: null } as never })] }))).toBe('cost_cny: no samples: the cost is unknown (no price for ernie-speed-8k)');
     const replayed = makeSummary({ cells: [makeCell({ latencyMs: emptyDist(), cost: { cny: 0 } as never })] });

@@ -1,7 +1,7 @@
 /**
  * Spawns the real, built CLI (`npm test` builds first) and collects its exit code and output.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,18 +22,27 @@ export interface CliOptions {
   env?: Record<string, string | undefined>;
   timeoutMs?: number;
   /** Called once the process is running, e.g. to send it a signal later. */
-  onSpawn?: (child: import('node:child_process').ChildProcess) => void;
+  onSpawn?: (child: ChildProcess) => void;
   /** Called with all stdout so far each time more arrives. */
-  onStdout?: (text: string, child: import('node:child_process').ChildProcess) => void;
+  onStdout?: (text: string, child: ChildProcess) => void;
   /** Called with each piece of stderr as it arrives. */
-  onStderr?: (text: string, child: import('node:child_process').ChildProcess) => void;
+  onStderr?: (text: string, child: ChildProcess) => void;
 }
 
 export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` (npm test does it first)`);
   return new Promise((resolve, reject) => {
-    const env: Record<string, string | undefined> = { ...process.env, QIANFAN_AK: undefined, QIANFAN_SK: undefined, QIANFAN_ACCESS_TOKEN: undefined, QIANFAN_BASE_URL: undefined,
-      QIANFAN_ACCESS_KEY: undefined, QIANFAN_SECRET_KEY: undefined, QIANFAN_BEARER_TOKEN: undefined, ...options.env };
+    const env: Record<string, string | undefined> = {
+      ...process.env,
+      QIANFAN_AK: undefined,
+      QIANFAN_SK: undefined,
+      QIANFAN_ACCESS_TOKEN: undefined,
+      QIANFAN_BASE_URL: undefined,
+      QIANFAN_ACCESS_KEY: undefined,
+      QIANFAN_SECRET_KEY: undefined,
+      QIANFAN_BEARER_TOKEN: undefined,
+      ...options.env,
+    };
     const child = spawn(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';

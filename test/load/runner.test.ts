@@ -15,7 +15,12 @@ const timeouts = { ...DEFAULT_TIMEOUTS, idleMs: 300 };
 
 beforeAll(async () => {
   sim = await startSimulator({
-    firstChunkMs: 2, msPerOutputToken: 0.05, prefillMsPerToken: 0, jitter: 0, stallMs: 2_000, seed: 11,
+    firstChunkMs: 2,
+    msPerOutputToken: 0.05,
+    prefillMsPerToken: 0,
+    jitter: 0,
+    stallMs: 2_000,
+    seed: 11,
     faults: { http500: 0.05, busy: 0.05, resetBeforeHeaders: 0.05, jsonInsteadOfStream: 0.05, cutMidStream: 0.05, garbageSse: 0.05, midStreamError: 0.05, stall: 0.02 },
   });
   agent = createAgent({ connections: 16, timeouts });
@@ -31,9 +36,28 @@ function rows(count: number): DatasetRow[] {
 
 async function run(retries: number, repeat: number, stop?: AbortController): Promise<FinishedRequest[]> {
   const provider = createQianfanProvider({ baseUrl: sim.url, auth: { kind: 'oauth', credentials: sim.credentials }, dispatcher: agent, timeouts, refreshOnExpiredToken: retries > 0 });
-  const plan = buildPlan({ targets: [{ model: 'ERNIE-Speed-8K', endpoint: 'ernie_speed' }, { model: 'ERNIE-Lite-8K', endpoint: 'ernie-lite-8k' }], grid: {}, rows: rows(10), repeat, seed: 5, api: 'chat', stream: true });
+  const plan = buildPlan({
+    targets: [
+      { model: 'ERNIE-Speed-8K', endpoint: 'ernie_speed' },
+      { model: 'ERNIE-Lite-8K', endpoint: 'ernie-lite-8k' },
+    ],
+    grid: {},
+    rows: rows(10),
+    repeat,
+    seed: 5,
+    api: 'chat',
+    stream: true,
+  });
   const finished: FinishedRequest[] = [];
-  await runPlan({ plan, provider, concurrency: 16, retry: { ...DEFAULT_RETRY_POLICY, retries, baseDelayMs: 1, maxDelayMs: 5 }, seed: 1, stopSignal: stop?.signal, onFinished: (f) => void finished.push(f) });
+  await runPlan({
+    plan,
+    provider,
+    concurrency: 16,
+    retry: { ...DEFAULT_RETRY_POLICY, retries, baseDelayMs: 1, maxDelayMs: 5 },
+    seed: 1,
+    stopSignal: stop?.signal,
+    onFinished: (f) => void finished.push(f),
+  });
   return finished;
 }
 
@@ -77,7 +101,11 @@ describe('runner edge cases found in review', () => {
     let calls = 0;
     await expect(
       runPlan({
-        plan, provider, concurrency: 4, retry: { ...DEFAULT_RETRY_POLICY, retries: 0 }, seed: 1,
+        plan,
+        provider,
+        concurrency: 4,
+        retry: { ...DEFAULT_RETRY_POLICY, retries: 0 },
+        seed: 1,
         onFinished: () => {
           calls++;
           if (calls === 3) throw new Error('disk full');
@@ -94,7 +122,11 @@ describe('runner edge cases found in review', () => {
     const plan = buildPlan({ targets: [{ model: 'ERNIE-Speed-8K', endpoint: 'ernie_speed' }], grid: {}, rows: throttledRows, repeat: 1, seed: 5, api: 'chat', stream: false });
     const finished: FinishedRequest[] = [];
     await runPlan({
-      plan, provider, concurrency: 4, seed: 1, durationMs: 300,
+      plan,
+      provider,
+      concurrency: 4,
+      seed: 1,
+      durationMs: 300,
       retry: { ...DEFAULT_RETRY_POLICY, retries: 3, baseDelayMs: 1, maxDelayMs: 2 },
       adapt: { windowMs: 60_000, headroom: 0.97 },
       onFinished: (f) => void finished.push(f),

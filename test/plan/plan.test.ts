@@ -4,9 +4,15 @@ import type { DatasetRow } from '../../src/dataset/types.js';
 import { buildPlan } from '../../src/plan/plan.js';
 
 const rows: DatasetRow[] = Array.from({ length: 5 }, (_, i) => ({
-  id: `r${i}`, source: { file: 'x.csv', line: i + 2 }, messages: [{ role: 'user', content: `q${i}` }], vars: {},
+  id: `r${i}`,
+  source: { file: 'x.csv', line: i + 2 },
+  messages: [{ role: 'user', content: `q${i}` }],
+  vars: {},
 }));
-const targets = [{ model: 'A', endpoint: 'a' }, { model: 'B', endpoint: 'b' }];
+const targets = [
+  { model: 'A', endpoint: 'a' },
+  { model: 'B', endpoint: 'b' },
+];
 
 describe('parameter grids', () => {
   it('types known parameters and expands the cartesian product', () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Agent } from 'undici';
+import type { Agent } from 'undici';
 import { createAgent, DEFAULT_TIMEOUTS } from '../../src/providers/http.js';
 import { clearTokenCache } from '../../src/providers/qianfan/oauth.js';
 import { createQianfanProvider } from '../../src/providers/qianfan/provider.js';

@@ -3,17 +3,26 @@ import { parseRateLimitHeaders, parseResetDuration, parseRetryAfter } from '../.
 
 describe('rate-limit headers', () => {
   it('normalises v1 headers', () => {
-    expect(parseRateLimitHeaders({
-      'x-ratelimit-limit-requests': '300', 'x-ratelimit-remaining-requests': '299',
-      'x-ratelimit-limit-tokens': '300000', 'x-ratelimit-remaining-tokens': '299000',
-    })).toEqual({ limitRequests: 300, remainingRequests: 299, limitTokens: 300000, remainingTokens: 299000 });
+    expect(
+      parseRateLimitHeaders({
+        'x-ratelimit-limit-requests': '300',
+        'x-ratelimit-remaining-requests': '299',
+        'x-ratelimit-limit-tokens': '300000',
+        'x-ratelimit-remaining-tokens': '299000',
+      }),
+    ).toEqual({ limitRequests: 300, remainingRequests: 299, limitTokens: 300000, remainingTokens: 299000 });
   });
 
   it('normalises v2 split token headers and OpenAI resets', () => {
-    expect(parseRateLimitHeaders({
-      'x-ratelimit-limit-input-tokens': '1000', 'x-ratelimit-remaining-output-tokens': '50',
-      'x-ratelimit-reset-requests': '6m0s', 'x-ratelimit-reset-tokens': '20ms', 'retry-after': '2',
-    })).toEqual({ limitInputTokens: 1000, remainingOutputTokens: 50, resetRequestsMs: 360000, resetTokensMs: 20, retryAfterMs: 2000 });
+    expect(
+      parseRateLimitHeaders({
+        'x-ratelimit-limit-input-tokens': '1000',
+        'x-ratelimit-remaining-output-tokens': '50',
+        'x-ratelimit-reset-requests': '6m0s',
+        'x-ratelimit-reset-tokens': '20ms',
+        'retry-after': '2',
+      }),
+    ).toEqual({ limitInputTokens: 1000, remainingOutputTokens: 50, resetRequestsMs: 360000, resetTokensMs: 20, retryAfterMs: 2000 });
   });
 
   it('parses durations and rejects non-durations', () => {

@@ -89,16 +89,6 @@ describe('Qianfan provider with IAM (bce-auth-v1) credentials', () => {
     expect(token).toEqual({ url: 'https://h.example/p?x=1&access_token=tok%2Fen%2B1', headers: { 'content-type': 'application/json' }, accessToken: 'tok/en+1' });
     await expect(authorizeV1({ kind: 'oauth', credentials: { ak: 'a', sk: 'b' } }, undefined, 'POST', 'https://h.example/p')).rejects.toThrow(/token source/);
   });
-
-  it('is cheap enough for the hot path', async () => {
-    const auth = iam();
-    const url = `${sim.url}/rpc/2.0/ai_custom/v1/wenxinworkshop/chat/ernie_speed`;
-    await authorizeV1(auth, undefined, 'POST', url);
-    const started = performance.now();
-    for (let i = 0; i < 5000; i++) await authorizeV1(auth, undefined, 'POST', url);
-    const perCallUs = ((performance.now() - started) * 1000) / 5000;
-    expect(perCallUs).toBeLessThan(200);
-  });
 });
 
 describe('credentials from the environment', () => {
@@ -106,7 +96,10 @@ describe('credentials from the environment', () => {
     const all = { QIANFAN_AK: 'api-key-1', QIANFAN_SK: 'api-secret-1', QIANFAN_ACCESS_KEY: 'iam-access-1', QIANFAN_SECRET_KEY: 'iam-secret-1', QIANFAN_ACCESS_TOKEN: 'token-1234' };
     expect(qianfanAuthFromEnv(all)).toEqual({ kind: 'oauth', credentials: { ak: 'api-key-1', sk: 'api-secret-1' } });
     expect(qianfanAuthFromEnv({ ...all, QIANFAN_AK: undefined, QIANFAN_SK: undefined })).toEqual({ kind: 'iam', accessKey: 'iam-access-1', secretKey: 'iam-secret-1' });
-    expect(qianfanAuthFromEnv({ QIANFAN_ACCESS_KEY: ' iam-access-2 ', QIANFAN_SECRET_KEY: 'iam-secret-2', QIANFAN_ACCESS_TOKEN: 'token-1234' })).toMatchObject({ kind: 'iam', accessKey: 'iam-access-2' });
+    expect(qianfanAuthFromEnv({ QIANFAN_ACCESS_KEY: ' iam-access-2 ', QIANFAN_SECRET_KEY: 'iam-secret-2', QIANFAN_ACCESS_TOKEN: 'token-1234' })).toMatchObject({
+      kind: 'iam',
+      accessKey: 'iam-access-2',
+    });
     expect(qianfanAuthFromEnv({ QIANFAN_ACCESS_TOKEN: 'token-1234' })).toEqual({ kind: 'access-token', accessToken: 'token-1234' });
   });
 

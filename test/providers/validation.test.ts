@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage, DatasetRow } from '../../src/dataset/types.js';
 import { BUILT_IN_CATALOG, findModel, type ModelEntry } from '../../src/providers/qianfan/catalog.js';
-import {
-  checkBaseModel,
-  formatFinding,
-  validateParams,
-  validateRow,
-  validateRun,
-  type Finding,
-  type ValidationTarget,
-} from '../../src/providers/qianfan/validation.js';
+import { checkBaseModel, formatFinding, validateParams, validateRow, validateRun, type Finding, type ValidationTarget } from '../../src/providers/qianfan/validation.js';
 import type { Params } from '../../src/providers/types.js';
 
 function model(name: string): ModelEntry {
@@ -52,9 +44,7 @@ const words = (count: number): string => Array.from({ length: count }, () => 'w'
 
 describe('conversation shape', () => {
   it('refuses an empty conversation', () => {
-    expect(lines(validateRow(row([]), ERNIE_4, {}))).toEqual([
-      'datasets/x.jsonl:7: messages: the conversation has no messages; Qianfan v1 needs at least one user message',
-    ]);
+    expect(lines(validateRow(row([]), ERNIE_4, {}))).toEqual(['datasets/x.jsonl:7: messages: the conversation has no messages; Qianfan v1 needs at least one user message']);
   });
 
   it('refuses an even number of messages and says the last turn must be the user', () => {
@@ -67,17 +57,13 @@ describe('conversation shape', () => {
 
   it('refuses roles that do not alternate user, assistant, user', () => {
     const found = lines(validateRow(row([user('a'), user('b'), user('c')], { line: 3 }), ERNIE_4, {}));
-    expect(found).toEqual([
-      'datasets/x.jsonl:3: messages[1].role: role is "user"; Qianfan v1 needs the roles in turn user, assistant, user, …, so messages[1] must be "assistant"',
-    ]);
+    expect(found).toEqual(['datasets/x.jsonl:3: messages[1].role: role is "user"; Qianfan v1 needs the roles in turn user, assistant, user, …, so messages[1] must be "assistant"']);
   });
 
   it('refuses a conversation whose last message is not the user (flagged once)', () => {
     const messages = [user('a'), assistant('b'), { role: 'assistant', content: 'c' } as ChatMessage];
     const found = lines(validateRow(row(messages), ERNIE_4, {}));
-    expect(found).toEqual([
-      'datasets/x.jsonl:7: messages[2].role: role is "assistant"; Qianfan v1 needs the roles in turn user, assistant, user, …, so messages[2] must be "user"',
-    ]);
+    expect(found).toEqual(['datasets/x.jsonl:7: messages[2].role: role is "assistant"; Qianfan v1 needs the roles in turn user, assistant, user, …, so messages[2] must be "user"']);
   });
 
   it('refuses an empty or blank content and a content that is not text', () => {
@@ -103,9 +89,7 @@ describe('input length', () => {
     const [finding, ...rest] = validateRow(over, ERNIE_4, {});
     expect(rest).toEqual([]);
     expect(finding).toMatchObject({ level: 'error', where: 'datasets/x.jsonl:7', field: 'input' });
-    expect(formatFinding(finding!)).toBe(
-      'datasets/x.jsonl:7: input: the input is 20001 characters (system plus every message, counted in Unicode code points); ERNIE-4.0-8K accepts at most 20000',
-    );
+    expect(formatFinding(finding!)).toBe('datasets/x.jsonl:7: input: the input is 20001 characters (system plus every message, counted in Unicode code points); ERNIE-4.0-8K accepts at most 20000');
   });
 
   it('checks the estimated tokens against the token limit and says it is an estimate', () => {
@@ -113,17 +97,13 @@ describe('input length', () => {
     const found = validateRow(row(words(5121)), ERNIE_4, {});
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({ level: 'error', field: 'input' });
-    expect(found[0]!.message).toBe(
-      'the input is about 5121 tokens (a local estimate; the server counts its own); ERNIE-4.0-8K accepts at most 5120',
-    );
+    expect(found[0]!.message).toBe('the input is about 5121 tokens (a local estimate; the server counts its own); ERNIE-4.0-8K accepts at most 5120');
   });
 
   it('counts Chinese text in code points (and astral characters once)', () => {
     // 9000 CJK characters fit 20000 characters but estimate to 5625 tokens.
     const found = validateRow(row('中'.repeat(9000)), ERNIE_4, {});
-    expect(found.map((finding) => finding.message)).toEqual([
-      'the input is about 5625 tokens (a local estimate; the server counts its own); ERNIE-4.0-8K accepts at most 5120',
-    ]);
+    expect(found.map((finding) => finding.message)).toEqual(['the input is about 5625 tokens (a local estimate; the server counts its own); ERNIE-4.0-8K accepts at most 5120']);
     // U+20000 is two UTF-16 units but one character: 4800 of them fit a 4800-character service.
     const astral = '\u{20000}'.repeat(4800);
     expect(astral.length).toBe(9600);
@@ -163,16 +143,10 @@ describe('parameter ranges', () => {
   });
 
   it('names the expected type for a value that is not a finite number', () => {
-    expect(one({ temperature: '0.5' })).toEqual([
-      '-p temperature: temperature is the text "0.5"; it must be a number greater than 0 and at most 1',
-    ]);
+    expect(one({ temperature: '0.5' })).toEqual(['-p temperature: temperature is the text "0.5"; it must be a number greater than 0 and at most 1']);
     expect(one({ top_p: true })).toEqual(['-p top_p: top_p is true (a true/false value); it must be a number at least 0 and at most 1']);
-    expect(one({ penalty_score: Number.POSITIVE_INFINITY })).toEqual([
-      '-p penalty_score: penalty_score is Infinity; it must be a finite number at least 1 and at most 2',
-    ]);
-    expect(one({ max_output_tokens: '100' })).toEqual([
-      '-p max_output_tokens: max_output_tokens is the text "100"; it must be a whole number from 2 to 2048',
-    ]);
+    expect(one({ penalty_score: Number.POSITIVE_INFINITY })).toEqual(['-p penalty_score: penalty_score is Infinity; it must be a finite number at least 1 and at most 2']);
+    expect(one({ max_output_tokens: '100' })).toEqual(['-p max_output_tokens: max_output_tokens is the text "100"; it must be a whole number from 2 to 2048']);
   });
 
   it('refuses top_p outside [0, 1]', () => {
@@ -187,20 +161,14 @@ describe('parameter ranges', () => {
 
   it('refuses frequency_penalty and presence_penalty outside [-2, 2]', () => {
     const speed = preset('ERNIE-Speed-8K');
-    expect(one({ frequency_penalty: -2.5 }, speed)).toEqual([
-      '-p frequency_penalty: frequency_penalty is -2.5; it must be at least -2 and at most 2',
-    ]);
-    expect(one({ presence_penalty: 2.01 }, speed)).toEqual([
-      '-p presence_penalty: presence_penalty is 2.01; it must be at least -2 and at most 2',
-    ]);
+    expect(one({ frequency_penalty: -2.5 }, speed)).toEqual(['-p frequency_penalty: frequency_penalty is -2.5; it must be at least -2 and at most 2']);
+    expect(one({ presence_penalty: 2.01 }, speed)).toEqual(['-p presence_penalty: presence_penalty is 2.01; it must be at least -2 and at most 2']);
     expect(validateParams({ frequency_penalty: -2, presence_penalty: 2 }, speed)).toEqual([]);
   });
 
   it('refuses more than 4 stop strings, strings over 20 characters and empty ones', () => {
     expect(one({ stop: ['a', 'b', 'c', 'd', 'e'] })).toEqual(['-p stop: stop has 5 strings; at most 4 are allowed']);
-    expect(one({ stop: ['ok', 'x'.repeat(21)] })).toEqual([
-      `-p stop: stop string 2 "${'x'.repeat(21)}" is 21 characters; each may have at most 20`,
-    ]);
+    expect(one({ stop: ['ok', 'x'.repeat(21)] })).toEqual([`-p stop: stop string 2 "${'x'.repeat(21)}" is 21 characters; each may have at most 20`]);
     expect(one({ stop: ['END', ''] })).toEqual(['-p stop: stop string 2 is empty; each stop string needs at least 1 character']);
     expect(one({ stop: 'END' })).toEqual(['-p stop: stop is the text "END"; it must be a list of at most 4 strings']);
   });
@@ -208,9 +176,7 @@ describe('parameter ranges', () => {
   it('refuses output token counts that are not whole numbers in [2, 2048]', () => {
     expect(one({ max_output_tokens: 1 })).toEqual(['-p max_output_tokens: max_output_tokens is 1; it must be from 2 to 2048']);
     expect(one({ max_output_tokens: 2049 })).toEqual(['-p max_output_tokens: max_output_tokens is 2049; it must be from 2 to 2048']);
-    expect(one({ max_output_tokens: 100.5 })).toEqual([
-      '-p max_output_tokens: max_output_tokens is 100.5; it must be a whole number from 2 to 2048',
-    ]);
+    expect(one({ max_output_tokens: 100.5 })).toEqual(['-p max_output_tokens: max_output_tokens is 100.5; it must be a whole number from 2 to 2048']);
     const lite = preset('ERNIE-Lite-8K');
     expect(one({ min_output_tokens: 3000 }, lite)[0]).toMatch(/^-p min_output_tokens: min_output_tokens is 3000; it must be from 2 to 2048/);
   });
@@ -218,16 +184,12 @@ describe('parameter ranges', () => {
   it('uses the model output cap when it is lower than 2048', () => {
     const character = preset('ERNIE-Character-8K');
     expect(validateParams({ max_output_tokens: 1024 }, character)).toEqual([]);
-    expect(one({ max_output_tokens: 1025 }, character)[0]).toMatch(
-      /^-p max_output_tokens: max_output_tokens is 1025; for ERNIE-Character-8K it must be from 2 to 1024/,
-    );
+    expect(one({ max_output_tokens: 1025 }, character)[0]).toMatch(/^-p max_output_tokens: max_output_tokens is 1025; for ERNIE-Character-8K it must be from 2 to 1024/);
   });
 
   it('refuses min_output_tokens above max_output_tokens', () => {
     const lite = preset('ERNIE-Lite-8K');
-    expect(one({ min_output_tokens: 500, max_output_tokens: 300 }, lite)).toEqual([
-      '-p min_output_tokens: min_output_tokens is 500; it must not be greater than max_output_tokens (300)',
-    ]);
+    expect(one({ min_output_tokens: 500, max_output_tokens: 300 }, lite)).toEqual(['-p min_output_tokens: min_output_tokens is 500; it must not be greater than max_output_tokens (300)']);
     expect(validateParams({ min_output_tokens: 300, max_output_tokens: 300 }, lite)).toEqual([]);
   });
 
@@ -287,9 +249,7 @@ describe('dynamic output of SFT services', () => {
     expect(found).toEqual([
       '-p max_output_tokens: max_output_tokens is 7168; it must be from 2 to 2048; output up to 7168 tokens needs an SFT-published service of ERNIE-Speed-8K (--endpoint SUFFIX --base-model ERNIE-Speed-8K), not the preset service ernie_speed',
     ]);
-    expect(lines(validateParams({ max_output_tokens: 4096 }, ERNIE_4))).toEqual([
-      '-p max_output_tokens: max_output_tokens is 4096; it must be from 2 to 2048',
-    ]);
+    expect(lines(validateParams({ max_output_tokens: 4096 }, ERNIE_4))).toEqual(['-p max_output_tokens: max_output_tokens is 4096; it must be from 2 to 2048']);
   });
 
   it('lets an SFT service of ERNIE-Character-8K go past the preset 1024 cap, and accept min_output_tokens', () => {
@@ -341,9 +301,7 @@ describe('parameters the model does not accept', () => {
 
   it('warns for a row system prompt sent to a model that does not accept system', () => {
     const llama = preset('Llama-2-7B-Chat');
-    expect(lines(validateRow(row('hi', { system: 'be brief' }), llama, {}))).toEqual([
-      'datasets/x.jsonl:7: system: Llama-2-7B-Chat does not accept system; the server ignores it',
-    ]);
+    expect(lines(validateRow(row('hi', { system: 'be brief' }), llama, {}))).toEqual(['datasets/x.jsonl:7: system: Llama-2-7B-Chat does not accept system; the server ignores it']);
     expect(validateRow(row('hi', { system: 'be brief' }), ERNIE_4, {})).toEqual([]);
   });
 });

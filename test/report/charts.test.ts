@@ -37,8 +37,7 @@ describe('chart data', () => {
   });
 
   it('charts latency against load only for sweeps, one series per model and parameters', () => {
-    const at = (model: string, value: number): CellSummary =>
-      makeCell({ model, params: { temperature: 0.3 }, latencyMs: dist(value), load: { kind: 'rate', value } } as Partial<CellSummary>);
+    const at = (model: string, value: number): CellSummary => makeCell({ model, params: { temperature: 0.3 }, latencyMs: dist(value), load: { kind: 'rate', value } } as Partial<CellSummary>);
     const sweep = loadChartData([at('a', 1), at('a', 2), at('b', 1), at('b', 2)]);
     expect(sweep).toHaveLength(1);
     expect(sweep[0]!.kind).toBe('rate');

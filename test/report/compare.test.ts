@@ -117,7 +117,10 @@ describe('compareRuns', () => {
   it('flags a rise in errors and matches cells by model and parameters, listing the rest', async () => {
     await withTempDir(async (dir) => {
       const other = { id: 'c9', model: 'ernie-lite-8k', label: 'ernie-lite-8k', params: {} };
-      await writeRun(join(dir, 'a'), [{ cell: speed, seed: 1 }, { cell: pro, seed: 3 }]);
+      await writeRun(join(dir, 'a'), [
+        { cell: speed, seed: 1 },
+        { cell: pro, seed: 3 },
+      ]);
       await writeRun(join(dir, 'b'), [
         { cell: { ...pro, id: 'x1' }, seed: 4 },
         { cell: { ...speed, id: 'x0' }, seed: 2, failed: 40 },
@@ -138,9 +141,17 @@ describe('compareRuns', () => {
   });
 
   it('compares cost when both cells carry it and never invents a 0', async () => {
+    // A whole cost entry: summary.json is read back through its schema.
+    const cost = (cny: number | null): Partial<CellSummary> => ({ cost: { cny, inputCny: cny, outputCny: 0, price: null, estimatedTokenRequests: 0, simulated: true } });
     await withTempDir(async (dir) => {
-      await writeRun(join(dir, 'a'), [{ cell: { ...speed, cost: { cny: 0.5 } } as Partial<CellSummary>, seed: 1 }, { cell: { ...pro, cost: { cny: 1.2 } } as Partial<CellSummary>, seed: 3 }]);
-      await writeRun(join(dir, 'b'), [{ cell: { ...speed, cost: { cny: 0.6 } } as Partial<CellSummary>, seed: 2 }, { cell: { ...pro, cost: { cny: null } } as Partial<CellSummary>, seed: 4 }]);
+      await writeRun(join(dir, 'a'), [
+        { cell: { ...speed, ...cost(0.5) }, seed: 1 },
+        { cell: { ...pro, ...cost(1.2) }, seed: 3 },
+      ]);
+      await writeRun(join(dir, 'b'), [
+        { cell: { ...speed, ...cost(0.6) }, seed: 2 },
+        { cell: { ...pro, ...cost(null) }, seed: 4 },
+      ]);
       const result = await compareRuns(join(dir, 'a'), join(dir, 'b'));
       const known = delta(result, 0, 'cost.cny');
       expect(known.delta).toBeCloseTo(0.1, 9);
@@ -156,8 +167,14 @@ describe('compareRuns', () => {
   it('pairs the load points of a sweep', async () => {
     await withTempDir(async (dir) => {
       const at = (value: number, id: string): Partial<CellSummary> => ({ ...speed, id, load: { kind: 'concurrency', value } }) as Partial<CellSummary>;
-      await writeRun(join(dir, 'a'), [{ cell: at(4, 'a4'), seed: 1, n: 50 }, { cell: at(8, 'a8'), seed: 2, n: 50 }]);
-      await writeRun(join(dir, 'b'), [{ cell: at(8, 'b8'), seed: 3, n: 50 }, { cell: at(16, 'b16'), seed: 4, n: 50 }]);
+      await writeRun(join(dir, 'a'), [
+        { cell: at(4, 'a4'), seed: 1, n: 50 },
+        { cell: at(8, 'a8'), seed: 2, n: 50 },
+      ]);
+      await writeRun(join(dir, 'b'), [
+        { cell: at(8, 'b8'), seed: 3, n: 50 },
+        { cell: at(16, 'b16'), seed: 4, n: 50 },
+      ]);
       const result = await compareRuns(join(dir, 'a'), join(dir, 'b'));
       expect(result.matched.map((m) => [m.base.id, m.candidate.id])).toEqual([['a8', 'b8']]);
       expect(result.matched[0]!.label).toBe(`${speed.label} @ c=8`);

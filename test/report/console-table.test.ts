@@ -53,18 +53,21 @@ describe('formatSummaryTable', () => {
     });
     const table = formatSummaryTable(summary);
     const lines = table.split('\n');
-    expect(lines).toHaveLength(5);
-    expect(lines[0]).toMatch(/^cell\s+ok\/planned\s+errors\s+throttled\s+lat p50\s+lat p99\s+ttft p50\s+ttft p99\s+tpot p50\s+out tok\/s$/);
-    expect(lines[1]).toMatch(/^-+( {2}-+){9}$/);
+    // Three cells, then each cell's error codes (count and a sample) under the table.
+    expect(lines).toHaveLength(8);
+    // Every outcome is a labelled column: no bare number reads as "ok".
+    expect(lines[0]).toMatch(/^cell\s+planned\s+ok\s+failed\s+throttled\s+timeout\s+cancelled\s+dropped\s+lat p50\s+lat p99\s+ttft p50\s+ttft p99\s+tpot p50\s+out tok\/s$/);
+    expect(lines[1]).toMatch(/^-+( {2}-+){13}$/);
     // Every data line ends its right-aligned columns at the same display columns as the dashes.
     const edges = rightEdges(lines[1]!);
-    for (const line of lines.slice(2)) {
-      expect(rightEdges(line).slice(-9)).toEqual(edges.slice(-9));
+    for (const line of lines.slice(2, 5)) {
+      expect(rightEdges(line).slice(-13)).toEqual(edges.slice(-13));
       expect(columnStarts(line)[1]).toBeGreaterThanOrEqual(edges[0]! + 2);
       expect(displayWidth(line)).toBe(displayWidth(lines[1]!));
     }
-    expect(lines[2]).toMatch(/^文心一言 温度=0\.3\s+8\/10\s+1\s+1\s+1200\.0\s+2400\.0\s+300\.0\s+600\.0\s+25\.0\s+192\.0$/);
+    expect(lines[2]).toMatch(/^文心一言 温度=0\.3\s+10\s+8\s+1\s+1\s+0\s+0\s+0\s+1200\.0\s+2400\.0\s+300\.0\s+600\.0\s+25\.0\s+192\.0$/);
     expect(lines[4]).toMatch(/\s-\s+-\s+-\s+192\.0$/);
+    expect(lines[5]).toBe('errors of 文心一言 温度=0.3: 18 ×1 "Open api qps request limit reached"; 336003 ×1 "invalid argument"');
     expect(table).not.toContain('SIMULATED');
   });
 
@@ -84,11 +87,10 @@ describe('formatSummaryTable', () => {
   });
 
   it('keeps control characters in labels out of the terminal and cuts long labels', () => {
-    const table = formatSummaryTable(
-      makeSummary({ cells: [makeCell({ label: `evil\x1b[2J${'长'.repeat(40)}` })] }),
-    );
+    const table = formatSummaryTable(makeSummary({ cells: [makeCell({ label: `evil\x1b[2J${'长'.repeat(40)}` })] }));
     expect(table).not.toContain('\x1b');
     const label = table.split('\n')[2]!.split(/ {2,}/)[0]!;
+    expect(table.split('\n')[3]).toMatch(/^errors of evil\\x1b\[2J/);
     expect(label.endsWith('…')).toBe(true);
     expect(displayWidth(label)).toBeLessThanOrEqual(40);
   });

@@ -2,13 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type {
-  CellSummary,
-  DistributionSummary,
-  Outcome,
-  RequestRecord,
-  RunSummary,
-} from '../../src/metrics/types.js';
+import type { CellSummary, DistributionSummary, Outcome, RequestRecord, RunSummary } from '../../src/metrics/types.js';
 
 export function dist(p50: number, scale = 1, count = 10): DistributionSummary {
   return {
@@ -60,9 +54,7 @@ export function makeCell(overrides: Partial<CellSummary> = {}): CellSummary {
   };
 }
 
-export function makeSummary(
-  overrides: { simulated?: boolean; cells?: CellSummary[]; models?: string[] } = {},
-): RunSummary {
+export function makeSummary(overrides: { simulated?: boolean; cells?: CellSummary[]; models?: string[] } = {}): RunSummary {
   const cells = overrides.cells ?? [
     makeCell(),
     makeCell({

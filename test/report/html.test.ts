@@ -16,9 +16,7 @@ function tags(page: string): string[] {
 
 /** Script elements other than JSON data blocks and the request filter. */
 function foreignScripts(page: string): string[] {
-  return [...page.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)]
-    .filter(([, attrs, body]) => !/type="application\/json"/.test(attrs!) && body !== REQUEST_FILTER_SCRIPT)
-    .map(([whole]) => whole);
+  return [...page.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)].filter(([, attrs, body]) => !/type="application\/json"/.test(attrs!) && body !== REQUEST_FILTER_SCRIPT).map(([whole]) => whole);
 }
 
 function histogramOf(values: number[]): string {
@@ -100,23 +98,32 @@ describe('renderHtmlReport', () => {
 
   it('shows run metadata, the comparison, errors by code and the requests', () => {
     const page = renderHtmlReport(makeSummary(), {
-      requests: [
-        makeRecord({ rowId: 'row-42', output: '中文回答' }),
-        makeRecord({ seq: 1, outcome: 'throttled', errorCode: '18', errorMsg: 'qps limit', output: '' }),
-      ],
+      requests: [makeRecord({ rowId: 'row-42', output: '中文回答' }), makeRecord({ seq: 1, outcome: 'throttled', errorCode: '18', errorMsg: 'qps limit', output: '' })],
     });
-    for (const text of ['ernie-speed-8k', 'ernie-4.0-8k', 'temperature = 0.3, 0.9', 'datasets&#47;demo.csv (5 rows)',
-      '2025-01-02T03:04:05.000Z', 'qianfan-v2', '0.1.0', '336003', 'invalid argument', 'row-42', '中文回答', 'qps limit',
-      '1200.0', '2400.0', '192.0']) {
+    for (const text of [
+      'ernie-speed-8k',
+      'ernie-4.0-8k',
+      'temperature = 0.3, 0.9',
+      'datasets&#47;demo.csv (5 rows)',
+      '2025-01-02T03:04:05.000Z',
+      'qianfan-v2',
+      '0.1.0',
+      '336003',
+      'invalid argument',
+      'row-42',
+      '中文回答',
+      'qps limit',
+      '1200.0',
+      '2400.0',
+      '192.0',
+    ]) {
       expect(page).toContain(text);
     }
     expect(page).toContain('<dt>Seed</dt><dd>7</dd>');
   });
 
   it('shows at most 2000 requests and cuts long answers', () => {
-    const requests = Array.from({ length: 2500 }, (_, seq) =>
-      makeRecord({ seq, rowId: `row-${seq}`, output: `${'长'.repeat(400)}END${seq}` }),
-    );
+    const requests = Array.from({ length: 2500 }, (_, seq) => makeRecord({ seq, rowId: `row-${seq}`, output: `${'长'.repeat(400)}END${seq}` }));
     const page = renderHtmlReport(makeSummary(), { requests });
     expect(page).toContain('row-1999<');
     expect(page).not.toContain('row-2000<');
@@ -141,10 +148,7 @@ describe('renderHtmlReport', () => {
 
   it('shows cost when cells carry it, and "unknown" (never 0) when it could not be priced', () => {
     const summary = makeSummary({
-      cells: [
-        makeCell({ id: 'c0', ...({ cost: { cny: 0.0123 } } as object) }),
-        makeCell({ id: 'c1', label: 'unpriced', ...({ cost: { cny: null } } as object) }),
-      ],
+      cells: [makeCell({ id: 'c0', ...({ cost: { cny: 0.0123 } } as object) }), makeCell({ id: 'c1', label: 'unpriced', ...({ cost: { cny: null } } as object) })],
     });
     const page = renderHtmlReport(summary);
     expect(page).toContain('¥0.0123');
@@ -217,9 +221,7 @@ describe('renderHtmlReportWithCharts', () => {
     const page = await renderHtmlReportWithCharts(makeSummary({ cells }));
     expect(page).toContain('id="chart-load-concurrency"');
     // A plain run's single load point draws no such chart.
-    const plain = await renderHtmlReportWithCharts(
-      makeSummary({ cells: [makeCell({ load: { kind: 'concurrency', value: 8 } } as Partial<CellSummary>)] }),
-    );
+    const plain = await renderHtmlReportWithCharts(makeSummary({ cells: [makeCell({ load: { kind: 'concurrency', value: 8 } } as Partial<CellSummary>)] }));
     expect(plain).not.toContain('chart-load-');
   });
 });

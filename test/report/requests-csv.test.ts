@@ -98,9 +98,7 @@ describe('requests.csv', () => {
   it('prints milliseconds with 3 decimals and decode_tps with 2', async () => {
     await withTempDir(async (dir) => {
       const path = join(dir, 'requests.csv');
-      await writeAll(path, [
-        makeRecord({ latencyMs: 1234.56789, ttftMs: 12, decodeTps: 41.666666, schedOffsetMs: -0.5, backoffMs: 0 }),
-      ]);
+      await writeAll(path, [makeRecord({ latencyMs: 1234.56789, ttftMs: 12, decodeTps: 41.666666, schedOffsetMs: -0.5, backoffMs: 0 })]);
       const [, row] = (await readFile(path, 'utf8')).split('\n');
       const fields = row!.split(',');
       const at = (name: string): string => fields[REQUEST_CSV_COLUMNS.indexOf(name)]!;

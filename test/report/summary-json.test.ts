@@ -22,9 +22,7 @@ describe('summary.json', () => {
     await withTempDir(async (dir) => {
       const path = join(dir, 'summary.json');
       await writeFile(path, JSON.stringify({ ...makeSummary(), schemaVersion: 2 }));
-      await expect(readSummaryJson(path)).rejects.toThrow(
-        /summary\.json: unsupported summary format: schemaVersion 2; this qfbench reads schemaVersion 1/,
-      );
+      await expect(readSummaryJson(path)).rejects.toThrow(/summary\.json: unsupported summary format: schemaVersion 2; this qfbench reads schemaVersion 1/);
       const { schemaVersion: _drop, ...without } = makeSummary();
       await writeFile(path, JSON.stringify(without));
       await expect(readSummaryJson(path)).rejects.toThrow(/no schemaVersion/);
@@ -42,6 +40,24 @@ describe('summary.json', () => {
       await expect(readSummaryJson(path)).rejects.toThrow(/not a qfbench summary/);
       await writeFile(path, '{"schemaVersion":1}');
       await expect(readSummaryJson(path)).rejects.toThrow(/tool, run or cells missing/);
+    });
+  });
+
+  it('checks every field against the schema and names the file and the field path', async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, 'summary.json');
+      const write = async (change: (summary: ReturnType<typeof makeSummary>) => void): Promise<void> => {
+        const summary = makeSummary();
+        change(summary);
+        await writeFile(path, JSON.stringify(summary));
+      };
+      await write((s) => ((s.cells[0]!.latencyMs as unknown as Record<string, unknown>)['p50'] = '12'));
+      await expect(readSummaryJson(path)).rejects.toThrow(`${path}: cells[0].latencyMs.p50: expected number, got string`);
+      await write((s) => delete (s.run as unknown as Record<string, unknown>)['startedAt']);
+      await expect(readSummaryJson(path)).rejects.toThrow(`${path}: run.startedAt: missing (expected string)`);
+      await write((s) => ((s.tool as unknown as Record<string, unknown>)['name'] = 'other'));
+      await expect(readSummaryJson(path)).rejects.toThrow(`${path}: tool.name: expected "qfbench", got "other"`);
+      await expect(readSummaryJson(join(dir, 'nope.json'))).rejects.toThrow(/nope\.json: no such file/);
     });
   });
 });

@@ -60,11 +60,15 @@ describe('v1 embeddings', () => {
   it('answers an embedding_list with one unit vector per input and usage from the tokenizer', async () => {
     const input = ['What is a load test?', '压力测试是什么？', 'What is a load test?'];
     const before = sim.stats.embeddingRequests;
+    const sentAtS = Math.floor(Date.now() / 1000);
     const answer = await post(v1Url(sim, token), { input, user_id: 'u1' });
+    const answeredAtS = Math.ceil(Date.now() / 1000);
     expect(answer.status).toBe(200);
     expect(answer.json).toMatchObject({ object: 'embedding_list' });
     expect(String(answer.json.id)).toMatch(/^as-[a-z0-9]{10}$/);
-    expect(Math.abs(Number(answer.json.created) - Date.now() / 1000)).toBeLessThan(5);
+    // Stamped while the request was in flight, however long that took.
+    expect(Number(answer.json.created)).toBeGreaterThanOrEqual(sentAtS);
+    expect(Number(answer.json.created)).toBeLessThanOrEqual(answeredAtS);
     const data = answer.json.data as EmbeddingItem[];
     expect(data.map((item) => item.index)).toEqual([0, 1, 2]);
     for (const item of data) {
@@ -94,8 +98,8 @@ describe('v1 embeddings', () => {
       const started = performance.now();
       await post(v1Url(slow, slowToken), { input });
       const elapsed = performance.now() - started;
+      // A lower bound only: how much later than the delay the answer comes depends on the machine.
       expect(elapsed).toBeGreaterThanOrEqual(89);
-      expect(elapsed).toBeLessThan(400);
     } finally {
       await slow.close();
     }

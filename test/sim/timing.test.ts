@@ -51,9 +51,7 @@ describe('timing', () => {
 
   it('serves many concurrent streams and settles the in-flight count', async () => {
     const { running, token } = await start({ firstChunkMs: 20, msPerOutputToken: 0.2, jitter: 0.1 });
-    const reads = await Promise.all(
-      Array.from({ length: 300 }, (_, i) => readStream(chatUrl(running, token), { ...userMessage(`load ${i}`), stream: true })),
-    );
+    const reads = await Promise.all(Array.from({ length: 300 }, (_, i) => readStream(chatUrl(running, token), { ...userMessage(`load ${i}`), stream: true })));
     for (const read of reads) {
       const { events } = parseSse(read.text);
       expect(events[events.length - 1]?.is_end).toBe(true);
@@ -65,9 +63,7 @@ describe('timing', () => {
 
   it('close() ends open streams and pending timers promptly', async () => {
     const { running, token } = await start({ firstChunkMs: 10_000 });
-    const pending = readStream(chatUrl(running, token), { ...userMessage('never answered'), stream: true }).catch(
-      (error: unknown) => error,
-    );
+    const pending = readStream(chatUrl(running, token), { ...userMessage('never answered'), stream: true }).catch((error: unknown) => error);
     await sleep(30);
     expect(running.stats.inFlight).toBe(1);
     await running.close();

@@ -31,7 +31,12 @@ export const estimateCommand: CommandModule = {
   builder: (yargs: Argv) =>
     yargs
       .options(runFlagOptions())
-      .option('tokenizer', { choices: ['local', 'server'], default: 'local', describe: 'Input tokens: offline estimate, or the tokenizer endpoint (one call per distinct text; --sim asks the simulator)', group: 'Estimate:' })
+      .option('tokenizer', {
+        choices: ['local', 'server'],
+        default: 'local',
+        describe: 'Input tokens: offline estimate, or the tokenizer endpoint (one call per distinct text; --sim asks the simulator)',
+        group: 'Estimate:',
+      })
       .option('from', { type: 'string', describe: "An earlier run's folder: its mean and shortest answer per cell give expected and low output, its limiter the quota", group: 'Estimate:' })
       .option('deadline', { type: 'string', describe: 'Print the requests and tokens per quota window needed to finish within this time (10m, 90s, 1h)', group: 'Estimate:' })
       .option('runs-per-day', { type: 'number', describe: 'CI budget: print the cost per run, per day and per 30 days at this many runs a day', group: 'Estimate:' })

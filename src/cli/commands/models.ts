@@ -6,9 +6,7 @@ export const modelsCommand: CommandModule = {
   command: 'models',
   describe: 'List the model catalog: endpoint, input limits, output limit, accepted parameters',
   builder: (yargs: Argv) =>
-    yargs
-      .option('json', { type: 'boolean', default: false, describe: 'Print JSON' })
-      .option('catalog', { type: 'string', describe: 'JSON file of extra or overriding model entries' }),
+    yargs.option('json', { type: 'boolean', default: false, describe: 'Print JSON' }).option('catalog', { type: 'string', describe: 'JSON file of extra or overriding model entries' }),
   handler: async (argv) => {
     const catalogFile = argv.catalog as string | undefined;
     const models = catalogFile === undefined ? BUILT_IN_CATALOG.models : mergeCatalogs(BUILT_IN_CATALOG, await loadCatalogFile(catalogFile)).models;

@@ -3,7 +3,7 @@ import { parseRunConfig } from '../../config/run-config.js';
 import type { RunSummary } from '../../metrics/types.js';
 import type { RunVerdict } from '../../run/extensions.js';
 import { createLogger, type Logger } from '../../util/logger.js';
-import { EXIT } from '../exit-codes.js';
+import { EXIT, exitCodeForRun } from '../exit-codes.js';
 import { createProgress, type ProgressView } from '../progress.js';
 import { flagsFromArgv, runFlagOptions } from '../run-flags.js';
 import { parseSimOptionFlags } from '../sim-flags.js';
@@ -40,8 +40,15 @@ export const runCommand: CommandModule = {
         abort.abort();
       }
     };
+    // SIGHUP (terminal closed, ssh dropped) is an interrupt too: every file is written, exit 130.
+    // The terminal may be gone, so a failed write to it must not end the run before the files.
+    const onSighup = (): void => {
+      for (const stream of [process.stdout, process.stderr]) if (stream.listenerCount('error') === 0) stream.on('error', () => undefined);
+      onSigint();
+    };
     process.on('SIGINT', onSigint);
     process.on('SIGTERM', onSigint);
+    process.on('SIGHUP', onSighup);
     let progress: ProgressView | undefined;
     try {
       const result = await runBenchmark({
@@ -53,7 +60,7 @@ export const runCommand: CommandModule = {
         onPlanned: ({ requests, cells, simulated, stage, limiters }) => {
           const size = requests !== undefined ? `${requests} requests` : `requests for ${config.duration}s`;
           logger.info(`${simulated ? 'SIMULATED run: ' : ''}${stage !== undefined ? `stage ${stage}: ` : ''}${size} in ${cells} cells`);
-          if (!config.quiet) progress = createProgress(requests, { tty: process.stderr.isTTY === true, simulated, stage, limiters });
+          if (!config.quiet) progress = createProgress(requests, { tty: process.stderr.isTTY === true, simulated, stage, limiters, interrupted: () => stop.signal.aborted });
         },
         onStageEnd: () => progress?.stop(),
         onStart: () => progress?.started(),
@@ -63,21 +70,18 @@ export const runCommand: CommandModule = {
       process.stdout.write(`${result.consoleTable}\n`);
       logger.info(`wrote ${result.outDir}/requests.csv, summary.csv, summary.json, report.html`);
       for (const failure of result.verdict.failures) logger.error(failure);
+      // Requests without an answer are errors of the run's test cases, listed apart from failed checks.
+      for (const error of result.verdict.errors) logger.error(error);
       if (config.summaryMd !== undefined) await writeSummaryMarkdown(config.summaryMd, result.summary, result.verdict, logger);
-      // Another error wins over a test failure: aborted, then interrupted, then failed checks.
-      if (result.verdict.abortReason !== undefined) {
-        logger.error(`run aborted: ${result.verdict.abortReason}`);
-        process.exitCode = EXIT.aborted;
-      } else if (result.interrupted) {
-        process.exitCode = EXIT.interrupted;
-      } else if (result.verdict.failures.length > 0) {
-        process.exitCode = EXIT.testFailed;
-      }
+      if (result.verdict.abortReason !== undefined) logger.error(`run aborted: ${result.verdict.abortReason}`);
+      const code = exitCodeForRun(result.verdict, result.interrupted);
+      if (code !== EXIT.ok) process.exitCode = code;
     } finally {
       progress?.stop();
       clearTimeout(graceTimer);
       process.off('SIGINT', onSigint);
       process.off('SIGTERM', onSigint);
+      process.off('SIGHUP', onSighup);
     }
   },
 };

@@ -31,6 +31,8 @@ export const tokensCommand: CommandModule = {
     const rows = [['row', 'chars', 'tokens', 'local estimate'], ...result.rows.map((row) => [row.where, String(row.chars), String(row.tokens), String(row.estimate)])];
     const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
     for (const row of rows) process.stdout.write(`${row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ')}\n`);
-    process.stdout.write(`total: ${result.totalTokens} tokens over ${result.rows.length} rows (${result.calls} tokenizer calls; local estimate ${result.totalEstimate}, ${result.estimateErrorPct.toFixed(1)}% off)${result.simulated ? ' [SIMULATED]' : ''}\n`);
+    process.stdout.write(
+      `total: ${result.totalTokens} tokens over ${result.rows.length} rows (${result.calls} tokenizer calls; local estimate ${result.totalEstimate}, ${result.estimateErrorPct.toFixed(1)}% off)${result.simulated ? ' [SIMULATED]' : ''}\n`,
+    );
   },
 };

@@ -6,16 +6,9 @@
 // Non-2xx statuses: 429 waits, 401/403 are credentials, 408 and 5xx can pass, other 4xx are the request's fault.
 import { classifyHttpStatus } from '../qianfan/error-codes.js';
 import type { ErrorClass, ProviderError } from '../types.js';
+import { serverMessage } from '../server-message.js';
 
-const AUTH_CODES: ReadonlySet<string> = new Set([
-  'invalid_iam_token',
-  'invalid_api_key',
-  'invalid_appid',
-  'no_parameter_permission',
-  'account_overdue',
-  'permission_denied',
-  'unauthorized',
-]);
+const AUTH_CODES: ReadonlySet<string> = new Set(['invalid_iam_token', 'invalid_api_key', 'invalid_appid', 'no_parameter_permission', 'account_overdue', 'permission_denied', 'unauthorized']);
 const INVALID_CODES: ReadonlySet<string> = new Set([
   'invalid_model',
   'model_not_found',
@@ -58,11 +51,12 @@ export function errorObjectOf(body: unknown): { code?: string; message: string; 
   if (body === null || typeof body !== 'object') return undefined;
   const error = (body as Record<string, unknown>).error;
   if (error === undefined || error === null) return undefined;
-  if (typeof error === 'string') return { message: error };
+  if (typeof error === 'string') return { message: serverMessage(error) };
   if (typeof error !== 'object') return undefined;
   const record = error as Record<string, unknown>;
   const result: { code?: string; message: string; type?: string } = {
-    message: typeof record.message === 'string' && record.message !== '' ? record.message : 'no error message',
+    // A server's message is text of any length (up to the body cap): a report keeps a readable head of it.
+    message: typeof record.message === 'string' && record.message !== '' ? serverMessage(record.message) : 'no error message',
   };
   if (record.code !== undefined && record.code !== null) result.code = String(record.code);
   if (typeof record.type === 'string') result.type = record.type;

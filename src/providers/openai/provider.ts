@@ -16,7 +16,8 @@ import { registerSecret } from '../../util/redact.js';
 import { describeEmbeddings } from '../embeddings.js';
 import type { HttpResponse, HttpTimeouts } from '../http.js';
 import { attempt, type AnswerProtocol } from '../read-answer.js';
-import { malformedEvent, parseJsonObject, readEventStream, snippet } from '../event-stream.js';
+import { answerTooLarge, END, malformedEvent, parseJsonObject, readEventStream, snippet } from '../event-stream.js';
+import { invalidUsageError, isInvalidUsage } from '../usage.js';
 import type { AttemptResult, Provider, ProviderError, ProviderRequest, SendOptions } from '../types.js';
 import { errorFromAnswer } from './errors.js';
 import { chatCompletionsUrl, embeddingsUrl, deltaTextOf, finishReasonOf, messageTextOf, openAIBody, usageFrom } from './wire.js';
@@ -32,6 +33,8 @@ export interface OpenAIProviderOptions {
   appId?: string;
   /** Maps the model name of a request to the server's id (Qianfan v2: lowercase catalog names). */
   modelId?: (model: string) => string;
+  /** --max-response-bytes (default DEFAULT_MAX_RESPONSE_BYTES). */
+  maxResponseBytes?: number;
 }
 
 const DONE = '[DONE]';
@@ -60,7 +63,15 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider &
       const body = openAIBody(options.modelId !== undefined ? { ...req, model: options.modelId(req.model) } : req);
       const result: AttemptResult = { ok: false, dispatchedAt: 0, textEventTimes: [], doneAt: 0, output: '' };
       result.dispatchedAt = now();
-      const request = { dispatcher: options.dispatcher, url: req.api === 'embeddings' ? embeddings : url, headers, body, timeouts: options.timeouts, signal: sendOptions.signal };
+      const request = {
+        dispatcher: options.dispatcher,
+        url: req.api === 'embeddings' ? embeddings : url,
+        headers,
+        body,
+        timeouts: options.timeouts,
+        signal: sendOptions.signal,
+        maxResponseBytes: options.maxResponseBytes,
+      };
       await attempt(request, req.stream, sendOptions, result, OPENAI_PROTOCOL);
       return result;
     },
@@ -81,11 +92,11 @@ const OPENAI_PROTOCOL: AnswerProtocol = {
 async function readOpenAIEventStream(response: HttpResponse, result: AttemptResult): Promise<void> {
   let done = false;
   const read = await readEventStream(response, (event) => {
-    if (done) return undefined; // nothing after [DONE] counts
     if (event.kind === 'data' && event.text.trim() === DONE) {
       done = true;
       result.doneAt = event.at;
-      return undefined;
+      // Nothing after [DONE] counts, or is read: a connection kept open does not hold the answer.
+      return END;
     }
     const data = parseJsonObject(event.text);
     if (data === undefined) return malformedEvent(event);
@@ -94,10 +105,13 @@ async function readOpenAIEventStream(response: HttpResponse, result: AttemptResu
     if (event.kind === 'bare') return malformedEvent(event);
     const text = deltaTextOf(data);
     if (text.length > 0) {
+      // Code units, which never outnumber the bytes they came from (see SseParser).
+      if (result.output.length + text.length > response.maxBytes) return answerTooLarge(response.maxBytes);
       result.textEventTimes.push(event.at);
       result.output += text;
     }
     const usage = usageFrom(data);
+    if (isInvalidUsage(usage)) return invalidUsageError(usage.invalid);
     if (usage !== undefined) result.usage = usage;
     const finishReason = finishReasonOf(data);
     if (finishReason !== undefined) result.finishReason = finishReason;
@@ -119,5 +133,3 @@ async function readOpenAIEventStream(response: HttpResponse, result: AttemptResu
   }
   result.ok = true;
 }
-
-

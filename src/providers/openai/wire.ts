@@ -60,7 +60,6 @@ export function openAIBody(request: ProviderRequest): string {
   return JSON.stringify(body);
 }
 
-
 function firstChoice(body: Record<string, unknown>): Record<string, unknown> | undefined {
   const choices = body.choices;
   if (!Array.isArray(choices)) return undefined;

@@ -11,13 +11,13 @@
 import type { Dispatcher } from 'undici';
 import { UserError } from '../../errors.js';
 import { classifyErrorCode, classifyHttpStatus } from './error-codes.js';
-import { tokenSourceFor, type AccessTokenSource, type OAuthCredentials } from './oauth.js';
+import { classifyErrorCode as classifyOpenAiErrorCode } from '../openai/errors.js';
+import { tokenSourceFor, type AccessTokenSource, type OAuthCredentials, type TokenFetchOptions } from './oauth.js';
 import { BceSigner, canonicalQueryString, canonicalUri } from './signing.js';
 
 export type QianfanAuth =
-  | { kind: 'oauth'; credentials: OAuthCredentials }
-  | { kind: 'access-token'; accessToken: string }
-  | { kind: 'iam'; accessKey: string; secretKey: string };
+  /** `tokenFetch`: the token fetch's timeouts, byte cap and stop signal (a run sets them from its own). */
+  { kind: 'oauth'; credentials: OAuthCredentials; tokenFetch?: TokenFetchOptions } | { kind: 'access-token'; accessToken: string } | { kind: 'iam'; accessKey: string; secretKey: string };
 
 /** Validity of each signature; the JS SDK's and erniebot's choice. */
 export const IAM_SIGN_EXPIRATION_SECONDS = 1800;
@@ -37,7 +37,7 @@ const JSON_HEADERS: Readonly<Record<string, string>> = { 'content-type': 'applic
 
 /** The token source an auth scheme needs (shared per base URL and key), or undefined when it needs none. */
 export function v1TokenSource(auth: QianfanAuth, origin: string, dispatcher: Dispatcher): AccessTokenSource | undefined {
-  return auth.kind === 'oauth' ? tokenSourceFor(origin, auth.credentials, dispatcher) : undefined;
+  return auth.kind === 'oauth' ? tokenSourceFor(origin, auth.credentials, dispatcher, auth.tokenFetch) : undefined;
 }
 
 /**
@@ -136,9 +136,11 @@ export interface AnsweredRequestLike {
 
 /** Whether a finished request was refused for its credentials (the error class `auth`). */
 export function isAuthRefusal(record: AnsweredRequestLike): boolean {
-  if (record.outcome === 'ok' || record.errorCode === undefined || !/^\d+$/.test(record.errorCode)) return false;
-  const code = Number(record.errorCode);
+  if (record.outcome === 'ok' || record.errorCode === undefined) return false;
   const status = record.httpStatus;
+  // OpenAI-compatible codes are strings (`invalid_api_key`, `invalid_iam_token`): their own table says.
+  if (!/^\d+$/.test(record.errorCode)) return (status === undefined || (status !== 429 && status < 500)) && classifyOpenAiErrorCode(record.errorCode, undefined) === 'auth';
+  const code = Number(record.errorCode);
   // The provider lets a 429/5xx status outrank the body's code; so does this.
   if (status !== undefined && (status === 429 || status >= 500)) return false;
   if (classifyErrorCode(code) === 'auth') return true;

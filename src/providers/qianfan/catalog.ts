@@ -37,7 +37,10 @@ export function isEmbeddingModel(entry: ModelEntry | undefined): boolean {
 
 /** Names are matched case-insensitively, ignoring spaces and underscores versus hyphens. */
 function normaliseName(name: string): string {
-  return name.trim().toLowerCase().replace(/[\s_]+/g, '-');
+  return name
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_]+/g, '-');
 }
 
 /** Merges user entries over the built-in ones (same name replaces, new names are added). */

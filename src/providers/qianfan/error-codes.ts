@@ -2,6 +2,7 @@
  * The v1 error-code table (qianfan-api.md section 4.4) and how each code is treated. v1 answers
  * errors with HTTP 200 and `{error_code, error_msg}`, so the class comes from the code, not the status.
  */
+import { serverMessage } from '../server-message.js';
 import type { ErrorClass, ProviderError } from '../types.js';
 
 const THROTTLED = new Set([4, 17, 18, 19, 336501, 336502]);
@@ -38,7 +39,7 @@ export function errorFromBody(body: unknown, httpStatus: number): ProviderError 
   const record = body as Record<string, unknown>;
   if (record.error_code === undefined) return undefined;
   const code = Number(record.error_code);
-  const message = typeof record.error_msg === 'string' ? record.error_msg : 'no error_msg';
+  const message = typeof record.error_msg === 'string' ? serverMessage(record.error_msg) : 'no error_msg';
   if (!Number.isInteger(code)) return { class: 'fatal', code: String(record.error_code), message, httpStatus };
   return { class: classifyErrorCode(code), code, message, httpStatus };
 }

@@ -6,7 +6,8 @@ import type { Dispatcher } from 'undici';
 import { now } from '../../util/clock.js';
 import type { HttpResponse, HttpTimeouts } from '../http.js';
 import { attempt, type AnswerProtocol } from '../read-answer.js';
-import { malformedEvent, parseJsonObject, readEventStream, snippet } from '../event-stream.js';
+import { answerTooLarge, END, malformedEvent, parseJsonObject, readEventStream, snippet } from '../event-stream.js';
+import { invalidUsageError, isInvalidUsage } from '../usage.js';
 import type { AttemptResult, Provider, ProviderError, ProviderRequest, SendOptions } from '../types.js';
 import { classifyHttpStatus, errorFromBody, TOKEN_EXPIRED_CODES } from './error-codes.js';
 import { authorizeV1, v1TokenSource, type AuthorizedRequest, type QianfanAuth } from './auth.js';
@@ -21,6 +22,8 @@ export interface QianfanProviderOptions {
   timeouts: HttpTimeouts;
   /** Re-send once after refreshing an expired token (110/111). Off when the user asked for no retries. */
   refreshOnExpiredToken: boolean;
+  /** --max-response-bytes (default DEFAULT_MAX_RESPONSE_BYTES). */
+  maxResponseBytes?: number;
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
@@ -32,7 +35,15 @@ export function createQianfanProvider(options: QianfanProviderOptions): Provider
   const tokens = v1TokenSource(options.auth, origin, options.dispatcher);
 
   async function sendOnce(req: ProviderRequest, body: string, authorized: AuthorizedRequest, sendOptions: SendOptions, result: AttemptResult): Promise<void> {
-    const request = { dispatcher: options.dispatcher, url: authorized.url, headers: authorized.headers, body, timeouts: options.timeouts, signal: sendOptions.signal };
+    const request = {
+      dispatcher: options.dispatcher,
+      url: authorized.url,
+      headers: authorized.headers,
+      body,
+      timeouts: options.timeouts,
+      signal: sendOptions.signal,
+      maxResponseBytes: options.maxResponseBytes,
+    };
     await attempt(request, req.stream, sendOptions, result, V1_PROTOCOL);
   }
 
@@ -93,16 +104,21 @@ async function readV1EventStream(response: HttpResponse, result: AttemptResult):
     if (event.kind === 'bare') return malformedEvent(event);
     const text = textOf(data);
     if (text.length > 0) {
+      // Code units, which never outnumber the bytes they came from (see SseParser).
+      if (result.output.length + text.length > response.maxBytes) return answerTooLarge(response.maxBytes);
       result.textEventTimes.push(event.at);
       result.output += text;
     }
     const usage = usageFrom(data);
+    if (isInvalidUsage(usage)) return invalidUsageError(usage.invalid);
     if (usage !== undefined) result.usage = usage;
     if (data.is_end === true) {
       ended = true;
       result.doneAt = event.at;
       const finishReason = finishReasonOf(data);
       if (finishReason !== undefined) result.finishReason = finishReason;
+      // The answer is complete: whatever follows, or a connection kept open, is not read.
+      return END;
     }
     return undefined;
   });
@@ -133,4 +149,3 @@ function httpError(response: HttpResponse, text: string): ProviderError {
   error.httpStatus = response.status;
   return error;
 }
-

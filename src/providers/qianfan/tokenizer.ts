@@ -6,10 +6,13 @@
 import pLimit from 'p-limit';
 import type { Dispatcher } from 'undici';
 import { UserError } from '../../errors.js';
+import { readTextCapped } from '../body-limit.js';
+import { decodeBody } from '../content-encoding.js';
 import { parseJsonObject } from '../event-stream.js';
 import { exchange, type HttpTimeouts } from '../http.js';
 import { authorizeV1, v1TokenSource, type QianfanAuth } from './auth.js';
 import { errorFromBody } from './error-codes.js';
+import { implausibleUsage } from '../usage.js';
 import { V1_PREFIX } from './wire.js';
 
 /** Models the tokenizer endpoint accepts in its `model` field (qianfan-api.md section 2). */
@@ -23,6 +26,8 @@ export interface TokenizerOptions {
   /** A TOKENIZER_MODELS name, or undefined for the server's default. */
   model?: string;
   concurrency?: number;
+  /** Cap on an answer's size (default DEFAULT_MAX_RESPONSE_BYTES): a huge body fails with response_too_large. */
+  maxResponseBytes?: number;
 }
 
 export interface ServerTokenizer {
@@ -44,10 +49,13 @@ export function createServerTokenizer(options: TokenizerOptions): ServerTokenize
     const authorized = await authorizeV1(options.auth, tokens, 'POST', `${origin}${V1_PREFIX}/tokenizer/erniebot`);
     let answer: unknown;
     let status = 0;
-    const outcome = await exchange({ dispatcher: options.dispatcher, url: authorized.url, headers: authorized.headers, body, timeouts: options.timeouts }, async (response) => {
-      status = response.status;
-      answer = parseJsonObject(await response.body.text());
-    });
+    const outcome = await exchange(
+      { dispatcher: options.dispatcher, url: authorized.url, headers: authorized.headers, body, timeouts: options.timeouts, maxResponseBytes: options.maxResponseBytes },
+      async (response) => {
+        status = response.status;
+        answer = parseJsonObject(await readTextCapped(decodeBody(response.body, response.headers, response.maxBytes), response.maxBytes));
+      },
+    );
     if (outcome.error !== undefined) throw new UserError('aborted', `tokenizer request failed: ${outcome.error.message}`);
     const error = errorFromBody(answer, status);
     if (error !== undefined) {
@@ -55,6 +63,12 @@ export function createServerTokenizer(options: TokenizerOptions): ServerTokenize
     }
     const promptTokens = (answer as { usage?: { prompt_tokens?: unknown } } | undefined)?.usage?.prompt_tokens;
     if (typeof promptTokens !== 'number') throw new UserError('aborted', `the tokenizer endpoint answered HTTP ${status} without usage.prompt_tokens`);
+    // A count the text cannot have (2^53, -1, 1.5) would poison every figure built on it (rule: usage.ts).
+    const implausible =
+      Number.isSafeInteger(promptTokens) && promptTokens >= 0
+        ? implausibleUsage({ promptTokens, completionTokens: 0, totalTokens: promptTokens }, '', text)
+        : `${promptTokens} is not a non-negative integer`;
+    if (implausible !== undefined) throw new UserError('aborted', `the tokenizer endpoint answered an impossible usage.prompt_tokens: ${implausible}`);
     return promptTokens;
   }
 

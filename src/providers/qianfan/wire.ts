@@ -23,22 +23,17 @@ export function v1Body(request: ProviderRequest): string {
     if (request.params.user_id !== undefined) body.user_id = request.params.user_id;
     return JSON.stringify(body);
   }
-  const body: Record<string, unknown> =
-    request.api === 'completions'
-      ? { prompt: request.messages.at(-1)?.content ?? '' }
-      : { messages: request.messages };
+  const body: Record<string, unknown> = request.api === 'completions' ? { prompt: request.messages.at(-1)?.content ?? '' } : { messages: request.messages };
   if (request.system !== undefined && request.api === 'chat') body.system = request.system;
   Object.assign(body, request.params);
   body.stream = request.stream;
   return JSON.stringify(body);
 }
 
-
 export function textOf(body: Record<string, unknown>): string {
   if (typeof body.result === 'string') return body.result;
   return describeEmbeddings(body) ?? '';
 }
-
 
 export function finishReasonOf(body: Record<string, unknown>): string | undefined {
   return typeof body.finish_reason === 'string' && body.finish_reason !== '' ? body.finish_reason : undefined;

@@ -8,7 +8,12 @@
  *   {"qfbench":"recording","version":1,"provider":"qianfan","simulated":false,"recordedAt":"…"}
  *   {"key":"…","rowId":"q1","model":"ERNIE-Speed-8K","repeat":0,"request":{…},"answer":{"output":"…","usage":{…},"finishReason":"normal"}}
  *
- * Only answers are recorded: an error is never (a replay would reproduce an outage, not the model).
+ * Only answers are replayed: an error is never (a replay would reproduce an outage, not the model).
+ * A request that errored while recording is kept as an `error` line instead of an `answer`, so a
+ * replay that lacks its answer can say which row it is and why, rather than blaming the prompt:
+ *
+ *   {"key":"…","rowId":"q2","model":"ERNIE-Speed-8K","repeat":0,"request":{…},"error":{"outcome":"failed","code":"336100","message":"…"}}
+ *
  * Several answers under one key (repeats) are served in turn, in repeat order.
  */
 import { createHash } from 'node:crypto';
@@ -39,6 +44,18 @@ export interface RecordingEntry {
   answer: RecordedAnswer;
 }
 
+/** Why a request got no answer while recording (its requests.csv outcome, code and message). */
+export interface RecordedError {
+  outcome: string;
+  code?: string;
+  message: string;
+}
+
+/** A recorded request that got no answer: kept to explain a replay's missing answer, never replayed. */
+export interface RecordingErrorEntry extends Omit<RecordingEntry, 'answer'> {
+  error: RecordedError;
+}
+
 export interface RecordingHeader {
   provider: string;
   simulated: boolean;
@@ -48,6 +65,8 @@ export interface RecordingHeader {
 export interface Recording extends RecordingHeader {
   /** Answers by request key, each list in repeat order. */
   answers: Map<string, RecordedAnswer[]>;
+  /** Errors while recording by request key, each list in repeat order (only to explain a missing answer). */
+  errors: Map<string, RecordedError[]>;
 }
 
 /** The content of a request, in a stable order, hashed. */
@@ -57,9 +76,14 @@ export function requestKey(provider: string, request: ProviderRequest): string {
   return createHash('sha256').update(JSON.stringify(content)).digest('hex');
 }
 
-export async function writeRecording(dir: string, header: RecordingHeader, entries: readonly RecordingEntry[]): Promise<string> {
+/** The first line of a recording (a writer that appends entries as they come starts with it). */
+export function recordingHeaderLine(header: RecordingHeader): string {
+  return JSON.stringify({ qfbench: FORMAT, version: VERSION, ...header });
+}
+
+export async function writeRecording(dir: string, header: RecordingHeader, entries: ReadonlyArray<RecordingEntry | RecordingErrorEntry>): Promise<string> {
   const path = join(dir, RECORDING_FILE);
-  const lines = [JSON.stringify({ qfbench: FORMAT, version: VERSION, ...header }), ...entries.map((entry) => JSON.stringify(entry))];
+  const lines = [recordingHeaderLine(header), ...entries.map((entry) => JSON.stringify(entry))];
   await writeFileAtomic(path, `${lines.join('\n')}\n`);
   return path;
 }
@@ -80,21 +104,33 @@ export async function readRecording(dir: string): Promise<Recording> {
   const header = parseLine(lines[0] ?? '', 1, fail);
   if (header['qfbench'] !== FORMAT || header['version'] !== VERSION) fail(1, `not a qfbench recording of version ${VERSION}`);
   const entries: Array<RecordingEntry & { line: number }> = [];
+  const errorEntries: Array<RecordingErrorEntry & { line: number }> = [];
   lines.slice(1).forEach((raw, index) => {
     if (raw.trim() === '') return;
     const line = index + 2;
-    const entry = parseLine(raw, line, fail) as Partial<RecordingEntry>;
+    const entry = parseLine(raw, line, fail) as Partial<RecordingEntry & RecordingErrorEntry>;
     const answer = entry.answer as Partial<RecordedAnswer> | undefined;
-    if (typeof entry.key !== 'string' || typeof entry.repeat !== 'number' || typeof answer?.output !== 'string') fail(line, 'an entry needs key, repeat and answer.output');
+    if (typeof entry.key !== 'string' || typeof entry.repeat !== 'number') fail(line, 'an entry needs key, repeat and answer.output');
+    if (answer === undefined && isPlainObject(entry.error)) {
+      const error = entry.error as unknown as Record<string, unknown>;
+      const recorded: RecordedError = { outcome: String(error['outcome'] ?? 'failed'), message: String(error['message'] ?? '') };
+      if (error['code'] !== undefined) recorded.code = String(error['code']);
+      errorEntries.push({ ...(entry as RecordingErrorEntry), error: recorded, line });
+      return;
+    }
+    if (typeof answer?.output !== 'string') fail(line, 'an entry needs key, repeat and answer.output');
     entries.push({ ...(entry as RecordingEntry), line });
   });
+  const byRepeat = (a: { repeat: number; line: number }, b: { repeat: number; line: number }): number => a.repeat - b.repeat || a.line - b.line;
   const answers = new Map<string, RecordedAnswer[]>();
-  for (const entry of entries.sort((a, b) => a.repeat - b.repeat || a.line - b.line)) {
+  for (const entry of entries.sort(byRepeat)) {
     const list = answers.get(entry.key) ?? [];
     list.push(entry.answer);
     answers.set(entry.key, list);
   }
-  return { provider: String(header['provider']), simulated: header['simulated'] === true, recordedAt: String(header['recordedAt'] ?? ''), answers };
+  const errors = new Map<string, RecordedError[]>();
+  for (const entry of errorEntries.sort(byRepeat)) errors.set(entry.key, [...(errors.get(entry.key) ?? []), entry.error]);
+  return { provider: String(header['provider']), simulated: header['simulated'] === true, recordedAt: String(header['recordedAt'] ?? ''), answers, errors };
 }
 
 function parseLine(text: string, line: number, fail: (line: number, why: string) => never): Record<string, unknown> {

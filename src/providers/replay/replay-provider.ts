@@ -7,6 +7,7 @@
 import { now } from '../../util/clock.js';
 import type { AttemptResult, Provider, ProviderRequest } from '../types.js';
 import { readRecording, requestKey, type Recording } from './recording.js';
+import { invalidUsageError, recordedUsageProblem } from '../usage.js';
 
 export function createReplayProvider(options: { dir: string; provider: string }): Provider & { preflight(): Promise<void> } {
   let recording: Recording | undefined;
@@ -35,7 +36,13 @@ export function createReplayProvider(options: { dir: string; provider: string })
       }
       served.set(key, turn + 1);
       const result: AttemptResult = { ok: true, dispatchedAt: at, doneAt: at, textEventTimes: [], output: answer.output };
-      if (answer.usage !== undefined) result.usage = answer.usage;
+      if (answer.usage !== undefined) {
+        // A recording is a file anyone can edit: its counts are checked like a server's (usage.ts).
+        const requestText = JSON.stringify([request.system ?? '', request.messages]);
+        const problem = recordedUsageProblem(answer.usage, answer.output, requestText);
+        if (problem !== undefined) return { ...result, ok: false, output: '', error: invalidUsageError(`${options.dir}: recorded ${problem}`) };
+        result.usage = answer.usage;
+      }
       if (answer.finishReason !== undefined) result.finishReason = answer.finishReason;
       return result;
     },

@@ -20,7 +20,15 @@ export interface CdfPoint {
 /** Dense in the body, denser still in the tail, where regressions hide. */
 export const CDF_PERCENTILES: readonly number[] = [
   ...Array.from({ length: 37 }, (_, i) => i * 2.5), // 0 .. 90
-  92.5, 95, 96, 97, 98, 99, 99.5, 99.9, 100,
+  92.5,
+  95,
+  96,
+  97,
+  98,
+  99,
+  99.5,
+  99.9,
+  100,
 ];
 
 export type DistributionMetric = 'latency' | 'ttft';
@@ -53,7 +61,13 @@ function fromHistogram(encoded: string, series: string): CdfPoint[] | undefined 
 function fromSummary(dist: DistributionSummary | undefined, series: string): CdfPoint[] | undefined {
   if (!hasSamples(dist)) return undefined;
   const pairs: Array<[number, number]> = [
-    [0, dist.min], [50, dist.p50], [90, dist.p90], [95, dist.p95], [99, dist.p99], [99.9, dist.p999], [100, dist.max],
+    [0, dist.min],
+    [50, dist.p50],
+    [90, dist.p90],
+    [95, dist.p95],
+    [99, dist.p99],
+    [99.9, dist.p999],
+    [100, dist.max],
   ];
   const points = pairs.filter(([, ms]) => isFiniteNumber(ms)).map(([percentile, ms]) => ({ series, ms, percentile }));
   return points.length > 0 ? points : undefined;

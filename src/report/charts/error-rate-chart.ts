@@ -13,7 +13,10 @@ export function errorRateChartData(cells: readonly CellSummary[]): BarDatum[] {
   const data: BarDatum[] = [];
   for (const cell of cells) {
     const rates = cellRates(cell);
-    for (const [kind, rate] of [['error rate', rates.errorRate], ['throttled rate', rates.throttledRate]] as const) {
+    for (const [kind, rate] of [
+      ['error rate', rates.errorRate],
+      ['throttled rate', rates.throttledRate],
+    ] as const) {
       if (!isFiniteNumber(rate)) continue;
       data.push({ series: cellLabel(cell), kind, value: rate * 100, text: `${(rate * 100).toFixed(1)}%` });
     }

@@ -31,7 +31,10 @@ export function planRunCharts(summary: RunSummary): PlannedChart[] {
   const charts: PlannedChart[] = [];
   const simulated = summary.run?.simulated === true ? ' (SIMULATED)' : '';
 
-  for (const [metric, name] of [['latency', 'Latency'], ['ttft', 'Time to first token']] as const) {
+  for (const [metric, name] of [
+    ['latency', 'Latency'],
+    ['ttft', 'Time to first token'],
+  ] as const) {
     const data = distributionChartData(cells, metric);
     if (data.points.length === 0) continue;
     const note = approximatedNote(data.approximated);

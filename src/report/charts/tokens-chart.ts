@@ -11,7 +11,10 @@ export function tokensChartData(cells: readonly CellSummary[]): BarDatum[] {
   for (const cell of cells) {
     const ok = okCount(cell);
     if (ok === 0) continue;
-    for (const [kind, total] of [['prompt', cell.tokens?.prompt], ['completion', cell.tokens?.completion]] as const) {
+    for (const [kind, total] of [
+      ['prompt', cell.tokens?.prompt],
+      ['completion', cell.tokens?.completion],
+    ] as const) {
       if (!isFiniteNumber(total)) continue;
       const mean = total / ok;
       data.push({ series: cellLabel(cell), kind, value: mean, text: mean.toFixed(0) });

@@ -24,7 +24,7 @@ import { collectCellSamples } from './samples.js';
 import { DEFAULT_COMPARE_OPTIONS, type CompareOptions, type ComparisonResult, type ResolvedCompareOptions, type RunRef } from './types.js';
 
 export * from './types.js';
-export { cellMatchKey, matchCells } from './match.js';
+export { cellMatchKey, matchCells, noMatchMessage } from './match.js';
 
 async function mustExist(path: string, what: string): Promise<void> {
   try {
@@ -75,14 +75,9 @@ export async function compareRuns(baseDir: string, candidateDir: string, options
   const idsBase = new Map(pairs.map((pair) => [pair.base.id, pair.key]));
   const idsCandidate = new Map(pairs.map((pair) => [pair.candidate.id, pair.key]));
   const sampleOptions = { maxSamples: resolved.maxSamples, seed: resolved.seed };
-  const [samplesBase, samplesCandidate] = await Promise.all([
-    collectCellSamples(base.requestsPath, idsBase, sampleOptions),
-    collectCellSamples(candidate.requestsPath, idsCandidate, sampleOptions),
-  ]);
+  const [samplesBase, samplesCandidate] = await Promise.all([collectCellSamples(base.requestsPath, idsBase, sampleOptions), collectCellSamples(candidate.requestsPath, idsCandidate, sampleOptions)]);
 
-  const matched = pairs.map((pair) =>
-    compareCell(pair, samplesBase.get(pair.base.id)!, samplesCandidate.get(pair.candidate.id)!, resolved),
-  );
+  const matched = pairs.map((pair) => compareCell(pair, samplesBase.get(pair.base.id)!, samplesCandidate.get(pair.candidate.id)!, resolved));
   const verdicts = matched.flatMap((cell) => cell.deltas.map((d) => d.verdict));
   const regressions = verdicts.filter((v) => v === 'regression').length;
   return {

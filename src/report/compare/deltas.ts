@@ -67,12 +67,7 @@ const PERCENTILES = [
   ['p99', 0.99],
 ] as const;
 
-function timingDeltas(
-  name: 'latency' | 'ttft',
-  base: CellSamples,
-  candidate: CellSamples,
-  ctx: Context,
-): { deltas: MetricDelta[]; rankTest: RankTestResult | null } {
+function timingDeltas(name: 'latency' | 'ttft', base: CellSamples, candidate: CellSamples, ctx: Context): { deltas: MetricDelta[]; rankTest: RankTestResult | null } {
   const b = base.series[name].sorted();
   const c = candidate.series[name].sorted();
   const samples = { base: base.series[name].seen, candidate: candidate.series[name].seen };
@@ -153,9 +148,7 @@ function rateDeltas(base: CellSummary, candidate: CellSummary, ctx: Context): Me
       method: 'Newcombe hybrid score interval; p: two-proportion z-test',
       samples: { base: rb.concluded, candidate: rc.concluded },
     };
-    return test === undefined
-      ? makeDelta(fields, ctx, { verdict: 'insufficient data', reason: 'no concluded requests on one side' })
-      : makeDelta(fields, ctx);
+    return test === undefined ? makeDelta(fields, ctx, { verdict: 'insufficient data', reason: 'no concluded requests on one side' }) : makeDelta(fields, ctx);
   });
 }
 
@@ -189,10 +182,7 @@ function throughputDeltas(base: CellSummary, candidate: CellSummary, sb: CellSam
       method: 'bootstrap of the gaps between ok completions (indicative: cells of a run share the server)',
       samples: { base: gapsBase.length, candidate: gapsCandidate.length },
     };
-    const tooFew =
-      gapsBase.length < 2 ||
-      gapsCandidate.length < 2 ||
-      (withTokens && (tokensBase.length === 0 || tokensCandidate.length === 0));
+    const tooFew = gapsBase.length < 2 || gapsCandidate.length < 2 || (withTokens && (tokensBase.length === 0 || tokensCandidate.length === 0));
     if (fields.base === null || fields.candidate === null || tooFew) {
       return makeDelta({ ...fields, interval: null }, ctx, {
         verdict: 'insufficient data',
@@ -208,13 +198,10 @@ function throughputDeltas(base: CellSummary, candidate: CellSummary, sb: CellSam
         return withTokens && tokenMean > 0 ? rate * gapScale * (resampleMean(tokens, random) / tokenMean) : rate * gapScale;
       };
     };
-    const estimate = bootstrapDifference(
-      fields.base,
-      fields.candidate,
-      drawer(fields.base, gapsBase, tokensBase),
-      drawer(fields.candidate, gapsCandidate, tokensCandidate),
-      { resamples: ctx.options.resamples, confidence: ctx.options.confidence },
-    );
+    const estimate = bootstrapDifference(fields.base, fields.candidate, drawer(fields.base, gapsBase, tokensBase), drawer(fields.candidate, gapsCandidate, tokensCandidate), {
+      resamples: ctx.options.resamples,
+      confidence: ctx.options.confidence,
+    });
     return makeDelta({ ...fields, interval: estimate.interval }, ctx);
   });
 }
@@ -268,9 +255,7 @@ function costDelta(base: CellSummary, candidate: CellSummary, ctx: Context): Met
       samples: { base: 1, candidate: 1 },
     },
     ctx,
-    known
-      ? { verdict: 'not tested', reason: 'no test of its own: cost follows the token counts above' }
-      : { verdict: 'insufficient data', reason: 'cost unknown on one side' },
+    known ? { verdict: 'not tested', reason: 'no test of its own: cost follows the token counts above' } : { verdict: 'insufficient data', reason: 'cost unknown on one side' },
   );
 }
 

@@ -2,17 +2,7 @@
  * compare.html: the comparison of two runs as one self-contained page (same rules as
  * report.html: inline CSS, charts as inline SVG, no script, every name escaped).
  */
-import {
-  countText,
-  definitionList,
-  escapeHtml,
-  jsonForScript,
-  renderChartFigure,
-  renderPage,
-  renderTable,
-  section,
-  type RenderedChart,
-} from '../html-kit.js';
+import { countText, definitionList, escapeHtml, jsonForScript, renderChartFigure, renderPage, renderTable, section, type RenderedChart } from '../html-kit.js';
 import type { CellComparison, ComparisonResult, MetricDelta, RunRef } from './compare.js';
 import { formatDelta, formatInterval, formatP, formatRelative, formatValue } from './format.js';
 import type { RankTestResult, Verdict } from './stats.js';
@@ -78,8 +68,7 @@ function renderCell(cell: CellComparison, level: string): string {
 function renderUnmatched(result: ComparisonResult): string {
   const { base, candidate } = result.unmatched;
   if (base.length === 0 && candidate.length === 0) return section('unmatched', 'Unmatched cells', '<p>Every cell matched.</p>');
-  const list = (refs: typeof base): string =>
-    refs.length === 0 ? '(none)' : `<ul>${refs.map((r) => `<li>${escapeHtml(r.label)}</li>`).join('')}</ul>`;
+  const list = (refs: typeof base): string => (refs.length === 0 ? '(none)' : `<ul>${refs.map((r) => `<li>${escapeHtml(r.label)}</li>`).join('')}</ul>`);
   return section(
     'unmatched',
     'Unmatched cells',
@@ -120,14 +109,9 @@ export function renderCompareHtml(result: ComparisonResult, options: CompareHtml
       } used the built-in simulator; these figures say nothing about a real API.</div>`
     : '';
   const headline = `<p><strong>${result.regressions} regression(s), ${result.improvements} improvement(s)</strong> in ${result.matched.length} matched cell(s); tolerance ±${(result.options.tolerance * 100).toFixed(0)}%, ${level} intervals.</p>`;
-  const chart =
-    options.chart !== undefined
-      ? section('delta-chart', 'Changes at a glance', `<div class="charts">${renderChartFigure(options.chart)}</div>`)
-      : '';
+  const chart = options.chart !== undefined ? section('delta-chart', 'Changes at a glance', `<div class="charts">${renderChartFigure(options.chart)}</div>`) : '';
   const cells =
-    result.matched.length > 0
-      ? section('cells', 'Matched cells', result.matched.map((cell) => renderCell(cell, level)).join('\n'))
-      : section('cells', 'Matched cells', '<p>No cell matched.</p>');
+    result.matched.length > 0 ? section('cells', 'Matched cells', result.matched.map((cell) => renderCell(cell, level)).join('\n')) : section('cells', 'Matched cells', '<p>No cell matched.</p>');
   const body = [
     `<header><h1>qfbench compare${simulated ? ' <span class="sim-tag">SIMULATED</span>' : ''}</h1>
 <nav class="toc"><a href="#runs">Runs</a><a href="#delta-chart">Chart</a><a href="#cells">Cells</a><a href="#unmatched">Unmatched</a><a href="#method">Method</a></nav></header>`,

@@ -1,5 +1,6 @@
 export {
   cellMatchKey,
+  noMatchMessage,
   compareRuns,
   DEFAULT_COMPARE_OPTIONS,
   type CellComparison,

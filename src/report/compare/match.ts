@@ -84,3 +84,16 @@ export function comparisonLabel(pair: CellPair): string {
   if (loadKey(pair.base) !== loadKey(pair.candidate)) return `${label} (${loadText(lb)} → ${loadText(lc)})`;
   return pair.byLoad ? `${label} @ ${loadText(lb)}` : label;
 }
+
+const LISTED_UNMATCHED = 5;
+
+function listed(cells: readonly CellRef[]): string {
+  if (cells.length === 0) return 'no cells';
+  const names = cells.slice(0, LISTED_UNMATCHED).map((cell) => JSON.stringify(cell.label));
+  return `${names.join(', ')}${cells.length > LISTED_UNMATCHED ? `, and ${cells.length - LISTED_UNMATCHED} more` : ''}`;
+}
+
+/** Why two runs have nothing to compare: the cells of each side, none matching (same model and parameters). */
+export function noMatchMessage(baseDir: string, candidateDir: string, unmatched: { base: readonly CellRef[]; candidate: readonly CellRef[] }): string {
+  return `compare ${baseDir} ${candidateDir}: no cell matches (cells match by model and parameters); the base has ${listed(unmatched.base)}; the candidate has ${listed(unmatched.candidate)}`;
+}

@@ -28,9 +28,7 @@ function completedAt(record: RequestRecord): number | undefined {
 }
 
 function newCellSamples(cellKey: string, capacity: number, seed: number): CellSamples {
-  const series = Object.fromEntries(
-    SAMPLE_SERIES.map((name) => [name, new Reservoir(capacity, seededRandom(hashString(`${seed}\u0000${cellKey}\u0000${name}`)))]),
-  ) as Record<SampleSeries, Reservoir>;
+  const series = Object.fromEntries(SAMPLE_SERIES.map((name) => [name, new Reservoir(capacity, seededRandom(hashString(`${seed}\u0000${cellKey}\u0000${name}`)))])) as Record<SampleSeries, Reservoir>;
   return { series, rows: 0, okRows: 0 };
 }
 
@@ -38,11 +36,7 @@ function newCellSamples(cellKey: string, capacity: number, seed: number): CellSa
  * Samples of the cells in `cells` (cell id -> the key the comparison matched it by; the key seeds
  * the reservoirs, so both runs sample a matched cell the same way).
  */
-export async function collectCellSamples(
-  requestsCsvPath: string,
-  cells: ReadonlyMap<string, string>,
-  options: { maxSamples: number; seed: number },
-): Promise<Map<string, CellSamples>> {
+export async function collectCellSamples(requestsCsvPath: string, cells: ReadonlyMap<string, string>, options: { maxSamples: number; seed: number }): Promise<Map<string, CellSamples>> {
   const samples = new Map<string, CellSamples>();
   for (const [cellId, key] of cells) samples.set(cellId, newCellSamples(key, options.maxSamples, options.seed));
   for await (const record of readRequestsCsv(requestsCsvPath)) {

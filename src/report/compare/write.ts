@@ -13,7 +13,13 @@ export interface WrittenComparison {
 
 /** The default output folder: `reports/compare-<UTC timestamp>`. */
 export function defaultCompareOutDir(now: Date = new Date()): string {
-  return join('reports', `compare-${now.toISOString().replace(/\.\d+Z$/, '').replaceAll(':', '-')}`);
+  return join(
+    'reports',
+    `compare-${now
+      .toISOString()
+      .replace(/\.\d+Z$/, '')
+      .replaceAll(':', '-')}`,
+  );
 }
 
 export async function writeComparisonReports(result: ComparisonResult, outDir: string): Promise<WrittenComparison> {
