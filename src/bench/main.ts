@@ -1,17 +1,18 @@
 /**
  * `npm run bench`: every figure is measured side by side in this one run and printed next to its
  * baseline; nothing here is asserted (the machines are shared and noisy). Sections can be picked
- * with QFBENCH_BENCH=ttft,overhead,quota,streams (default: all).
+ * with QFBENCH_BENCH=ttft,overhead,quota,streams,signing (default: all).
  */
 import { benchOverhead } from './overhead.js';
-import { benchQuotaUse } from './quota-use.js';
+import { benchQuotaModels, type QuotaModelCase } from './quota-models.js';
+import { benchSigning } from './signing.js';
 import { median } from './sim-child.js';
 import { benchStreams } from './streams.js';
 import { benchTtftOverhead } from './ttft-overhead.js';
 
 const fmt = (value: number, digits = 3): string => value.toFixed(digits);
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
-const sections = new Set((process.env.QFBENCH_BENCH ?? 'ttft,overhead,quota,streams').split(','));
+const sections = new Set((process.env.QFBENCH_BENCH ?? 'ttft,overhead,quota,streams,signing').split(','));
 
 async function ttftSection(): Promise<void> {
   const concurrency = 64;
@@ -26,7 +27,9 @@ async function ttftSection(): Promise<void> {
   const overhead = (client: string): number => median(results.filter((r) => r.client === client).map((r) => r.overheadMs));
   const difference = overhead('qfbench') - overhead('raw node:http');
   out("(qfbench stamps dispatch when undici starts writing the request and each chunk in undici's data callback; the raw client stamps just before http.request() and in its first 'data' event)");
-  out(`median over ${passes} passes: qfbench ${fmt(overhead('qfbench'))} ms, raw ${fmt(overhead('raw node:http'))} ms; difference ${fmt(difference)} ms (goal: within 1 ms) -> ${Math.abs(difference) <= 1 ? 'MET' : 'NOT MET'}`);
+  out(
+    `median over ${passes} passes: qfbench ${fmt(overhead('qfbench'))} ms, raw ${fmt(overhead('raw node:http'))} ms; difference ${fmt(difference)} ms (goal: within 1 ms) -> ${Math.abs(difference) <= 1 ? 'MET' : 'NOT MET'}`,
+  );
 }
 
 async function overheadSection(): Promise<void> {
@@ -39,24 +42,35 @@ async function overheadSection(): Promise<void> {
   const rate = (client: string): number => median(results.filter((r) => r.client === client).map((r) => r.requestsPerSec));
   const cpu = (client: string): number => median(results.filter((r) => r.client === client).map((r) => r.cpuMsPer1000));
   const ratio = rate('qfbench') / rate('raw undici');
-  out(`median: qfbench ${fmt(rate('qfbench'), 0)} req/s = ${fmt(ratio * 100, 1)}% of raw undici (goal >= 80%) -> ${ratio >= 0.8 ? 'MET' : 'NOT MET'}; CPU per 1,000: qfbench ${fmt(cpu('qfbench'), 1)} ms, raw ${fmt(cpu('raw undici'), 1)} ms`);
+  out(
+    `median: qfbench ${fmt(rate('qfbench'), 0)} req/s = ${fmt(ratio * 100, 1)}% of raw undici (goal >= 80%) -> ${ratio >= 0.8 ? 'MET' : 'NOT MET'}; CPU per 1,000: qfbench ${fmt(cpu('qfbench'), 1)} ms, raw ${fmt(cpu('raw undici'), 1)} ms`,
+  );
 }
 
 async function quotaSection(): Promise<void> {
-  const rpm = 120;
-  const seconds = Number(process.env.QFBENCH_QUOTA_SECONDS ?? 180);
-  out(`\n# Quota use: simulator with RPM ${rpm} (60 s rolling window), ${seconds} s, -c 64, retries 2; both clients at once, each on its own simulator`);
-  const results = await benchQuotaUse({ rpm, seconds, concurrency: 64 });
-  out('(quota used: ok requests dispatched after the first minute / (RPM x minutes after the first), the steady state of a rolling window)');
-  out('client       ok   attempts  throttled  quota used  throttled attempts');
+  // RPM 120 scaled to a 10 s window (20 per window), so each model takes seconds, not minutes.
+  const windowMs = Number(process.env.QFBENCH_QUOTA_WINDOW_MS ?? 10_000);
+  const requests = Number(process.env.QFBENCH_QUOTA_REQUESTS ?? 50);
+  const cases: QuotaModelCase[] = [
+    ...(['bucket', 'fixed', 'rolling'] as const).map((model) => ({ model, limit: 20, windowMs, requests, concurrency: 64 })),
+    // The CI-sized suite: room for all of it at once (RPM 600, a real minute), -c 16.
+    { model: 'rolling' as const, limit: 600, windowMs: 60_000, requests: 100, concurrency: 16 },
+  ];
+  out(
+    `\n# Quota models: simulator quotaModel=bucket|fixed|rolling (20 requests per ${windowMs / 1000} s window = RPM 120 scaled), ${requests} streamed requests at -c 64, plus the CI-sized suite (100 requests, RPM 600, -c 16); every client at once, each on its own simulator`,
+  );
+  const results = await benchQuotaModels(cases);
+  out('(time: from the first request to the last answer; quota used: ok / (a full window + the refill over that time); every request retried until ok)');
+  out('model     limit/window  client        ok  attempts  throttled  time s  ideal s  time/ideal  quota used');
   for (const r of results) {
-    out(`${r.client.padEnd(11)}  ${String(r.ok).padStart(4)}  ${String(r.attempts).padStart(8)}  ${String(r.throttledAttempts).padStart(9)}  ${fmt(r.quotaUsed * 100, 1).padStart(9)}%  ${fmt(r.throttledShare * 100, 2).padStart(17)}%`);
+    const ratio = r.idealSeconds > 0 ? `${fmt((r.seconds / r.idealSeconds) * 100, 0)}%` : '-';
+    out(
+      `${r.model.padEnd(8)}  ${`${r.limit}/${r.windowMs / 1000}s`.padStart(12)}  ${r.client.padEnd(12)}  ${String(r.ok).padStart(4)}  ${String(r.attempts).padStart(8)}  ${fmt((r.throttledAttempts / Math.max(1, r.attempts)) * 100, 1).padStart(8)}%  ${fmt(r.seconds, 1).padStart(6)}  ${fmt(r.idealSeconds, 1).padStart(7)}  ${ratio.padStart(10)}  ${fmt(r.quotaUsed * 100, 1).padStart(9)}%`,
+    );
   }
-  const adaptive = results[0];
-  if (adaptive !== undefined) {
-    const met = adaptive.quotaUsed >= 0.95 && adaptive.throttledShare < 0.01;
-    out(`adaptive: ${fmt(adaptive.quotaUsed * 100, 1)}% of the quota, ${fmt(adaptive.throttledShare * 100, 2)}% of attempts throttled (goal: >= 95% and < 1%) -> ${met ? 'MET' : 'NOT MET'}`);
-  }
+  const credit = results.filter((r) => r.client === 'credit' && r.limit === 20);
+  const met = credit.every((r) => r.seconds <= r.idealSeconds * 1.15 + 5 && r.throttledAttempts <= 0.05 * r.attempts);
+  out(`credit on the three models: within 115% of the ideal time (+5 s start-up) and <= 5% throttled -> ${met ? 'MET' : 'NOT MET'}`);
 }
 
 async function streamsSection(): Promise<void> {
@@ -65,7 +79,9 @@ async function streamsSection(): Promise<void> {
   const results = await benchStreams(counts);
   out('streams     ok  peak open  RSS/stream kB  heap/stream kB  median TTFT ms  median server delay ms  TTFT error ms');
   for (const r of results) {
-    out(`${String(r.streams).padStart(7)}  ${String(r.ok).padStart(5)}  ${String(r.peakOpen).padStart(9)}  ${fmt(r.rssPerStreamKb, 1).padStart(13)}  ${fmt(r.heapPerStreamKb, 1).padStart(14)}  ${fmt(r.medianTtftMs).padStart(14)}  ${fmt(r.medianServerDelayMs).padStart(22)}  ${fmt(r.ttftErrorMs).padStart(13)}`);
+    out(
+      `${String(r.streams).padStart(7)}  ${String(r.ok).padStart(5)}  ${String(r.peakOpen).padStart(9)}  ${fmt(r.rssPerStreamKb, 1).padStart(13)}  ${fmt(r.heapPerStreamKb, 1).padStart(14)}  ${fmt(r.medianTtftMs).padStart(14)}  ${fmt(r.medianServerDelayMs).padStart(22)}  ${fmt(r.ttftErrorMs).padStart(13)}`,
+    );
   }
   const held = Math.max(0, ...results.filter((r) => r.ok === r.streams).map((r) => r.peakOpen));
   out(`most concurrent streams held with every one ok: ${held} (goal: 10,000) -> ${held >= 10_000 ? 'MET' : 'NOT MET'}`);
@@ -75,3 +91,7 @@ if (sections.has('ttft')) await ttftSection();
 if (sections.has('overhead')) await overheadSection();
 if (sections.has('quota')) await quotaSection();
 if (sections.has('streams')) await streamsSection();
+if (sections.has('signing')) {
+  const { calls, perCallUs } = await benchSigning(5000);
+  out(`\n# IAM signing (bce-auth-v1) of one v1 request, ${calls} calls\nper call: ${fmt(perCallUs, 1)} µs (goal: < 200 µs) -> ${perCallUs < 200 ? 'MET' : 'NOT MET'}`);
+}

@@ -1,6 +1,7 @@
 /**
  * Live view: a redrawn status line on a TTY, a plain line every few seconds elsewhere (CI logs stay
- * readable). Shows done/total, ok/errors/throttled, in flight, the completion rate, and what the
+ * readable). Shows answered/planned (a request cancelled or dropped unsent is counted apart, never
+ * as done, so an interrupted run does not claim 240/240), ok/errors/throttled, in flight, the completion rate, and what the
  * adaptive limiter is doing (its concurrency, request budget per window and the quota the server
  * says remains), and the cost so far (with the budget, when --max-cost / --max-tokens set one).
  */
@@ -22,6 +23,8 @@ export interface ProgressOptions {
   simulated?: boolean;
   stage?: string | undefined;
   limiters?: ReadonlyMap<string, AdaptiveLimiter>;
+  /** True once the run was interrupted (Ctrl-C): the line then says so. */
+  interrupted?: () => boolean;
 }
 
 export function createProgress(total: number | undefined, options: ProgressOptions): ProgressView {
@@ -37,7 +40,9 @@ export function createProgress(total: number | undefined, options: ProgressOptio
       const s = limiter.snapshot();
       // Keys are `api/endpoint`; the endpoint says which quota this is.
       const name = key.slice(key.indexOf('/') + 1);
-      const budget = s.requestBudget !== undefined ? ` pace ${Math.floor(s.requestBudget)}/window` : '';
+      // Spending the server's Remaining (with the refill model it inferred), or pacing evenly.
+      const credit = s.refill !== undefined && s.refill !== 'shared' && s.creditRequests !== undefined;
+      const budget = credit ? ` ${s.refill} credit ${s.creditRequests}` : s.requestBudget !== undefined ? ` pace ${Math.floor(s.requestBudget)}/window${s.refill === 'shared' ? ' (shared)' : ''}` : '';
       const remaining = s.remainingRequests !== undefined ? ` remaining ${s.remainingRequests}` : '';
       const tokens = s.remainingTokens !== undefined ? `/${s.remainingTokens}tok` : '';
       parts.push(`${name} c=${s.concurrency}${budget}${remaining}${tokens}${s.waiting > 0 ? ` waiting ${s.waiting}` : ''}`);
@@ -46,15 +51,20 @@ export function createProgress(total: number | undefined, options: ProgressOptio
   };
   const line = (): string => {
     const elapsed = (now() - startedAt) / 1000;
-    const rate = elapsed > 0 ? done / elapsed : 0;
+    // Finished with an outcome from the server (or the transport): cancelled and dropped were never answered.
+    const unsent = counts.cancelled + counts.dropped;
+    const answered = done - unsent;
+    const rate = elapsed > 0 ? answered / elapsed : 0;
     const errors = counts.failed + counts.timeout;
-    const inFlight = Math.max(0, started - (done - counts.cancelled - counts.dropped));
+    const inFlight = Math.max(0, started - answered);
     const width = 24;
-    const filled = total !== undefined && total > 0 ? Math.min(width, Math.round((done / total) * width)) : 0;
+    const filled = total !== undefined && total > 0 ? Math.min(width, Math.round((answered / total) * width)) : 0;
     const bar = options.tty && total !== undefined ? `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ` : '';
-    const prefix = `${options.simulated ? '[SIMULATED] ' : ''}${options.stage !== undefined ? `${options.stage} ` : ''}`;
+    const interrupted = options.interrupted?.() === true;
+    const prefix = `${interrupted ? 'INTERRUPTED ' : ''}${options.simulated ? '[SIMULATED] ' : ''}${options.stage !== undefined ? `${options.stage} ` : ''}`;
+    const notSent = `${counts.cancelled > 0 ? ` cancelled ${counts.cancelled}` : ''}${counts.dropped > 0 ? ` dropped ${counts.dropped}` : ''}`;
     const cost = liveCostText();
-    return `${prefix}${bar}${done}${total !== undefined ? `/${total}` : ''} ok ${counts.ok} errors ${errors} throttled ${counts.throttled} in-flight ${inFlight} ${rate.toFixed(1)} req/s ${elapsed.toFixed(0)}s${cost !== undefined ? ` | ${cost}` : ''}${limiterText()}`;
+    return `${prefix}${bar}${answered}${total !== undefined ? `/${total}` : ''} answered: ok ${counts.ok} errors ${errors} throttled ${counts.throttled}${notSent} in-flight ${inFlight} ${rate.toFixed(1)} req/s ${elapsed.toFixed(0)}s${cost !== undefined ? ` | ${cost}` : ''}${limiterText()}`;
   };
   const draw = (): void => {
     if (!options.tty) {

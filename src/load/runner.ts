@@ -14,6 +14,7 @@ import type { Plan, RequestPlan } from '../plan/plan.js';
 import type { DatasetRow } from '../dataset/types.js';
 import type { AttemptResult, Provider, ProviderRequest, RateLimitSignal } from '../providers/types.js';
 import { now, sleep } from '../util/clock.js';
+import { MAX_TIMER_MS, safeDelayMs } from '../util/safe-delay.js';
 import { seededRandom } from '../util/random.js';
 import { arrivalOffsets, type ArrivalModel } from './arrivals.js';
 import { AdaptiveLimiter, DEFAULT_LIMITER_CONFIG, type LimiterConfig, type Permit } from './limiter.js';
@@ -35,6 +36,13 @@ export interface RunnerOptions {
   limiters?: Map<string, AdaptiveLimiter>;
   /** Stop dispatching after this long (ms from the start); the plan cycles until then. */
   durationMs?: number;
+  /**
+   * `--total-timeout` as a budget for one request across its attempts: counted from the dispatch of
+   * its first attempt, through every attempt and backoff. A retry waits only if it can start within
+   * what is left of it (and, with `durationMs`, before the run's duration ends); a server-advised wait
+   * (Retry-After) longer than that is not waited for: the request ends with its last answer and says why.
+   */
+  requestBudgetMs?: number;
   /** Stop after this many requests; the plan cycles when it is shorter. */
   maxRequests?: number;
   /** Asked before each request is sent; a reason (a budget reached) drops it and stops the plan. */
@@ -105,6 +113,12 @@ class TokenExpectations {
   }
 }
 
+/** A wait for a reason text; one at the timer limit was clamped there from something longer. */
+function formatWait(ms: number): string {
+  if (ms >= MAX_TIMER_MS) return 'more than 24 days';
+  return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
+}
+
 export async function runPlan(options: RunnerOptions): Promise<RunnerResult> {
   const { plan, provider, retry, stopSignal, abortSignal, onFinished } = options;
   const load = options.load ?? { kind: 'closed' };
@@ -122,7 +136,7 @@ export async function runPlan(options: RunnerOptions): Promise<RunnerResult> {
       ? setTimeout(() => {
           deadlinePassed = true;
           releaseLimiters();
-        }, options.durationMs)
+        }, safeDelayMs(options.durationMs))
       : undefined;
   const stopped = (): boolean => stopSignal?.aborted === true || abortSignal?.aborted === true;
   function releaseLimiters(): void {
@@ -151,6 +165,25 @@ export async function runPlan(options: RunnerOptions): Promise<RunnerResult> {
     return unansweredRecord(spec, 'dropped', '--duration ran out while this request waited to be sent', { attempts, backoffMs });
   }
 
+  /**
+   * What a request that first went out at `firstSentAt` has left: the smaller of its --total-timeout
+   * budget (requestBudgetMs minus the time since its first dispatch) and the run's --duration (the
+   * time until the deadline); Infinity when neither applies.
+   */
+  function timeLeft(firstSentAt: number): { ms: number; of: string } {
+    const at = now();
+    const request = options.requestBudgetMs !== undefined ? options.requestBudgetMs - (at - firstSentAt) : Number.POSITIVE_INFINITY;
+    const run = deadline - at;
+    return run < request ? { ms: Math.max(0, run), of: "the run's --duration" } : { ms: Math.max(0, request), of: 'its --total-timeout' };
+  }
+
+  /** A server-advised wait as the limiter may take it: within the request's time and the timer limit. */
+  function cappedWait(retryAfterMs: number | undefined, firstSentAt: number | undefined): number | undefined {
+    if (retryAfterMs === undefined) return undefined;
+    const left = firstSentAt !== undefined ? timeLeft(firstSentAt).ms : Number.POSITIVE_INFINITY;
+    return safeDelayMs(Math.min(retryAfterMs, left));
+  }
+
   /** Attempts so far of one request, kept outside `execute` so an exception cannot lose them. */
   interface AttemptCount {
     attempts: number;
@@ -163,9 +196,13 @@ export async function runPlan(options: RunnerOptions): Promise<RunnerResult> {
     if (gateReason !== undefined) return unansweredRecord(spec, 'dropped', gateReason);
     const request = toProviderRequest(plan, spec);
     const limiter = limiterFor(spec);
+    let firstSentAt: number | undefined;
+    // The permit of the attempt in flight: the limiter reads its headers as of when that request went.
+    let attemptPermit: Permit | undefined;
     const onRateLimit = (signal: RateLimitSignal): void => {
-      limiter?.observe(signal);
-      options.onRateLimit?.(signal);
+      const capped = signal.retryAfterMs !== undefined ? { ...signal, retryAfterMs: cappedWait(signal.retryAfterMs, firstSentAt) } : signal;
+      limiter?.observe(capped, attemptPermit);
+      options.onRateLimit?.(capped);
     };
     let firstDispatchAt: number | undefined;
     // The last answer, once there is one: a request the server answered ends with that answer.
@@ -174,12 +211,14 @@ export async function runPlan(options: RunnerOptions): Promise<RunnerResult> {
       let permit: Permit | undefined;
       if (limiter !== undefined) {
         permit = await limiter.acquire(expectations.prompt(spec.row), expectations.completionFor(spec));
+        attemptPermit = permit;
         if (permit === undefined || stopped() || (count.attempts === 0 && deadlinePassed)) {
           permit?.release({ throttled: false });
           return finishWithLast?.() ?? notSent(spec, count.attempts, count.backoffMs);
         }
       }
       if (count.attempts === 0) options.onStart?.();
+      firstSentAt ??= now();
       count.attempts++;
       let result: AttemptResult;
       try {
@@ -194,9 +233,10 @@ export async function runPlan(options: RunnerOptions): Promise<RunnerResult> {
       const error = result.error;
       const usage = result.usage;
       if (usage !== undefined && result.ok) expectations.learn(spec, usage.completionTokens);
+      const advisedWait = cappedWait(error?.retryAfterMs, firstSentAt);
       permit?.release({
         throttled: error?.class === 'throttled',
-        ...(error?.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
+        ...(advisedWait !== undefined ? { retryAfterMs: advisedWait } : {}),
         ...(usage !== undefined ? { usedTokens: usage.totalTokens, promptTokens: usage.promptTokens, completionTokens: usage.completionTokens } : {}),
       });
       firstDispatchAt ??= result.dispatchedAt;
@@ -207,6 +247,13 @@ export async function runPlan(options: RunnerOptions): Promise<RunnerResult> {
       finishWithLast = finish;
       if (result.ok || error === undefined || !isRetryable(error) || count.attempts > retry.retries || stopped()) return finish();
       const delay = backoffDelayMs(count.attempts, retry, random, error.retryAfterMs);
+      const left = timeLeft(firstSentAt);
+      if (delay > left.ms) {
+        // Waiting longer than the request (or the run) may take would only end it later, not better.
+        const asked = error.retryAfterMs !== undefined && error.retryAfterMs >= delay ? `the server asked to wait ${formatWait(delay)} (Retry-After)` : `the backoff of ${formatWait(delay)}`;
+        error.message = `not retried: ${asked} is longer than the ${formatWait(left.ms)} left of ${left.of}; ${error.message}`;
+        return finish();
+      }
       const before = now();
       await sleep(delay, stopSignal !== undefined && abortSignal !== undefined ? AbortSignal.any([stopSignal, abortSignal]) : (stopSignal ?? abortSignal));
       count.backoffMs += now() - before;
@@ -267,9 +314,9 @@ export async function runPlan(options: RunnerOptions): Promise<RunnerResult> {
         sinkFailure ??= { error };
       })
       .finally(() => {
-      inFlight.delete(task);
-      wakeFeeder?.();
-    });
+        inFlight.delete(task);
+        wakeFeeder?.();
+      });
     inFlight.add(task);
   }
   await Promise.all(inFlight);

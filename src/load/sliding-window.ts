@@ -12,8 +12,13 @@ export class SlidingWindow {
   private head = 0;
   private size = 0;
   private sum = 0;
+  /** Everything that ever left the window: the difference of two readings is what aged out between them. */
+  private expiredTotal = 0;
 
-  constructor(readonly windowMs: number, initialCapacity = 256) {
+  constructor(
+    readonly windowMs: number,
+    initialCapacity = 256,
+  ) {
     this.times = new Float64Array(initialCapacity);
     this.amounts = new Float64Array(initialCapacity);
   }
@@ -24,12 +29,27 @@ export class SlidingWindow {
     return this.sum;
   }
 
-  /** Charges `amount` at `now`; returns a handle for correcting it later. */
-  charge(now: number, amount: number): number {
+  /** Total of the charges that have left the window by `now`, since the log began (monotonic). */
+  expired(now: number): number {
+    this.expire(now);
+    return this.expiredTotal;
+  }
+
+  /** When the oldest charge still in the window was made, or undefined when it is empty. */
+  oldest(now: number): number | undefined {
+    this.expire(now);
+    return this.size > 0 ? (this.times[this.head] as number) : undefined;
+  }
+
+  /**
+   * Charges `amount` at `now`; returns a handle for correcting it later. `delayMs` dates the charge
+   * that much later (it leaves the window later), e.g. when the server counts it on arrival.
+   */
+  charge(now: number, amount: number, delayMs = 0): number {
     this.expire(now);
     if (this.size === this.times.length) this.grow();
     const slot = (this.head + this.size) % this.times.length;
-    this.times[slot] = now;
+    this.times[slot] = now + delayMs;
     this.amounts[slot] = amount;
     this.size++;
     this.sum += amount;
@@ -49,6 +69,17 @@ export class SlidingWindow {
   }
 
   /**
+   * Dates an earlier charge later (never earlier): it turned out to reach the server later than
+   * expected, so it leaves the window later. A charge already gone is ignored.
+   */
+  redate(handle: number, at: number): void {
+    const position = handle - this.sequence;
+    if (position < 0 || position >= this.size) return;
+    const slot = (this.head + position) % this.times.length;
+    this.times[slot] = Math.max(this.times[slot] as number, at);
+  }
+
+  /**
    * The earliest instant at which `used` will be at most `budget - amount`, i.e. when a charge of
    * `amount` fits under `budget`. Returns `now` when it fits already.
    */
@@ -61,7 +92,8 @@ export class SlidingWindow {
     for (let i = 0; i < this.size; i++) {
       const slot = (this.head + i) % this.times.length;
       excess -= this.amounts[slot] as number;
-      lastExpiry = (this.times[slot] as number) + this.windowMs;
+      // Redated charges may be out of order: a charge leaves no earlier than those before it.
+      lastExpiry = Math.max(lastExpiry, (this.times[slot] as number) + this.windowMs);
       if (excess <= EPSILON) return lastExpiry;
     }
     // Only an amount larger than the whole budget gets here (callers cap it): once everything in
@@ -76,6 +108,7 @@ export class SlidingWindow {
     const cutoff = now - this.windowMs;
     while (this.size > 0 && (this.times[this.head] as number) <= cutoff) {
       this.sum -= this.amounts[this.head] as number;
+      this.expiredTotal += this.amounts[this.head] as number;
       this.head = (this.head + 1) % this.times.length;
       this.size--;
       this.sequence++;

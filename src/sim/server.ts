@@ -97,7 +97,7 @@ export async function startSimulator(userOptions: SimOptions = {}): Promise<Runn
     quotas: new QuotaBook({
       rpm: options.rpm,
       tpm: options.tpm,
-      mode: options.quotaWindow,
+      mode: options.quotaModel ?? options.quotaWindow,
       windowMs: options.windowMs,
       startedAt: now(),
     }),
@@ -192,7 +192,7 @@ async function route(state: SimState, context: SimContext, req: IncomingMessage,
 /** The shared state as the v2 and embeddings handlers see it (v2-context.ts). */
 function simContext(state: SimState): SimContext {
   const { options } = state;
-  const v2Quotas = new V2QuotaBook({ rpm: options.rpm, tpm: options.tpm, mode: options.quotaWindow, windowMs: options.windowMs, startedAt: now() });
+  const v2Quotas = new V2QuotaBook({ rpm: options.rpm, tpm: options.tpm, mode: options.quotaModel ?? options.quotaWindow, windowMs: options.windowMs, startedAt: now() });
   let embeddingCounter = 0;
   return {
     options,
@@ -220,15 +220,7 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
   });
 }
 
-async function serveChat(
-  state: SimState,
-  req: IncomingMessage,
-  res: ServerResponse,
-  url: URL,
-  api: 'chat' | 'completions',
-  endpoint: string,
-  arrival: number,
-): Promise<void> {
+async function serveChat(state: SimState, req: IncomingMessage, res: ServerResponse, url: URL, api: 'chat' | 'completions', endpoint: string, arrival: number): Promise<void> {
   const { stats, options } = state;
   stats.chatRequests++;
   stats.inFlight++;

@@ -38,7 +38,7 @@ export class V2EndpointQuota {
     const split = splitTokenQuota(config.tpm);
     this.inputLimit = split.input;
     this.outputLimit = split.output;
-    this.window = new WindowTotals(config, ['requests', 'input', 'output']);
+    this.window = new WindowTotals(config, ['requests', 'input', 'output'], { requests: config.rpm, input: split.input, output: split.output });
   }
 
   /** Admits (charging 1 request + the prompt tokens) or names the spent limit without charging. */
@@ -46,19 +46,17 @@ export class V2EndpointQuota {
     const { rpm, tpm } = this.config;
     if (rpm === 0 && tpm === 0) return { ok: true };
     const used = this.window.at(now);
-    if (rpm > 0 && used.requests >= rpm) {
-      return { ok: false, limit: 'rpm', retryAfterMs: this.window.waitUntil(now, (freed) => used.requests - freed.requests < rpm) };
+    // A whole request must fit (a bucket's total is fractional).
+    if (rpm > 0 && used.requests + 1 > rpm) {
+      return { ok: false, limit: 'rpm', retryAfterMs: this.window.waitUntil(now, (freed) => used.requests - freed.requests + 1 <= rpm) };
     }
     if (tpm > 0 && (used.input >= this.inputLimit || promptTokens > this.inputLimit - used.input)) {
       // A prompt larger than the whole input half never fits: advise a whole window.
-      const retryAfterMs =
-        promptTokens > this.inputLimit
-          ? this.config.windowMs
-          : this.window.waitUntil(now, (freed) => used.input - freed.input <= this.inputLimit - promptTokens);
+      const retryAfterMs = promptTokens > this.inputLimit ? this.config.windowMs : this.window.waitUntil(now, (freed) => used.input - freed.input <= this.inputLimit - promptTokens);
       return { ok: false, limit: 'input_tpm', retryAfterMs };
     }
-    if (tpm > 0 && used.output >= this.outputLimit) {
-      return { ok: false, limit: 'output_tpm', retryAfterMs: this.window.waitUntil(now, (freed) => used.output - freed.output < this.outputLimit) };
+    if (tpm > 0 && used.output + 1 > this.outputLimit) {
+      return { ok: false, limit: 'output_tpm', retryAfterMs: this.window.waitUntil(now, (freed) => used.output - freed.output + 1 <= this.outputLimit) };
     }
     this.window.charge(now, { requests: 1, input: promptTokens });
     return { ok: true };
@@ -77,13 +75,13 @@ export class V2EndpointQuota {
     const { rpm, tpm } = this.config;
     if (rpm > 0) {
       headers['X-Ratelimit-Limit-Requests'] = String(rpm);
-      headers['X-Ratelimit-Remaining-Requests'] = String(Math.max(0, rpm - used.requests));
+      headers['X-Ratelimit-Remaining-Requests'] = String(Math.max(0, Math.floor(rpm - used.requests)));
     }
     if (tpm > 0) {
       headers['X-Ratelimit-Limit-Input-Tokens'] = String(this.inputLimit);
       headers['X-Ratelimit-Limit-Output-Tokens'] = String(this.outputLimit);
-      headers['X-Ratelimit-Remaining-Input-Tokens'] = String(Math.max(0, this.inputLimit - used.input));
-      headers['X-Ratelimit-Remaining-Output-Tokens'] = String(Math.max(0, this.outputLimit - used.output));
+      headers['X-Ratelimit-Remaining-Input-Tokens'] = String(Math.max(0, Math.floor(this.inputLimit - used.input)));
+      headers['X-Ratelimit-Remaining-Output-Tokens'] = String(Math.max(0, Math.floor(this.outputLimit - used.output)));
     }
     return headers;
   }

@@ -2,8 +2,9 @@
  * Running totals of named quantities (requests, tokens, …) over a quota window, for the
  * simulator's v1 and v2 quotas. 'rolling' keeps a log of timestamped charges and forgets each one
  * windowMs after it was made; 'fixed' resets every total at each multiple of windowMs since the
- * simulator started. Charges only append to the log and expiry only pops from its front, so both
- * are O(1) amortised.
+ * simulator started; 'bucket' is a token bucket holding one window's limit that refills
+ * continuously at limit/windowMs (the total is what is missing from the bucket, fractional).
+ * Charges only append to the log and expiry only pops from its front, so all are O(1) amortised.
  */
 import type { QuotaWindowMode } from './options.js';
 
@@ -13,6 +14,9 @@ export interface WindowConfig {
   /** Origin of fixed windows (monotonic ms). */
   startedAt: number;
 }
+
+/** Bucket mode: each quantity's limit per window, its refill rate; a quantity without one never refills. */
+export type WindowLimits<K extends string> = Partial<Record<K, number>>;
 
 interface Charge<K extends string> {
   at: number;
@@ -24,11 +28,14 @@ export class WindowTotals<K extends string> {
   private head = 0;
   private readonly totals: Record<K, number>;
   private fixedWindowIndex = 0;
+  private drainedAt: number;
 
   constructor(
     private readonly config: WindowConfig,
     private readonly keys: readonly K[],
+    private readonly limits: WindowLimits<K> = {},
   ) {
+    this.drainedAt = config.startedAt;
     this.totals = Object.fromEntries(keys.map((key) => [key, 0])) as Record<K, number>;
   }
 
@@ -41,7 +48,7 @@ export class WindowTotals<K extends string> {
   charge(now: number, amounts: Partial<Record<K, number>>): void {
     this.advance(now);
     for (const key of this.keys) this.totals[key] += amounts[key] ?? 0;
-    // A fixed window only needs the running totals; the log is for rolling expiry.
+    // A fixed window or a bucket only needs the running totals; the log is for rolling expiry.
     if (this.config.mode === 'rolling') this.log.push({ at: now, amounts });
   }
 
@@ -53,6 +60,7 @@ export class WindowTotals<K extends string> {
     const { mode, windowMs, startedAt } = this.config;
     this.advance(now);
     if (mode === 'fixed') return startedAt + (this.fixedWindowIndex + 1) * windowMs - now;
+    if (mode === 'bucket') return this.bucketWait(enough);
     const freed = Object.fromEntries(this.keys.map((key) => [key, 0])) as Record<K, number>;
     for (let index = this.head; index < this.log.length; index++) {
       const charge = this.log[index] as Charge<K>;
@@ -62,8 +70,29 @@ export class WindowTotals<K extends string> {
     return windowMs;
   }
 
+  /** Bucket mode: the shortest refill (to the millisecond) after which `enough` holds, at most a window. */
+  private bucketWait(enough: (freed: Readonly<Record<K, number>>) => boolean): number {
+    const freedAfter = (ms: number): Record<K, number> =>
+      Object.fromEntries(this.keys.map((key) => [key, Math.min(this.totals[key], ((this.limits[key] ?? 0) * ms) / this.config.windowMs)])) as Record<K, number>;
+    let low = 0;
+    let high = this.config.windowMs;
+    if (!enough(freedAfter(high))) return high;
+    while (high - low > 1) {
+      const middle = (low + high) / 2;
+      if (enough(freedAfter(middle))) high = middle;
+      else low = middle;
+    }
+    return Math.ceil(high);
+  }
+
   private advance(now: number): void {
     const { mode, windowMs, startedAt } = this.config;
+    if (mode === 'bucket') {
+      const elapsed = Math.max(0, now - this.drainedAt);
+      this.drainedAt = Math.max(this.drainedAt, now);
+      for (const key of this.keys) this.totals[key] = Math.max(0, this.totals[key] - ((this.limits[key] ?? 0) * elapsed) / windowMs);
+      return;
+    }
     if (mode === 'fixed') {
       const index = Math.floor((now - startedAt) / windowMs);
       if (index !== this.fixedWindowIndex) {
