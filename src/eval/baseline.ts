@@ -25,6 +25,8 @@ export interface BaselineCheck {
   /** One line per regressed metric of a matched cell. */
   regressions: Array<{ cellLabel: string; line: string }>;
   changedAnswers: ChangedAnswer[];
+  /** Set when no cell of the run matches a cell of the baseline: nothing was compared, which is a failed check, not a pass. */
+  noMatch?: string;
 }
 
 export async function checkBaseline(baselineDir: string, runDir: string, tolerance: number): Promise<BaselineCheck> {
@@ -37,7 +39,12 @@ export async function checkBaseline(baselineDir: string, runDir: string, toleran
         line: `${delta.label} ${formatRelative(delta.relative)} (${formatDelta(delta.unit, delta.delta)}): ${delta.confidenceStatement}`,
       })),
   );
-  return { comparison, regressions, changedAnswers: await changedAnswers(baselineDir, runDir) };
+  const check: BaselineCheck = { comparison, regressions, changedAnswers: await changedAnswers(baselineDir, runDir) };
+  if (comparison.matched.length === 0) {
+    const labels = (cells: Array<{ label: string }>): string => cells.map((cell) => cell.label).join(', ') || 'none';
+    check.noMatch = `no cell of this run matches a cell of the baseline (same model and parameters): baseline has ${labels(comparison.unmatched.base)}; this run has ${labels(comparison.unmatched.candidate)}`;
+  }
+  return check;
 }
 
 async function changedAnswers(baselineDir: string, runDir: string): Promise<ChangedAnswer[]> {

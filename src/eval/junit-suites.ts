@@ -37,10 +37,13 @@ export function junitSuites(input: JunitInput): JunitSuite[] {
     const { dir, check } = input.baseline;
     suites.push({
       name: `baseline ${dir}`,
-      cases: check.comparison.matched.map((cell): JunitCase => {
-        const regressions = check.regressions.filter((regression) => regression.cellLabel === cell.label).map((regression) => regression.line);
-        return { name: cell.label, classname: 'baseline', ...(regressions.length > 0 ? { failure: { message: regressions[0] as string, details: regressions.join('\n') } } : {}) };
-      }),
+      cases: [
+        ...check.comparison.matched.map((cell): JunitCase => {
+          const regressions = check.regressions.filter((regression) => regression.cellLabel === cell.label).map((regression) => regression.line);
+          return { name: cell.label, classname: 'baseline', ...(regressions.length > 0 ? { failure: { message: regressions[0] as string, details: regressions.join('\n') } } : {}) };
+        }),
+        ...(check.noMatch !== undefined ? [{ name: 'matching cells', classname: 'baseline', failure: { message: check.noMatch } }] : []),
+      ],
     });
   }
   return suites;

@@ -78,6 +78,7 @@ export async function createEvalExtension(config: RunConfig, prepared: PreparedR
       if (baseline !== undefined) {
         baselineCheck = await checkBaseline(baseline.dir, baseline.runDir, config.tolerance);
         lines.push(...baselineCheck.regressions.map((r) => `baseline ${baseline.dir}: regression in ${r.cellLabel}: ${r.line}`));
+        if (baselineCheck.noMatch !== undefined) lines.push(`baseline ${baseline.dir}: ${baselineCheck.noMatch}`);
         reportChangedAnswers(baselineCheck, baseline.dir, logger);
       }
       if (config.junit !== undefined) {
