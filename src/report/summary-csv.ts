@@ -122,6 +122,8 @@ const ASSERTION_COLUMNS: ReadonlyArray<readonly [string, Getter]> = [
   ['pass_rate', (c) => (c.assertions?.passRate === null || c.assertions === undefined ? '' : c.assertions.passRate.toFixed(4))],
   ['assert_passed', (c) => (c.assertions === undefined ? '' : String(c.assertions.passed))],
   ['assert_failed', (c) => (c.assertions === undefined ? '' : String(c.assertions.failed))],
+  // Requests that got no answer, so nothing could be checked: apart from failed checks.
+  ['assert_errored', (c) => (c.assertions === undefined ? '' : String(c.assertions.errored ?? 0))],
 ];
 
 /** summary.csv as a string (header and one row per cell; with cost, its columns and a TOTAL row; with assertions, pass rates). */
