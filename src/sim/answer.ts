@@ -28,8 +28,8 @@ export interface AnswerPlan {
 }
 
 export interface AnswerHooks {
-  /** The first text event was written (streaming only). */
-  onFirstText: (at: number) => void;
+  /** The first text event was written (streaming only), `plannedMs` after arrival by the schedule. */
+  onFirstText: (at: number, plannedMs: number) => void;
   /** The whole answer was delivered; usage may be counted and completion tokens charged. */
   onComplete: (completionTokens: number) => void;
 }
@@ -113,7 +113,7 @@ export function deliverStream(res: ServerResponse, plan: Omit<AnswerPlan, 'meta'
     }
     send(framing.event(index, event.text, isEnd));
     if (index === 0) {
-      hooks.onFirstText(now());
+      hooks.onFirstText(now(), event.offset);
       if (fault === 'garbageSse') send(GARBAGE_SSE_LINE);
     }
     if (isEnd) {
@@ -145,13 +145,13 @@ export interface AnswerAccounting {
   promptTokens: number;
   quota: { chargeCompletion(completionTokens: number, now: number): void };
   stats: { promptTokens: number; completionTokens: number };
-  recordFirstChunk(delayMs: number): void;
+  recordFirstChunk(delayMs: number, plannedMs: number): void;
 }
 
 /** Delivers the answer as a stream or one body, counting it as it completes (v1 and v2 alike). */
 export function deliverAnswer(res: ServerResponse, plan: Omit<AnswerPlan, 'meta'>, framing: AnswerFraming, timers: DeadlineTimers, stream: boolean, account: AnswerAccounting): Cancel {
   const hooks: AnswerHooks = {
-    onFirstText: (at) => account.recordFirstChunk(at - account.arrival),
+    onFirstText: (at, plannedMs) => account.recordFirstChunk(at - account.arrival, plannedMs),
     onComplete: (completionTokens) => {
       account.quota.chargeCompletion(completionTokens, now());
       account.stats.promptTokens += account.promptTokens;

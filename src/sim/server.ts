@@ -39,6 +39,8 @@ export interface SimStats {
   completionTokens: number;
   /** Arrival -> first text event written, ms, streaming only. A ring of at most 200000 samples. */
   firstChunkDelaysMs: number[];
+  /** The delays the seeded schedule drew for the same samples (what a loaded machine cannot shift). */
+  plannedFirstChunkMs: number[];
   /** v1 and v2 embeddings requests, counted on arrival, and the prompt tokens of delivered answers. */
   embeddingRequests: number;
   embeddingTokens: number;
@@ -87,6 +89,7 @@ export async function startSimulator(userOptions: SimOptions = {}): Promise<Runn
       promptTokens: 0,
       completionTokens: 0,
       firstChunkDelaysMs: [],
+      plannedFirstChunkMs: [],
       embeddingRequests: 0,
       embeddingTokens: 0,
     },
@@ -206,7 +209,7 @@ function simContext(state: SimState): SimContext {
       kind === 'chat'
         ? seededRandom(hashString(`request:${++state.requestCounter}`, hashString(String(options.seed))))
         : seededRandom(hashString(`embeddings:${++embeddingCounter}`, hashString(String(options.seed)))),
-    recordFirstChunk: (delayMs) => recordFirstChunk(state, delayMs),
+    recordFirstChunk: (delayMs, plannedMs) => recordFirstChunk(state, delayMs, plannedMs),
   };
 }
 
@@ -284,15 +287,16 @@ async function serveChat(state: SimState, req: IncomingMessage, res: ServerRespo
     promptTokens: input.promptTokens,
     quota,
     stats,
-    recordFirstChunk: (delayMs) => recordFirstChunk(state, delayMs),
+    recordFirstChunk: (delayMs, plannedMs) => recordFirstChunk(state, delayMs, plannedMs),
   });
 }
 
 /** Keeps the newest samples once full, overwriting the oldest, so memory stays bounded. */
-function recordFirstChunk(state: SimState, delayMs: number): void {
-  const samples = state.stats.firstChunkDelaysMs;
-  if (samples.length < MAX_FIRST_CHUNK_SAMPLES) samples.push(delayMs);
-  else samples[state.firstChunkSamples % MAX_FIRST_CHUNK_SAMPLES] = delayMs;
+function recordFirstChunk(state: SimState, delayMs: number, plannedMs: number): void {
+  const { firstChunkDelaysMs: samples, plannedFirstChunkMs: planned } = state.stats;
+  const slot = samples.length < MAX_FIRST_CHUNK_SAMPLES ? samples.length : state.firstChunkSamples % MAX_FIRST_CHUNK_SAMPLES;
+  samples[slot] = delayMs;
+  planned[slot] = plannedMs;
   state.firstChunkSamples++;
 }
 

@@ -97,6 +97,6 @@ export async function serveV2Chat(ctx: SimContext, req: IncomingMessage, res: Se
     promptTokens: input.promptTokens,
     quota: admitted,
     stats,
-    recordFirstChunk: (delayMs) => ctx.recordFirstChunk(delayMs),
+    recordFirstChunk: (delayMs, plannedMs) => ctx.recordFirstChunk(delayMs, plannedMs),
   });
 }

@@ -27,8 +27,8 @@ export interface SimContext {
    * counter of its own, so embedding traffic never shifts which chat requests get faulted.
    */
   nextRequestRandom(kind: 'chat' | 'embeddings'): Random;
-  /** Adds an arrival -> first text sample to stats.firstChunkDelaysMs. */
-  recordFirstChunk(delayMs: number): void;
+  /** Adds an arrival -> first text sample to stats.firstChunkDelaysMs (and its planned delay). */
+  recordFirstChunk(delayMs: number, plannedMs: number): void;
 }
 
 /** The request body, or undefined when the client went away before sending all of it. */
