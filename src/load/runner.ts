@@ -47,6 +47,8 @@ export interface RunnerOptions {
   maxRequests?: number;
   /** Asked before each request is sent; a reason (a budget reached) drops it and stops the plan. */
   gate?: () => string | undefined;
+  /** Awaited after `gate` for each request about to be sent (a budget holding its estimated cost); a reason drops it. */
+  admit?: (spec: RequestPlan) => Promise<string | undefined>;
   /** Aborting it stops dispatching: requests not yet sent end as `cancelled`. */
   stopSignal?: AbortSignal;
   /** Aborting it also cuts the requests in flight (they end as `cancelled`). */
@@ -194,6 +196,12 @@ export async function runPlan(options: RunnerOptions): Promise<RunnerResult> {
     if (stopped() || deadlinePassed) return notSent(spec, 0, 0);
     const gateReason = options.gate?.();
     if (gateReason !== undefined) return unansweredRecord(spec, 'dropped', gateReason);
+    if (options.admit !== undefined) {
+      const refused = await options.admit(spec);
+      if (refused !== undefined) return unansweredRecord(spec, 'dropped', refused);
+      // The wait for room may have outlasted the run.
+      if (stopped() || deadlinePassed) return notSent(spec, 0, 0);
+    }
     const request = toProviderRequest(plan, spec);
     const limiter = limiterFor(spec);
     let firstSentAt: number | undefined;

@@ -179,7 +179,22 @@ export interface StageSummary {
   late?: number;
   maxLagMs?: number;
   /** What the adaptive limiter ended with, per quota key. */
-  limiters?: Record<string, { throttled: number; concurrency: number; requestBudget?: number; tokenBudget?: number }>;
+  limiters?: Record<string, LimiterSummary>;
+}
+
+/** How the limiter found the quota refilling from the server's Remaining headers; 'shared' when others spend it too. */
+export const LIMITER_REFILLS = ['bucket', 'fixed', 'rolling', 'shared'] as const;
+export type LimiterRefill = (typeof LIMITER_REFILLS)[number];
+
+export interface LimiterSummary {
+  throttled: number;
+  concurrency: number;
+  requestBudget?: number;
+  tokenBudget?: number;
+  /** The refill behaviour inferred; absent while unknown (no Remaining headers, or not enough of them yet). */
+  refill?: LimiterRefill;
+  /** Requests the server's Remaining said could start at the end, net of what was in flight; absent without the header. */
+  creditRequests?: number;
 }
 
 export interface LoadSettings {

@@ -6,7 +6,7 @@
  * schema version may add optional fields, which an older reader just does not show.
  */
 import { z } from 'zod';
-import { OUTCOMES, type RunSummary } from '../metrics/types.js';
+import { LIMITER_REFILLS, OUTCOMES, type RunSummary } from '../metrics/types.js';
 
 // summary.json is written with JSON.stringify, which has no Infinity or NaN: every number is finite.
 const count = z.number().int().min(0);
@@ -112,7 +112,19 @@ const stageSchema = z.object({
   completedRatePerSec: amount,
   late: count.optional(),
   maxLagMs: amount.optional(),
-  limiters: z.record(z.string(), z.object({ throttled: amount, concurrency: amount, requestBudget: amount.optional(), tokenBudget: amount.optional() })).optional(),
+  limiters: z
+    .record(
+      z.string(),
+      z.object({
+        throttled: amount,
+        concurrency: amount,
+        requestBudget: amount.optional(),
+        tokenBudget: amount.optional(),
+        refill: z.enum(LIMITER_REFILLS).optional(),
+        creditRequests: amount.optional(),
+      }),
+    )
+    .optional(),
 });
 
 const rangeSchema = z.object({ low: amount, expected: amount, high: amount });

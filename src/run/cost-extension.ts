@@ -4,8 +4,9 @@
  *   the run date (prices.ts); a model without one stays unknown (null) in every output, never 0;
  * - `--max-cost CNY` / `--max-tokens N`: once the finished requests reach the budget, dispatching
  *   stops (stopReason), the requests not yet sent are recorded as `dropped` with the reason, and
- *   the run counts as aborted (abortReason -> exit code 4). Requests already in flight finish, so
- *   a run may end slightly above its budget;
+ *   the run counts as aborted (abortReason -> exit code 4). Each request holds its estimated cost
+ *   from dispatch to answer (budget-reservations.ts) and waits while what is spent and held leaves
+ *   it no room, so a run ends at most one request's cost above its budget;
  * - publishes the cost so far for the live view;
  * - `--estimate-check`: estimates the run before it starts (offline tokenizer) and records the
  *   estimate beside the actual figures in summary.json, which the console table prints.
@@ -20,9 +21,11 @@ import { beijingDate, findPrice, loadPriceTable } from '../cost/prices.js';
 import { configError, isUserError } from '../errors.js';
 import type { FinishedRequest } from '../metrics/request-record.js';
 import type { CellCostSummary, EstimateCheck, PriceRef, RunCostSummary, RunSummary } from '../metrics/types.js';
+import type { RequestPlan } from '../plan/plan.js';
 import { formatCny } from '../report/format.js';
 import type { Logger } from '../util/logger.js';
 import { estimateRun, modelNames, type RunEstimate } from './estimate.js';
+import { BudgetReservations, outputCeiling } from './budget-reservations.js';
 import type { RunExtension } from './extensions.js';
 import type { PreparedRun } from './prepare-run.js';
 
@@ -90,30 +93,66 @@ export async function createCostExtension(config: RunConfig, prepared: PreparedR
   };
   setLiveCostSource(budgetText);
 
-  return {
-    stopReason() {
-      if (stopReason !== undefined) return stopReason;
-      if (config.maxCost !== undefined && roundCny(spentCny) >= config.maxCost) {
-        stopReason = `budget stop: --max-cost ${config.maxCost} CNY reached (¥${formatCny(roundCny(spentCny))} spent when dispatching stopped)`;
-      } else if (config.maxTokens !== undefined && tokens >= config.maxTokens) {
-        stopReason = `budget stop: --max-tokens ${config.maxTokens} reached (${tokens} tokens used when dispatching stopped)`;
+  const budgeted = config.maxCost !== undefined || config.maxTokens !== undefined;
+  const reservations = new BudgetReservations(
+    (model) => prices.get(model),
+    (cell) => outputCeiling(cell, prepared.catalog),
+  );
+  const reached = (): string | undefined => {
+    if (stopReason !== undefined) return stopReason;
+    if (config.maxCost !== undefined && roundCny(spentCny) >= config.maxCost) {
+      stopReason = `budget stop: --max-cost ${config.maxCost} CNY reached (¥${formatCny(roundCny(spentCny))} spent when dispatching stopped)`;
+    } else if (config.maxTokens !== undefined && tokens >= config.maxTokens) {
+      stopReason = `budget stop: --max-tokens ${config.maxTokens} reached (${tokens} tokens used when dispatching stopped)`;
+    }
+    return stopReason;
+  };
+
+  const tallyRequest = (finished: FinishedRequest): void => {
+    const record = finished.record;
+    if (record.outcome === 'dropped' && stopReason !== undefined && record.errorMsg === stopReason) dropped++;
+    if (record.outcome !== 'ok' || replaying || isReplayed(finished)) return;
+    const tally = cells.get(record.cellId) ?? { prompt: 0, completion: 0, estimated: 0 };
+    const prompt = record.promptTokens ?? 0;
+    const completion = record.completionTokens ?? 0;
+    tally.prompt += prompt;
+    tally.completion += completion;
+    if (record.usageSource === 'estimate') tally.estimated++;
+    cells.set(record.cellId, tally);
+    tokens += prompt + completion;
+    spentCny += costOfTokens(prices.get(record.model), prompt, completion)?.cny ?? 0;
+  };
+
+  /** Waits until the request's estimated cost fits beside what is in flight; a reason when the budget is reached. */
+  const admit = async (spec: RequestPlan): Promise<string | undefined> => {
+    for (;;) {
+      const reason = reached();
+      if (reason !== undefined) return reason;
+      const charge = reservations.charge(spec);
+      const costFits = config.maxCost === undefined || roundCny(spentCny + reservations.reserved.cny + charge.cny) <= config.maxCost;
+      const tokensFit = config.maxTokens === undefined || tokens + reservations.reserved.tokens + charge.tokens <= config.maxTokens;
+      // With nothing in flight a request goes while the budget is not reached: the one overshoot allowed.
+      if (reservations.inFlight === 0 || (costFits && tokensFit)) {
+        reservations.hold(spec, charge);
+        return undefined;
       }
-      return stopReason;
-    },
+      await reservations.released();
+    }
+  };
+
+  return {
+    stopReason: reached,
+
+    // Only a budget holds requests back; without one, requests go without an await each.
+    ...(budgeted ? { admit } : {}),
 
     onRequest(finished) {
-      const record = finished.record;
-      if (record.outcome === 'dropped' && stopReason !== undefined && record.errorMsg === stopReason) dropped++;
-      if (record.outcome !== 'ok' || replaying || isReplayed(finished)) return;
-      const tally = cells.get(record.cellId) ?? { prompt: 0, completion: 0, estimated: 0 };
-      const prompt = record.promptTokens ?? 0;
-      const completion = record.completionTokens ?? 0;
-      tally.prompt += prompt;
-      tally.completion += completion;
-      if (record.usageSource === 'estimate') tally.estimated++;
-      cells.set(record.cellId, tally);
-      tokens += prompt + completion;
-      spentCny += costOfTokens(prices.get(record.model), prompt, completion)?.cny ?? 0;
+      // Spent is counted before what was held is given back, so a waiting request sees both at once.
+      try {
+        tallyRequest(finished);
+      } finally {
+        if (budgeted) reservations.release(finished);
+      }
     },
 
     decorateSummary(summary: RunSummary) {

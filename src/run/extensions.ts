@@ -6,10 +6,17 @@
  */
 import type { FinishedRequest } from '../metrics/request-record.js';
 import type { RunSummary } from '../metrics/types.js';
+import type { RequestPlan } from '../plan/plan.js';
 
 export interface RunExtension {
   /** Asked before each request is sent; a reason stops dispatching and the rest is dropped with it. */
   stopReason?(): string | undefined;
+  /**
+   * Asked for each request just before it is sent, after `stopReason`: may wait (until the requests
+   * in flight leave room) or give a reason that drops it and stops dispatching. What it holds for the
+   * request is given back in `onRequest`, which every request reaches.
+   */
+  admit?(spec: RequestPlan): Promise<string | undefined> | string | undefined;
   /** Each finished request, before it is written: may add fields to its record. */
   onRequest?(finished: FinishedRequest): void;
   /** The run's summary before it is written: may add fields to the cells and the run. */
@@ -45,6 +52,15 @@ export async function verdictOf(extensions: readonly RunExtension[], summary: Ru
     abortReason ??= extension.abortReason?.();
   }
   return abortReason !== undefined ? { failures, errors, abortReason } : { failures, errors };
+}
+
+/** Each extension admits the request in turn; the first reason wins. */
+export async function admitOf(extensions: readonly RunExtension[], spec: RequestPlan): Promise<string | undefined> {
+  for (const extension of extensions) {
+    const reason = await extension.admit?.(spec);
+    if (reason !== undefined) return reason;
+  }
+  return undefined;
 }
 
 /** The first stop reason any extension gives. */

@@ -10,10 +10,10 @@ import { CellRecorder } from '../metrics/cell-recorder.js';
 import { unansweredRecord, type FinishedRequest } from '../metrics/request-record.js';
 import { StageTracker } from '../metrics/stage-tracker.js';
 import type { CellLoad, CellSummary, LoadSettings, RequestRecord, StageSummary } from '../metrics/types.js';
-import { buildPlan, type Plan } from '../plan/plan.js';
+import { buildPlan, type Plan, type RequestPlan } from '../plan/plan.js';
 import { redact, redactSecrets } from '../util/redact.js';
 import type { Provider } from '../providers/types.js';
-import { stopReasonOf, type RunExtension } from './extensions.js';
+import { admitOf, stopReasonOf, type RunExtension } from './extensions.js';
 import type { PreparedRun } from './prepare-run.js';
 import type { RunBenchmarkOptions } from './run-benchmark.js';
 import { round3 } from '../util/round.js';
@@ -105,6 +105,8 @@ export async function runStage(run: StageRun): Promise<{ cells: CellSummary[]; s
           requestBudgetMs: config.totalTimeout * 1000,
           ...(config.maxRequests !== undefined ? { maxRequests: config.maxRequests } : {}),
           gate: () => stopReasonOf(extensions),
+          // Only when an extension holds budget: an await per request is not free at tens of thousands per second.
+          ...(extensions.some((extension) => extension.admit !== undefined) ? { admit: (spec: RequestPlan) => admitOf(extensions, spec) } : {}),
           stopSignal: options.stopSignal,
           abortSignal: options.abortSignal,
           onStart: options.onStart,
@@ -172,6 +174,9 @@ function limiterSummaries(limiters: ReadonlyMap<string, AdaptiveLimiter>): Stage
     result[key] = { throttled: snapshot.throttled, concurrency: snapshot.concurrency };
     if (snapshot.requestBudget !== undefined) result[key].requestBudget = round3(snapshot.requestBudget);
     if (snapshot.tokenBudget !== undefined) result[key].tokenBudget = Math.round(snapshot.tokenBudget);
+    // 'unknown' (headers seen, no pattern yet) is left out like no headers at all.
+    if (snapshot.refill !== undefined && snapshot.refill !== 'unknown') result[key].refill = snapshot.refill;
+    if (snapshot.creditRequests !== undefined) result[key].creditRequests = round3(snapshot.creditRequests);
   }
   return result;
 }
