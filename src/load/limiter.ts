@@ -22,6 +22,7 @@ import type { RateLimitSignal } from '../providers/types.js';
 import { now as clockNow } from '../util/clock.js';
 import { QuotaCredit, type Mark, type RefillModel } from './quota-credit.js';
 import { SlidingWindow } from './sliding-window.js';
+import { MAX_TIMER_MS, safeDelayMs } from '../util/safe-delay.js';
 
 export interface LimiterConfig {
   /** `-c`: the concurrency ceiling. */
@@ -212,8 +213,6 @@ const CONTRADICTED_SHARE = 0.1;
 const SHARED_WINDOWS = 3;
 /** Remaining older than this share of the window is stale: someone else may have spent it since. */
 const STALE_SHARE = 0.05;
-/** setTimeout's ceiling (a longer delay fires at once). */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export class AdaptiveLimiter {
   private readonly meters: Record<MeterName, Meter>;
@@ -449,7 +448,7 @@ export class AdaptiveLimiter {
     const spendsCredit = this.config.pacing !== 'even' && fresh.length > 0 && this.creditMode(at);
     // Credit already stands at what the server said remains; without Retry-After there is nothing more to wait for.
     const hold = retryAfterMs ?? (spendsCredit ? 0 : 1000);
-    this.holdUntil = Math.max(this.holdUntil, at + Math.min(Math.max(0, hold), MAX_TIMER_MS));
+    this.holdUntil = Math.max(this.holdUntil, at + safeDelayMs(hold));
     if (spendsCredit) return;
     // One decrease per second at most: a burst of throttled answers is one congestion event.
     if (at - this.lastDecreaseAt < 1000) return;

@@ -6,7 +6,7 @@
  * reasons): it is escaped, and characters XML 1.0 cannot hold at all (most control characters,
  * lone surrogates) are dropped, so the file is always well-formed.
  */
-import { maskPartialSecretAtEnd, redact, redactSecrets } from '../util/redact.js';
+import { cutRedacted, redactSecrets } from '../util/redact.js';
 import { writeFileAtomic } from './fs-util.js';
 
 export interface JunitCase {
@@ -44,21 +44,15 @@ function seconds(value: number | undefined): string {
   return (value !== undefined && Number.isFinite(value) && value >= 0 ? value : 0).toFixed(3);
 }
 
-/** Redacted, then cut: a cut before redaction would keep the start of a secret that straddles it. */
-function shortened(message: string): string {
-  const safe = redact(message);
-  return Array.from(safe).length > MESSAGE_CHARS ? `${maskPartialSecretAtEnd(Array.from(safe).slice(0, MESSAGE_CHARS).join(''))}…` : safe;
-}
-
 function renderCase(testCase: JunitCase): string {
   const open = `    <testcase name="${xmlAttribute(testCase.name)}" classname="${xmlAttribute(testCase.classname)}" time="${seconds(testCase.timeSeconds)}"`;
   if (testCase.error !== undefined) {
     const { type, message, details } = testCase.error;
-    return `${open}>\n      <error message="${xmlAttribute(shortened(message))}" type="${xmlAttribute(type)}">${xmlText(details ?? message)}</error>\n    </testcase>`;
+    return `${open}>\n      <error message="${xmlAttribute(cutRedacted(message, MESSAGE_CHARS))}" type="${xmlAttribute(type)}">${xmlText(details ?? message)}</error>\n    </testcase>`;
   }
   if (testCase.failure !== undefined) {
     const { message, details } = testCase.failure;
-    return `${open}>\n      <failure message="${xmlAttribute(shortened(message))}" type="AssertionError">${xmlText(details ?? message)}</failure>\n    </testcase>`;
+    return `${open}>\n      <failure message="${xmlAttribute(cutRedacted(message, MESSAGE_CHARS))}" type="AssertionError">${xmlText(details ?? message)}</failure>\n    </testcase>`;
   }
   if (testCase.skipped !== undefined) return `${open}>\n      <skipped message="${xmlAttribute(testCase.skipped)}"/>\n    </testcase>`;
   return `${open}/>`;

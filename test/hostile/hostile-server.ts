@@ -13,6 +13,7 @@ import type { Agent } from 'undici';
 import { createAgent, DEFAULT_TIMEOUTS, type HttpTimeouts } from '../../src/providers/http.js';
 import { createOpenAIProvider } from '../../src/providers/openai/provider.js';
 import { createQianfanProvider } from '../../src/providers/qianfan/provider.js';
+import type { RunSummary } from '../../src/metrics/types.js';
 import type { ProviderRequest } from '../../src/providers/types.js';
 import { runCli, type CliOptions, type CliResult } from '../helpers/cli.js';
 
@@ -156,5 +157,10 @@ export async function runCliWithPeakRss(args: string[], options: CliOptions = {}
 
 /** The rows of a run's requests.csv. */
 export async function requestRows(out: string): Promise<Record<string, string>[]> {
-  return parse(await readFile(join(out, 'requests.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+  return parse(await readFile(join(out, 'requests.csv'), 'utf8'), { columns: true, bom: true }) as Record<string, string>[];
+}
+
+/** A run's summary.json, as written. */
+export async function runSummary(out: string): Promise<RunSummary> {
+  return JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')) as RunSummary;
 }

@@ -4,10 +4,8 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parse } from 'csv-parse/sync';
-import type { RunSummary } from '../../src/metrics/types.js';
 import { tempDir } from '../helpers/cli.js';
 
 /** A CSV dataset of `rows` prompts (ids r1, r2, …), extra columns as given. */
@@ -21,13 +19,7 @@ export async function writeDataset(rows: ReadonlyArray<Record<string, string>>):
   return path;
 }
 
-export async function requestRows(out: string): Promise<Record<string, string>[]> {
-  return parse(await readFile(join(out, 'requests.csv'), 'utf8'), { columns: true, bom: true }) as Record<string, string>[];
-}
-
-export async function runSummary(out: string): Promise<RunSummary> {
-  return JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')) as RunSummary;
-}
+export { requestRows, runSummary } from './hostile-server.js';
 
 export interface FixedServer {
   url: string;

@@ -3,11 +3,9 @@
  * and the checks that every planned request has its row and every summary file was written.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { IncomingMessage } from 'node:http';
-import type { RunSummary } from '../../src/metrics/types.js';
 import { requestRows } from './hostile-server.js';
 
 export const TOKEN_PATH = '/oauth/2.0/token';
@@ -34,8 +32,4 @@ export async function expectEveryRow(out: string, planned: number, outcome: stri
   }
   for (const file of ['summary.json', 'summary.csv', 'report.html']) expect(existsSync(join(out, file)), file).toBe(true);
   return rows;
-}
-
-export async function readSummary(out: string): Promise<RunSummary> {
-  return JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')) as RunSummary;
 }

@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { startHostileServer } from './hostile-server.js';
-import { expectEveryRow, isTokenRequest, oauthEnv, readSummary } from './token-endpoint.js';
+import { expectEveryRow, isTokenRequest, oauthEnv } from './token-endpoint.js';
+import { runSummary } from './hostile-server.js';
 
 const RUN = ['run', '-d', 'datasets/demo.csv', '-m', 'ernie-speed-8k', '--repeat', '2', '--no-stream'];
 
@@ -29,7 +30,7 @@ describe('a token endpoint that errors', () => {
       // demo.csv has 12 rows; --repeat 2.
       const rows = await expectEveryRow(out, 24, 'failed', 'invalid_client');
       expect(rows[0]?.error_msg).toContain('check QIANFAN_AK and QIANFAN_SK');
-      const summary = await readSummary(out);
+      const summary = await runSummary(out);
       expect(summary.cells[0]?.outcomes.failed).toBe(24);
       expect(chatRequests).toBe(0);
     } finally {

@@ -7,7 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { startHostileServer, type HostileServer } from './hostile-server.js';
-import { expectEveryRow, isTokenRequest, oauthEnv, readSummary } from './token-endpoint.js';
+import { expectEveryRow, isTokenRequest, oauthEnv } from './token-endpoint.js';
+import { runSummary } from './hostile-server.js';
 
 /** Answers the token request one byte per second (bounded: it gives up after a minute); counts chat requests. */
 async function tricklingTokenEndpoint(): Promise<HostileServer & { tokenRequests(): number; chatRequests(): number }> {
@@ -52,7 +53,7 @@ describe('a token endpoint that trickles one byte a second', () => {
       expect(run.stderr).not.toContain('internal error');
       // Two stages of --max-requests 5 each: ten rows, none of them sent.
       await expectEveryRow(out, 10, 'failed', 'auth_token_timeout');
-      const summary = await readSummary(out);
+      const summary = await runSummary(out);
       expect(summary.stages?.map((stage) => stage.planned)).toEqual([5, 5]);
       expect(summary.cells.reduce((sum, cell) => sum + (cell.outcomes.failed ?? 0), 0)).toBe(10);
       expect(server.chatRequests()).toBe(0);
@@ -88,7 +89,7 @@ describe('a token endpoint that trickles one byte a second', () => {
       expect(run.code).toBe(130);
       expect(run.stderr).toContain('interrupted');
       await expectEveryRow(out, 6, 'cancelled');
-      expect((await readSummary(out)).run.interrupted).toBe(true);
+      expect((await runSummary(out)).run.interrupted).toBe(true);
       expect(server.tokenRequests()).toBe(1);
       expect(server.chatRequests()).toBe(0);
     } finally {
