@@ -21,6 +21,7 @@
 import type { RateLimitSignal } from '../providers/types.js';
 import { now as clockNow } from '../util/clock.js';
 import { QuotaCredit, type Mark, type RefillModel } from './quota-credit.js';
+import { QuotaTimeline, type QuotaTimelineSnapshot } from './quota-timeline.js';
 import { SlidingWindow } from './sliding-window.js';
 import { MAX_TIMER_MS, safeDelayMs } from '../util/safe-delay.js';
 
@@ -69,6 +70,10 @@ export interface LimiterSnapshot {
   /** Requests we may start now on the server's word, when it sends Remaining. */
   creditRequests: number | undefined;
   creditTokens: number | undefined;
+  /** The request quota per window as the server states it (Limit header), else the user's --rpm. */
+  limitRequests: number | undefined;
+  /** Starts and refusals second by second, from the first start. */
+  timeline: QuotaTimelineSnapshot | undefined;
 }
 
 type MeterName = 'requests' | 'tokens' | 'inputTokens' | 'outputTokens';
@@ -101,10 +106,11 @@ class Meter {
     readonly windowMs: number,
     userLimit: number | undefined,
     countedOnArrival: boolean,
+    infersResets: boolean,
   ) {
     this.window = new SlidingWindow(windowMs * (1 + EXPIRY_MARGIN) + 10);
     this.userLimit = userLimit;
-    this.credit = new QuotaCredit(windowMs, countedOnArrival);
+    this.credit = new QuotaCredit(windowMs, countedOnArrival, infersResets);
   }
 
   /** Spend on the server's word: it says what remains, nobody else is spending it, and no user cap is lower. */
@@ -234,6 +240,7 @@ export class AdaptiveLimiter {
   private readonly inFlightAmounts: Record<MeterName, number> = { requests: 0, tokens: 0, inputTokens: 0, outputTokens: 0 };
   private readonly byPermit = new WeakMap<Permit, Outstanding>();
   private seq = 0;
+  private readonly timeline = new QuotaTimeline();
   private timer: NodeJS.Timeout | undefined;
   private nextStartAt: number | undefined;
   private closed = false;
@@ -244,10 +251,10 @@ export class AdaptiveLimiter {
     private readonly clock: () => number = clockNow,
   ) {
     this.meters = {
-      requests: new Meter(config.windowMs, config.rpm, COUNTED_ON_ARRIVAL.requests),
-      tokens: new Meter(config.windowMs, config.tpm, COUNTED_ON_ARRIVAL.tokens),
-      inputTokens: new Meter(config.windowMs, undefined, COUNTED_ON_ARRIVAL.inputTokens),
-      outputTokens: new Meter(config.windowMs, undefined, COUNTED_ON_ARRIVAL.outputTokens),
+      requests: new Meter(config.windowMs, config.rpm, COUNTED_ON_ARRIVAL.requests, true),
+      tokens: new Meter(config.windowMs, config.tpm, COUNTED_ON_ARRIVAL.tokens, false),
+      inputTokens: new Meter(config.windowMs, undefined, COUNTED_ON_ARRIVAL.inputTokens, false),
+      outputTokens: new Meter(config.windowMs, undefined, COUNTED_ON_ARRIVAL.outputTokens, false),
     };
     this.concurrency = config.maxConcurrency;
     this.before.concurrency = config.maxConcurrency;
@@ -288,7 +295,10 @@ export class AdaptiveLimiter {
     observe('tokens', signal.limitTokens, signal.remainingTokens);
     observe('inputTokens', signal.limitInputTokens, signal.remainingInputTokens);
     observe('outputTokens', signal.limitOutputTokens, signal.remainingOutputTokens);
-    if (this.meters.requests.credit.model === 'bucket') for (const meter of Object.values(this.meters)) meter.credit.adoptBucket();
+    // A server keeps all its dimensions the same way; token readings are too noisy to learn it from.
+    const requests = this.meters.requests.credit;
+    if (requests.model === 'bucket') for (const meter of Object.values(this.meters)) meter.credit.adoptBucket();
+    if (requests.model === 'fixed') for (const meter of Object.values(this.meters)) if (meter.credit !== requests) meter.credit.adoptFixed(requests.nextResetAt);
     // Only now: while unheard, it keeps the starts it overlapped from being forgotten.
     if (entry !== undefined) this.markHeard(entry);
     const settled = (this.sent.find((candidate) => !candidate.heard)?.seq ?? this.seq + 1) - 1;
@@ -318,6 +328,8 @@ export class AdaptiveLimiter {
       refill: modelOf(requests) ?? modelOf(tokens),
       creditRequests: creditOf(requests, 'requests'),
       creditTokens: creditOf(tokens, 'tokens'),
+      limitRequests: requests.credit.limit ?? this.config.rpm,
+      timeline: this.timeline.snapshot(),
     };
   }
 
@@ -376,6 +388,7 @@ export class AdaptiveLimiter {
   private grant(waiter: Waiter, at: number): Permit {
     const paced = !this.creditMode(at);
     const seq = ++this.seq;
+    this.timeline.sent(at);
     const handles = {} as Record<MeterName, ChargeHandle>;
     for (const name of Object.keys(this.meters) as MeterName[]) {
       const meter = this.meters[name];
@@ -440,6 +453,7 @@ export class AdaptiveLimiter {
   private onThrottled(retryAfterMs: number | undefined, grantedAt: number): void {
     const at = this.clock();
     this.throttledCount++;
+    this.timeline.throttled(at);
     // Headers seen since this request was sent: what the server said while it refused it.
     const fresh = Object.values(this.meters).filter((meter) => meter.remaining !== undefined && meter.observedAt >= grantedAt && meter.credit.limit !== undefined);
     const contradicted = fresh.length > 0 && fresh.every((meter) => meter.remaining! > Math.max(2, CONTRADICTED_SHARE * meter.credit.limit!));

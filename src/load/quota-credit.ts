@@ -97,6 +97,12 @@ export class QuotaCredit {
     readonly windowMs: number,
     /** Requests and prompt tokens are counted when a request arrives; completions when it ends. */
     private readonly countedOnArrival: boolean,
+    /**
+     * Whether these readings may conclude a fixed window on their own. Token readings may not: an
+     * estimate corrected late, or a completion counted at its end, looks just like a reset, and a
+     * wrong reset starves the run until the next one. They take it from the requests instead.
+     */
+    private readonly infersResets = true,
   ) {
     this.expiryMs = windowMs * (1 + EXPIRY_MARGIN) + 10;
     this.log = new SlidingWindow(this.expiryMs);
@@ -110,6 +116,13 @@ export class QuotaCredit {
    */
   adoptBucket(): void {
     if (this.model === 'unknown' || this.model === 'rolling') this.model = 'bucket';
+  }
+
+  /** The same for a fixed window the requests showed, with the instant their window ends. */
+  adoptFixed(nextResetAt: number | undefined): void {
+    if (this.model === 'bucket' || nextResetAt === undefined) return;
+    this.model = 'fixed';
+    this.nextResetAt = nextResetAt;
   }
 
   /** Our sends the server may still count at `at` (each dated by when it reached the server). */
@@ -239,7 +252,7 @@ export class QuotaCredit {
       const unexplained = forgot - (reading.mark.expiredEarly - previous.mark.expiredEarly);
       const tolerance = reading.ambiguity + previous.ambiguity;
       const bucketRefill = (L * dt) / this.windowMs;
-      if (unexplained - tolerance > Math.max(noise, 0.25 * L, bucketRefill + noise) && forgot >= 0.5 * previous.used) {
+      if (this.infersResets && unexplained - tolerance > Math.max(noise, 0.25 * L, bucketRefill + noise) && forgot >= 0.5 * previous.used) {
         this.model = 'fixed';
         this.nextResetAt = Math.min(at, reading.mark.at + this.arrivalDelayMs) + this.expiryMs;
         return;

@@ -11,7 +11,7 @@ import { runPlan } from '../../src/load/runner.js';
 import { buildPlan } from '../../src/plan/plan.js';
 import { createAgent, DEFAULT_TIMEOUTS } from '../../src/providers/http.js';
 import { createQianfanProvider } from '../../src/providers/qianfan/provider.js';
-import { startQuotaServer, type QuotaServer, type QuotaServerOptions } from './quota-server.js';
+import { startQuotaServer, type QuotaServer, type QuotaServerOptions } from '../../src/bench/quota-server.js';
 
 const WINDOW_MS = 1000;
 const cleanups: Array<() => Promise<void>> = [];

@@ -1,11 +1,14 @@
 /**
- * An independent v1 quota server for the limiter tests (deliberately not our simulator): a small
- * node:http server that answers every chat request after `answerMs`, refuses it with error_code
- * 336501 (or 18) on HTTP 200 when the request quota is spent, and keeps its own books in one of
- * three models: a token bucket, a fixed window (aligned to the server's start) or a rolling window.
- * It counts server-side what a test asserts: arrivals, refusals, the most requests in flight.
+ * An independent v1 quota server for the limiter tests and `npm run bench` (deliberately not our
+ * simulator: it shares no code with src/sim, so the limiter is measured against books it did not
+ * write). A small node:http server that answers every chat request after `answerMs` (as one JSON
+ * answer, or as v1 SSE chunks spread over that time when the request asks for a stream), refuses
+ * it with error_code 336501 (or 18) on HTTP 200 when the request quota is spent, and keeps its
+ * own books in one of three models: a token bucket, a fixed window (aligned to the server's start
+ * plus `phaseMs`, as a real server's minute is not aligned to our first request) or a rolling
+ * window. It counts server-side what a test asserts: arrivals, refusals, the most requests in flight.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export type QuotaModel = 'bucket' | 'fixed' | 'rolling';
@@ -21,6 +24,8 @@ export interface QuotaServerOptions {
   throttleCode?: 18 | 336501;
   /** Arrival numbers (1-based) refused whatever the quota says, as a prompt-triggered 336501 would be. */
   refuseArrivals?: number[];
+  /** Fixed windows: how far into its first window the server already is when it starts. */
+  phaseMs?: number;
 }
 
 export interface QuotaServer {
@@ -38,7 +43,7 @@ const TOKEN_LIMIT = 1_000_000;
 
 export async function startQuotaServer(options: QuotaServerOptions): Promise<QuotaServer> {
   const { model, limit, windowMs } = options;
-  const origin = performance.now();
+  const origin = performance.now() - (options.phaseMs ?? 0);
   const admittedAt: number[] = [];
   let bucket = limit;
   let bucketAt = origin;
@@ -65,8 +70,13 @@ export async function startQuotaServer(options: QuotaServerOptions): Promise<Quo
 
   const state: QuotaServer = { url: '', arrivals: [], admitted: admittedAt, refused: 0, maxInFlight: 0, inFlightAtAdmission: [], close: async () => undefined };
   const server: Server = createServer((req, res) => {
-    req.resume();
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => {
+      if (body.length < 65_536) body += chunk;
+    });
     req.on('end', () => {
+      const stream = body.includes('"stream":true');
       const now = performance.now();
       state.arrivals.push(now);
       const arrival = state.arrivals.length;
@@ -92,6 +102,11 @@ export async function startQuotaServer(options: QuotaServerOptions): Promise<Quo
       state.inFlightAtAdmission.push(inFlight);
       inFlight++;
       state.maxInFlight = Math.max(state.maxInFlight, inFlight);
+      const answerMs = options.answerMs ?? 20;
+      if (stream) {
+        streamAnswer(res, headers, arrival, answerMs, () => inFlight--);
+        return;
+      }
       setTimeout(() => {
         inFlight--;
         res.writeHead(200, headers);
@@ -107,7 +122,7 @@ export async function startQuotaServer(options: QuotaServerOptions): Promise<Quo
             usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
           }),
         );
-      }, options.answerMs ?? 20);
+      }, answerMs);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -118,4 +133,33 @@ export async function startQuotaServer(options: QuotaServerOptions): Promise<Quo
       server.close(() => resolve());
     });
   return state;
+}
+
+const STREAM_CHUNKS = 5;
+
+/** A v1 SSE answer: a first chunk at once, the rest spread over `answerMs`, usage on the last. */
+function streamAnswer(res: ServerResponse, headers: Record<string, string>, arrival: number, answerMs: number, done: () => void): void {
+  res.writeHead(200, { ...headers, 'content-type': 'text/event-stream' });
+  let sent = 0;
+  const send = (): void => {
+    sent++;
+    const last = sent === STREAM_CHUNKS;
+    const chunk = {
+      id: `as-${arrival}`,
+      object: 'chat.completion',
+      created: 1,
+      sentence_id: sent - 1,
+      is_end: last,
+      result: 'ok ',
+      usage: { prompt_tokens: 10, completion_tokens: sent, total_tokens: 10 + sent },
+    };
+    res.write(`data: ${JSON.stringify(chunk)}\n\n`);
+    if (!last) {
+      setTimeout(send, answerMs / (STREAM_CHUNKS - 1));
+      return;
+    }
+    done();
+    res.end();
+  };
+  send();
 }
