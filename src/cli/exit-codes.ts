@@ -3,7 +3,7 @@
  * a run that was aborted or misconfigured never reports "assertions failed".
  */
 import type { UserErrorKind } from '../errors.js';
-import type { RunVerdict } from '../run/extensions.js';
+import type { RunVerdict } from '../eval/verdict.js';
 
 export const EXIT = {
   ok: 0,

@@ -6,7 +6,6 @@
  * says remains), and the cost so far (with the budget, when --max-cost / --max-tokens set one).
  */
 import type { AdaptiveLimiter } from '../load/limiter.js';
-import { liveCostText } from '../cost/live.js';
 import type { Outcome } from '../metrics/types.js';
 import { now } from '../util/clock.js';
 
@@ -23,6 +22,8 @@ export interface ProgressOptions {
   simulated?: boolean;
   stage?: string | undefined;
   limiters?: ReadonlyMap<string, AdaptiveLimiter>;
+  /** What the run's extensions have to show live (the cost so far, with the budget), asked at each redraw. */
+  liveText?: () => string | undefined;
   /** True once the run was interrupted (Ctrl-C): the line then says so. */
   interrupted?: () => boolean;
 }
@@ -63,7 +64,7 @@ export function createProgress(total: number | undefined, options: ProgressOptio
     const interrupted = options.interrupted?.() === true;
     const prefix = `${interrupted ? 'INTERRUPTED ' : ''}${options.simulated ? '[SIMULATED] ' : ''}${options.stage !== undefined ? `${options.stage} ` : ''}`;
     const notSent = `${counts.cancelled > 0 ? ` cancelled ${counts.cancelled}` : ''}${counts.dropped > 0 ? ` dropped ${counts.dropped}` : ''}`;
-    const cost = liveCostText();
+    const cost = options.liveText?.();
     return `${prefix}${bar}${answered}${total !== undefined ? `/${total}` : ''} answered: ok ${counts.ok} errors ${errors} throttled ${counts.throttled}${notSent} in-flight ${inFlight} ${rate.toFixed(1)} req/s ${elapsed.toFixed(0)}s${cost !== undefined ? ` | ${cost}` : ''}${limiterText()}`;
   };
   const draw = (): void => {

@@ -6,20 +6,22 @@
  * given as a flag replaces the file's list). Paths in the file are relative to the working
  * directory, as on the command line.
  *
- * Errors name the file, the line, the key path and what is wrong: `ci.yaml:7: thresholds[1]: …`.
+ * Errors name the file, the line, the key path and what is wrong: `ci.yaml:7: thresholds[1]: …`,
+ * every problem of the file at once, and a mistyped key gets the closest real one as a hint.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { LineCounter, isMap, isNode, isScalar, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 import { configError, isUserError } from '../errors.js';
+import { closestName } from './did-you-mean.js';
 import { RunConfigSchema, parseRunConfig, type RunConfig } from './run-config.js';
 
 export const ConfigFileSchema = RunConfigSchema.partial()
   .extend({ $schema: z.string().optional().meta({ description: 'JSON Schema of this file, for editors (ignored by qfbench)' }) })
   .strict();
 
-const KNOWN_KEYS: readonly string[] = Object.keys(ConfigFileSchema.shape);
+const KNOWN_KEYS: readonly string[] = Object.keys(ConfigFileSchema.shape).filter((key) => key !== '$schema');
 
 /** A run configuration is a page of settings; anything larger is a wrong file, not a config. */
 export const MAX_CONFIG_FILE_BYTES = 1024 * 1024;
@@ -57,13 +59,13 @@ export async function loadConfigFile(path: string): Promise<Record<string, unkno
 
   const parsed = ConfigFileSchema.safeParse(data);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0] as z.core.$ZodIssue;
-    const more = parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more problem(s))` : '';
-    const unknownKey = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
-    const where = locate(document, lineCounter, issue.path, unknownKey);
-    const at = `${path}${where !== undefined ? `:${where.line}:${where.col}` : ''}`;
-    if (unknownKey !== undefined) throw configError(`${at}: unknown key ${JSON.stringify(unknownKey)}${suggestion(unknownKey)}${more}`);
-    throw configError(`${at}: ${pathText(issue.path)}: ${issue.message}${more}`);
+    // Every problem at once: fixing a file one error per run is slow.
+    const problems = parsed.error.issues
+      .flatMap((issue) => describeIssue(issue, path, document, lineCounter))
+      .sort((a, b) => a.line - b.line || a.col - b.col)
+      .map((problem) => problem.text);
+    if (problems.length === 1) throw configError(problems[0] as string);
+    throw configError([`${path}: ${problems.length} problems:`, ...problems.map((problem) => `  ${problem}`)].join('\n'));
   }
   const settings = { ...(data as Record<string, unknown>) };
   delete settings['$schema'];
@@ -94,6 +96,26 @@ function yamlData(document: Document, path: string): unknown {
   }
 }
 
+interface Problem {
+  /** 0 where the document does not say: such problems come first. */
+  line: number;
+  col: number;
+  text: string;
+}
+
+/** One problem per issue (an issue of unknown keys is one per key), each with its place and key path. */
+function describeIssue(issue: z.core.$ZodIssue, path: string, document: Document, lineCounter: LineCounter): Problem[] {
+  const problem = (text: string, key?: string): Problem => {
+    const where = locate(document, lineCounter, issue.path, key);
+    return { line: where?.line ?? 0, col: where?.col ?? 0, text: `${path}${where !== undefined ? `:${where.line}:${where.col}` : ''}: ${text}` };
+  };
+  if (issue.code === 'unrecognized_keys') {
+    const inside = issue.path.length > 0 ? `${pathText(issue.path)}: ` : '';
+    return issue.keys.map((key) => problem(`${inside}unknown key ${JSON.stringify(key)}${suggestion(key)}`, key));
+  }
+  return [problem(`${pathText(issue.path)}: ${issue.message}`)];
+}
+
 /** Line and column of the value at `path` (or of the key `key` inside it), when the document has it. */
 function locate(document: Document, lineCounter: LineCounter, path: readonly PropertyKey[], key?: string): { line: number; col: number } | undefined {
   const segments = path.map((segment) => (typeof segment === 'symbol' ? String(segment) : segment));
@@ -118,6 +140,6 @@ function pathText(path: readonly PropertyKey[]): string {
 function suggestion(key: string): string {
   const camel = key.replace(/[-_]+([a-z])/g, (_, letter: string) => letter.toUpperCase());
   const candidates = [camel, `${camel}s`, camel.replace(/s$/, '')];
-  const found = candidates.find((candidate) => candidate !== key && KNOWN_KEYS.includes(candidate));
+  const found = candidates.find((candidate) => candidate !== key && KNOWN_KEYS.includes(candidate)) ?? closestName(key, KNOWN_KEYS);
   return found !== undefined ? `; did you mean ${JSON.stringify(found)}?` : '; the keys are those of schema/qfbench.schema.json (camelCase)';
 }

@@ -1,14 +1,13 @@
 /**
  * The JSON Schema of a `--config` file, generated from the same zod schema the flags go through,
- * with each key described by its flag's help text. It ships as schema/qfbench.schema.json so
+ * with each key described by the schema's own help text (the same its flag shows). It ships as schema/qfbench.schema.json so
  * editors complete and check config files (`$schema: ./node_modules/qfbench/schema/qfbench.schema.json`,
  * or `# yaml-language-server: $schema=…` in YAML). test/config/json-schema.test.ts fails when the
  * committed file is stale and rewrites it with QFBENCH_WRITE_SCHEMA=1.
  */
 import { z } from 'zod';
-import { RUN_FLAGS } from '../cli/run-flags.js';
 import { ConfigFileSchema } from './config-file.js';
-import type { RunConfig } from './run-config.js';
+import { RunConfigSchema } from './run-config.js';
 
 export const CONFIG_SCHEMA_FILE = 'schema/qfbench.schema.json';
 
@@ -31,8 +30,9 @@ export function configJsonSchema(): Record<string, unknown> {
   }) as Record<string, unknown>;
   const properties = schema['properties'] as Record<string, Record<string, unknown>>;
   for (const [key, property] of Object.entries(properties)) {
-    const flag = RUN_FLAGS[key as keyof RunConfig];
-    if (flag?.describe !== undefined) property['description'] = flag.describe;
+    // A preprocessed key's description would sit inside its anyOf; editors show the top one.
+    const description = (RunConfigSchema.shape as Record<string, z.ZodType | undefined>)[key]?.description;
+    if (description !== undefined) property['description'] = description;
   }
   return {
     $schema: schema['$schema'],

@@ -1,9 +1,11 @@
 /**
  * `-p key=v1,v2` parameter grids. Known Qianfan parameters get their real types; a value that
- * does not fit is refused here, before anything is sent. Unknown keys pass through as JSON
- * scalars or strings (servers ignore what they do not know), never silently coerced.
+ * does not fit is refused here, before anything is sent. A key that no model of the run accepts
+ * is refused too (a typo would run a cell labelled with a parameter the server ignored), unless
+ * --allow-unknown-params; such keys then pass through as JSON scalars or strings, never silently coerced.
  */
 import { configError } from '../errors.js';
+import { closestName } from './did-you-mean.js';
 import type { ParamValue, Params } from '../providers/types.js';
 
 type ParamType = 'number' | 'integer' | 'boolean' | 'string' | 'string-list';
@@ -90,6 +92,30 @@ export function parseParamFlags(flags: readonly string[]): ParamGrid {
     grid[key] = values;
   }
   return grid;
+}
+
+/**
+ * Refuses a `-p` key that no model of the run accepts. `accepted` holds, per model, the optional
+ * fields it accepts, or undefined where qfbench does not know them (a service of the user's own,
+ * a model outside the catalog): such a model is taken to accept the request fields qfbench knows.
+ * A key that some model accepts and another does not is left to request validation (a warning).
+ */
+export function checkParamKeys(grid: ParamGrid, accepted: ReadonlyArray<ReadonlySet<string> | undefined>, allowUnknown: boolean): void {
+  if (allowUnknown || accepted.length === 0) return;
+  const vocabulary = new Set<string>(['stream']);
+  for (const set of accepted) for (const key of set ?? Object.keys(KNOWN_PARAMS)) vocabulary.add(key);
+  const problems = Object.keys(grid)
+    .filter((key) => !vocabulary.has(key))
+    .map((key) => {
+      const near = closestName(
+        key,
+        [...vocabulary, ...Object.keys(KNOWN_PARAMS)].filter((name) => name !== 'stream'),
+      );
+      const hint = near !== undefined ? `; did you mean ${near}?` : '';
+      return `-p ${key}: no model of this run accepts ${key}${hint} (--allow-unknown-params sends it anyway)`;
+    });
+  if (problems.length === 1) throw configError(problems[0] as string);
+  if (problems.length > 1) throw configError(['refusing to start; found before sending anything:', ...problems.map((problem) => `  ${problem}`)].join('\n'));
 }
 
 /** Every combination of the grid's values, in a stable order (keys as given, values as listed). */

@@ -1,7 +1,8 @@
 /**
- * The typed run configuration: one zod schema is the single source of truth; the TypeScript type
- * is derived from it, and src/cli/run-flags.ts must map every key to a flag (a missing flag is a
- * compile error there). Flags are validated here, at the boundary, with messages naming the flag.
+ * The typed run configuration: one zod schema is the single source of truth, help texts included
+ * (each key's description is its flag's help and its JSON Schema description); the TypeScript type
+ * is derived from it, and the command line maps every key to a flag (a missing flag is a compile
+ * error there). Flags are validated here, at the boundary, with messages naming the flag.
  */
 import { z } from 'zod';
 import { PriceDateSchema } from '../cost/prices.js';
@@ -38,70 +39,90 @@ export const ToleranceSchema = z.preprocess(
     if (match === null) return raw;
     return match[2] === '%' ? Number(match[1]) / 100 : Number(match[1]);
   },
-  z.number({ error: 'give a percentage such as 5% or a fraction such as 0.05' }).min(0).max(1, 'a fraction above 1 is a change of over 100%; write 5% or 0.05'),
+  z
+    .number({ error: 'give a percentage such as 5% or a fraction such as 0.05' })
+    .min(0)
+    // A bare number above 1 was almost certainly meant as a percentage.
+    .max(1, { error: (issue) => `a fraction above 1 is a change of over 100%; write 5% or 0.05; did you mean ${String(issue.input)}%?` }),
 );
 
 export const RunConfigSchema = z.object({
-  datasets: z.array(z.string().min(1)).min(1, 'give at least one dataset with -d FILE'),
-  models: z.array(z.string().min(1)).default([]),
-  endpoints: z.array(z.string().regex(/^[A-Za-z0-9._~-]+$/, 'an endpoint suffix has only letters, digits and . _ ~ -')).default([]),
-  params: z.array(z.string()).default([]),
-  api: z.enum(['chat', 'completions']).default('chat'),
-  stream: z.boolean().default(true),
-  concurrency: numberList(z.number({ error: 'expected a number or a comma list like 1,4,16' }).int().min(1).max(100_000)).default([8]),
-  rate: numberList(z.number({ error: 'expected requests per second, or a comma list like 1,2,4' }).positive().max(1_000_000)).optional(),
-  arrival: z.enum(['constant', 'poisson']).default('constant'),
-  duration: positiveSeconds.optional(),
-  maxRequests: z.number().int().min(1).optional(),
-  adapt: z.boolean().default(true),
-  rpm: z.number().positive().optional(),
-  tpm: z.number().positive().optional(),
-  quotaWindow: positiveSeconds.default(60),
-  repeat: z.number().int().min(1).max(1_000_000).default(1),
-  retries: z.number().int().min(0).max(20).default(2),
+  datasets: z.array(z.string().min(1)).min(1, 'give at least one dataset with -d FILE').describe('Dataset file (.csv or .jsonl); repeatable'),
+  models: z.array(z.string().min(1)).default([]).describe('Model from the catalog (case-insensitive); repeatable'),
+  endpoints: z
+    .array(z.string().regex(/^[A-Za-z0-9._~-]+$/, 'an endpoint suffix has only letters, digits and . _ ~ -'))
+    .default([])
+    .describe('Endpoint suffix of a service of your own (custom deployment); repeatable'),
+  params: z.array(z.string()).default([]).describe('Parameter grid key=v1,v2 (e.g. temperature=0.2,0.8), one cell per combination; repeatable'),
+  allowUnknownParams: z.boolean().default(false).describe('Send a -p key that no model of the run is known to accept (a warning instead of an error)'),
+  api: z.enum(['chat', 'completions']).default('chat').describe('v1 API family: chat messages or plain completions'),
+  stream: z.boolean().default(true).describe('Stream answers (TTFT needs it); --no-stream for sync calls'),
+  concurrency: numberList(z.number({ error: 'expected a number or a comma list like 1,4,16' }).int().min(1).max(100_000))
+    .default([8])
+    .describe('Requests in flight at most (with --rate: the cap); a list like 1,4,16 sweeps it'),
+  rate: numberList(z.number({ error: 'expected requests per second, or a comma list like 1,2,4' }).positive().max(1_000_000))
+    .optional()
+    .describe('Open loop: requests per second on a fixed schedule; a list like 1,2,4 sweeps it'),
+  arrival: z.enum(['constant', 'poisson']).default('constant').describe('Open-loop arrival model'),
+  duration: positiveSeconds.optional().describe('Stop dispatching after this many seconds (per stage); the dataset cycles'),
+  maxRequests: z.number().int().min(1).optional().describe('Stop after this many requests (per stage); the dataset cycles'),
+  adapt: z.boolean().default(true).describe('Adaptive limiter that paces to the server quota (--no-adapt: fixed concurrency)'),
+  rpm: z.number().positive().optional().describe('Cap requests per minute below the account quota'),
+  tpm: z.number().positive().optional().describe('Cap tokens per minute below the account quota'),
+  quotaWindow: positiveSeconds.default(60).describe('The server quota window in seconds (Qianfan: 60)'),
+  repeat: z.number().int().min(1).max(1_000_000).default(1).describe('Times each row is sent per cell'),
+  retries: z.number().int().min(0).max(20).default(2).describe('Retries of throttled / retryable failures (0: none at any layer)'),
   seed: z
     .number()
     .int()
     .min(0)
     .max(2 ** 31 - 1)
-    .default(1),
-  out: z.string().min(1).optional(),
-  force: z.boolean().default(false),
-  provider: z.enum(['qianfan', 'openai']).default('qianfan'),
-  apiKey: z.string().min(1).optional(),
-  appId: z.string().min(1).optional(),
-  baseUrl: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }).optional(),
-  sim: z.boolean().default(false),
-  simOpt: z.array(z.string()).default([]),
-  catalog: z.string().min(1).optional(),
-  baseModel: z.string().min(1).optional(),
-  connectTimeout: positiveSeconds.default(10),
-  firstByteTimeout: positiveSeconds.default(120),
-  idleTimeout: positiveSeconds.default(60),
-  totalTimeout: positiveSeconds.default(600),
+    .default(1)
+    .describe('Seed for the dispatch order, jitter and the simulator'),
+  out: z.string().min(1).optional().describe('Output directory (default reports/<timestamp>)'),
+  force: z.boolean().default(false).describe('Replace the run already in the --out folder (without it such a folder is refused)'),
+  provider: z.enum(['qianfan', 'openai']).default('qianfan').describe('qianfan: the v1 API; openai: an OpenAI-compatible server (Qianfan v2, vLLM, …)'),
+  apiKey: z.string().min(1).optional().describe('Bearer key for --provider openai (prefer QIANFAN_BEARER_TOKEN or OPENAI_API_KEY: flags show in the process list)'),
+  appId: z.string().min(1).optional().describe('Qianfan v2 appid header'),
+  baseUrl: z
+    .url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' })
+    .optional()
+    .describe('API base URL (default $QIANFAN_BASE_URL or https://aip.baidubce.com)'),
+  sim: z.boolean().default(false).describe('Run against the built-in simulator (in-process, port 0)'),
+  simOpt: z.array(z.string()).default([]).describe('Simulator option key=value (e.g. firstChunkMs=50, rpm=120)'),
+  catalog: z.string().min(1).optional().describe('JSON file of extra or overriding model entries'),
+  baseModel: z.string().min(1).optional().describe('Catalog model an --endpoint service was fine-tuned from (SFT of ERNIE Speed/Lite/Tiny/Character allows output up to 7K)'),
+  connectTimeout: positiveSeconds.default(10).describe('Connect timeout, seconds'),
+  firstByteTimeout: positiveSeconds.default(120).describe('Time to the response headers, seconds'),
+  idleTimeout: positiveSeconds.default(60).describe('Longest gap between stream chunks, seconds'),
+  totalTimeout: positiveSeconds.default(600).describe('Whole request, seconds'),
   // Caps every body the client buffers (error bodies, JSON answers, one SSE line or event, a stream's text).
   maxResponseBytes: z
     .number({ error: 'expected a number of bytes, e.g. 8388608 (8 MiB, the default)' })
     .int('expected a whole number of bytes')
     .min(1, 'the limit must be at least 1 byte')
     .max(MAX_RESPONSE_BYTES_LIMIT, `the limit is at most ${MAX_RESPONSE_BYTES_LIMIT} bytes (256 MiB): a longer text does not fit in one JavaScript string per request in flight`)
-    .default(DEFAULT_MAX_RESPONSE_BYTES),
-  grace: z.number().min(0).max(600).default(5),
-  excel: z.boolean().default(false),
-  quiet: z.boolean().default(false),
-  prices: z.string().min(1).optional(),
-  priceDate: PriceDateSchema.optional(),
-  maxCost: z.number({ error: 'expected an amount in CNY' }).positive().optional(),
-  maxTokens: z.number({ error: 'expected a number of tokens' }).int().min(1).optional(),
-  estimateCheck: z.boolean().default(false),
-  thresholds: z.array(thresholdExpression).default([]),
-  baseline: z.string().min(1).optional(),
-  tolerance: ToleranceSchema.default(0.05),
-  record: z.string().min(1).optional(),
-  replay: z.string().min(1).optional(),
-  junit: z.string().min(1).optional(),
-  summaryMd: z.string().min(1).optional(),
-  jsTimeout: positiveSeconds.default(2),
+    .default(DEFAULT_MAX_RESPONSE_BYTES)
+    .describe('Largest answer body, SSE line or event, or streamed answer text kept per request, in bytes (8388608 is 8 MiB); past it the request fails with response_too_large'),
+  grace: z.number().min(0).max(600).default(5).describe('Seconds in-flight requests get to finish after Ctrl-C'),
+  excel: z.boolean().default(false).describe('Write CSVs with a UTF-8 BOM for Excel'),
+  quiet: z.boolean().default(false).describe('No progress output'),
+  prices: z.string().min(1).optional().describe('JSON price table (CNY per 1,000 tokens) that extends or overrides the built-in one'),
+  priceDate: PriceDateSchema.optional().describe('Price the run as of this date, YYYY-MM-DD (default: today in Beijing time)'),
+  maxCost: z.number({ error: 'expected an amount in CNY' }).positive().optional().describe('Stop dispatching once the run has cost this many CNY; the rest is dropped and the run exits 4'),
+  maxTokens: z.number({ error: 'expected a number of tokens' }).int().min(1).optional().describe('Stop dispatching once the run has used this many tokens (prompt + completion); exits 4'),
+  estimateCheck: z.boolean().default(false).describe('Estimate the cost before the run and print it beside the actual figures after it'),
+  thresholds: z
+    .array(thresholdExpression)
+    .default([])
+    .describe('Every cell must meet it or the run exits 3: ttft.p95<800, latency.p99<5s, error_rate<1%, pass_rate>=0.95, cost_cny<2; model=NAME: in front limits it to some cells; repeatable'),
+  baseline: z.string().min(1).optional().describe('Earlier run folder to compare with after the run: a regression beyond --tolerance exits 3; changed answers are listed'),
+  tolerance: ToleranceSchema.default(0.05).describe('Smallest relative change --baseline calls a regression (5% or 0.05)'),
+  record: z.string().min(1).optional().describe('Save every answer to DIR/recordings.jsonl for a later --replay'),
+  replay: z.string().min(1).optional().describe('Answer from a --record folder instead of the network: no credentials, no quota, no timings'),
+  junit: z.string().min(1).optional().describe('Write JUnit XML to FILE: one test case per row x cell, failures with their reason'),
+  summaryMd: z.string().min(1).optional().describe('Write a Markdown summary to FILE (also appended to $GITHUB_STEP_SUMMARY when that is set)'),
+  jsTimeout: positiveSeconds.default(2).describe('Time limit of one javascript assertion, seconds'),
 });
 
 export type RunConfigInput = z.input<typeof RunConfigSchema>;

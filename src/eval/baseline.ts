@@ -4,15 +4,14 @@
  * tolerance), plus the rows whose answer changed: same row id, matched cell and repeat, both ok,
  * different output. A changed answer is listed, not failed: models are allowed to word things
  * differently; assertions say whether the new wording is still right.
+ *
+ * Pure analysis over data the run hands in: the baseline's summary and rows (read from its
+ * folder by the run), and the finished run's own summary and records, from memory.
  */
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
-import { cellLabel } from '../report/cell-extras.js';
-import { compareRuns, type ComparisonResult } from '../report/compare/index.js';
-import { formatDelta, formatRelative } from '../report/compare/format.js';
-import { matchCells } from '../report/compare/match.js';
-import { readRequestsCsv } from '../report/requests-csv.js';
-import { readSummaryJson } from '../report/summary-json.js';
+import { compareRuns, matchCells, type ComparisonResult, type SampleRecord } from '../compare/index.js';
+import { formatDelta, formatRelative } from '../compare/format.js';
+import type { RequestRecord, RunSummary } from '../metrics/types.js';
 
 export interface ChangedAnswer {
   rowId: string;
@@ -29,8 +28,46 @@ export interface BaselineCheck {
   noMatch?: string;
 }
 
-export async function checkBaseline(baselineDir: string, runDir: string, tolerance: number): Promise<BaselineCheck> {
-  const comparison = await compareRuns(baselineDir, runDir, { tolerance });
+/** What the check keeps of one request: the comparison's fields and a digest of the answer (memory stays small however long the outputs are). */
+export type AnswerRow = SampleRecord & Pick<RequestRecord, 'rowId' | 'repeat'> & { answerDigest: string };
+
+export function answerRow(record: RequestRecord): AnswerRow {
+  return {
+    cellId: record.cellId,
+    outcome: record.outcome,
+    rowId: record.rowId,
+    repeat: record.repeat,
+    answerDigest: createHash('sha256').update(record.output).digest('base64'),
+    ...(record.schedOffsetMs !== undefined ? { schedOffsetMs: record.schedOffsetMs } : {}),
+    ...(record.queueMs !== undefined ? { queueMs: record.queueMs } : {}),
+    ...(record.latencyMs !== undefined ? { latencyMs: record.latencyMs } : {}),
+    ...(record.latencySchedMs !== undefined ? { latencySchedMs: record.latencySchedMs } : {}),
+    ...(record.ttftMs !== undefined ? { ttftMs: record.ttftMs } : {}),
+    ...(record.promptTokens !== undefined ? { promptTokens: record.promptTokens } : {}),
+    ...(record.completionTokens !== undefined ? { completionTokens: record.completionTokens } : {}),
+  };
+}
+
+/** One side of the check: the folder that names it, its summary and its rows in the order they were written. */
+export interface BaselineSide<Rows> {
+  dir: string;
+  summary: RunSummary;
+  rows: Rows;
+}
+
+export async function checkBaseline(base: BaselineSide<AsyncIterable<AnswerRow> | Iterable<AnswerRow>>, run: BaselineSide<readonly AnswerRow[]>, tolerance: number): Promise<BaselineCheck> {
+  const { pairs } = matchCells(base.summary, run.summary);
+  const keyOfBase = new Map(pairs.map((pair) => [pair.base.id, pair.key]));
+  const baseAnswers = new Map<string, string>();
+  // One pass over the baseline's rows: the comparison samples them while the answers are noted.
+  async function* noting(rows: AsyncIterable<AnswerRow> | Iterable<AnswerRow>): AsyncIterable<AnswerRow> {
+    for await (const row of rows) {
+      const key = keyOfBase.get(row.cellId);
+      if (key !== undefined && row.outcome === 'ok') baseAnswers.set(`${key}\u0000${row.rowId}\u0000${row.repeat}`, row.answerDigest);
+      yield row;
+    }
+  }
+  const comparison = await compareRuns({ dir: base.dir, summary: base.summary, requests: noting(base.rows) }, { dir: run.dir, summary: run.summary, requests: run.rows }, { tolerance });
   const regressions = comparison.matched.flatMap((cell) =>
     cell.deltas
       .filter((delta) => delta.verdict === 'regression')
@@ -39,35 +76,19 @@ export async function checkBaseline(baselineDir: string, runDir: string, toleran
         line: `${delta.label} ${formatRelative(delta.relative)} (${formatDelta(delta.unit, delta.delta)}): ${delta.confidenceStatement}`,
       })),
   );
-  const check: BaselineCheck = { comparison, regressions, changedAnswers: await changedAnswers(baselineDir, runDir) };
+  const pairOfRun = new Map(pairs.map((pair) => [pair.candidate.id, { key: pair.key, label: pair.candidate.label }]));
+  const changedAnswers: ChangedAnswer[] = [];
+  for (const row of run.rows) {
+    const pair = pairOfRun.get(row.cellId);
+    if (pair === undefined || row.outcome !== 'ok') continue;
+    const before = baseAnswers.get(`${pair.key}\u0000${row.rowId}\u0000${row.repeat}`);
+    if (before !== undefined && before !== row.answerDigest) changedAnswers.push({ rowId: row.rowId, cellLabel: pair.label, repeat: row.repeat });
+  }
+  changedAnswers.sort((a, b) => a.cellLabel.localeCompare(b.cellLabel) || a.rowId.localeCompare(b.rowId) || a.repeat - b.repeat);
+  const check: BaselineCheck = { comparison, regressions, changedAnswers };
   if (comparison.matched.length === 0) {
     const labels = (cells: Array<{ label: string }>): string => cells.map((cell) => cell.label).join(', ') || 'none';
     check.noMatch = `no cell of this run matches a cell of the baseline (same model and parameters): baseline has ${labels(comparison.unmatched.base)}; this run has ${labels(comparison.unmatched.candidate)}`;
   }
   return check;
-}
-
-async function changedAnswers(baselineDir: string, runDir: string): Promise<ChangedAnswer[]> {
-  const [base, candidate] = await Promise.all([readSummaryJson(join(baselineDir, 'summary.json')), readSummaryJson(join(runDir, 'summary.json'))]);
-  const { pairs } = matchCells(base, candidate);
-  const keyOfBase = new Map(pairs.map((pair) => [pair.base.id, pair.key]));
-  const pairOfCandidate = new Map(pairs.map((pair) => [pair.candidate.id, { key: pair.key, label: cellLabel(pair.candidate) }]));
-  // Digests, not answers: memory stays small however long the outputs are.
-  const baseAnswers = new Map<string, string>();
-  for await (const record of readRequestsCsv(join(baselineDir, 'requests.csv'))) {
-    const key = keyOfBase.get(record.cellId);
-    if (key !== undefined && record.outcome === 'ok') baseAnswers.set(`${key}\u0000${record.rowId}\u0000${record.repeat}`, digest(record.output));
-  }
-  const changed: ChangedAnswer[] = [];
-  for await (const record of readRequestsCsv(join(runDir, 'requests.csv'))) {
-    const pair = pairOfCandidate.get(record.cellId);
-    if (pair === undefined || record.outcome !== 'ok') continue;
-    const before = baseAnswers.get(`${pair.key}\u0000${record.rowId}\u0000${record.repeat}`);
-    if (before !== undefined && before !== digest(record.output)) changed.push({ rowId: record.rowId, cellLabel: pair.label, repeat: record.repeat });
-  }
-  return changed.sort((a, b) => a.cellLabel.localeCompare(b.cellLabel) || a.rowId.localeCompare(b.rowId) || a.repeat - b.repeat);
-}
-
-function digest(text: string): string {
-  return createHash('sha256').update(text).digest('base64');
 }

@@ -4,9 +4,9 @@
  * cost gets a CNY column ("unknown" where a model has no price, never 0), a total line, the budget
  * line and, with --estimate-check, the estimate beside the actual figures.
  */
-import { budgetLine, estimateCheckLines, summaryCost, totalCostLine, yuanText } from '../cost/summary-cost.js';
+import { summaryCost } from '../cost/summary-cost.js';
+import { budgetLine, estimateCheckLines, totalCostLine, yuanText } from './cost-text.js';
 import type { CellSummary, Outcome, RunSummary } from '../metrics/types.js';
-import { cellCost } from './cell-extras.js';
 import { errorCountText, topErrors } from './error-summary.js';
 import { fixed, stat } from './format.js';
 import { terminalSafe } from '../util/terminal-text.js';
@@ -50,13 +50,13 @@ function ms(value: number | undefined): string {
 const outcomeColumn = (outcome: Outcome, style?: Style): Column => ({
   header: outcome,
   align: 'right',
-  value: (c) => String(c.outcomes?.[outcome] ?? 0),
-  ...(style !== undefined ? { style: (c: CellSummary) => ((c.outcomes?.[outcome] ?? 0) > 0 ? style : undefined) } : {}),
+  value: (c) => String(c.outcomes[outcome]),
+  ...(style !== undefined ? { style: (c: CellSummary) => (c.outcomes[outcome] > 0 ? style : undefined) } : {}),
 });
 
 const COLUMNS: readonly Column[] = [
   { header: 'cell', align: 'left', value: (c) => printable(c.label ?? c.id) },
-  { header: 'planned', align: 'right', value: (c) => String(c.planned ?? 0) },
+  { header: 'planned', align: 'right', value: (c) => String(c.planned) },
   outcomeColumn('ok'),
   outcomeColumn('failed', 'red'),
   outcomeColumn('throttled', 'yellow'),
@@ -68,10 +68,10 @@ const COLUMNS: readonly Column[] = [
   { header: 'ttft p50', align: 'right', value: (c) => ms(stat(c.ttftMs, 'p50')) },
   { header: 'ttft p99', align: 'right', value: (c) => ms(stat(c.ttftMs, 'p99')) },
   { header: 'tpot p50', align: 'right', value: (c) => ms(stat(c.tpotMs, 'p50')) },
-  { header: 'out tok/s', align: 'right', value: (c) => fixed(c.throughput?.outputTokensPerSec, 1, DASH) },
+  { header: 'out tok/s', align: 'right', value: (c) => fixed(c.throughput.outputTokensPerSec, 1, DASH) },
 ];
 
-const COST_COLUMN: Column = { header: 'CNY', align: 'right', value: (c) => yuanText(cellCost(c)?.cny) };
+const COST_COLUMN: Column = { header: 'CNY', align: 'right', value: (c) => yuanText(c.cost?.cny) };
 
 /** Assertion pass rate over every repeat, with the counts behind it. */
 const PASS_COLUMN: Column = {
@@ -135,7 +135,7 @@ function errorLines(cells: readonly CellSummary[], maxLabel: number): string[] {
   for (const cell of cells) {
     const top = topErrors([cell], LISTED_ERROR_CODES);
     if (top.length === 0) continue;
-    const codes = Object.keys(cell.errors ?? {}).length;
+    const codes = Object.keys(cell.errors).length;
     const more = codes > top.length ? `; and ${codes - top.length} more code(s) in requests.csv` : '';
     lines.push(`errors of ${truncateToWidth(printable(cell.label ?? cell.id), maxLabel)}: ${top.map(errorCountText).join('; ')}${more}`);
   }

@@ -22,11 +22,11 @@ export const ERRORED_OUTCOMES = ['failed', 'throttled', 'timeout'] as const sati
 
 /** Requests of these cells that were sent and got no answer (failed, throttled, timeout). */
 export function erroredCount(cells: readonly CellSummary[]): number {
-  return cells.reduce((sum, cell) => sum + ERRORED_OUTCOMES.reduce((n, outcome) => n + (cell.outcomes?.[outcome] ?? 0), 0), 0);
+  return cells.reduce((sum, cell) => sum + ERRORED_OUTCOMES.reduce((n, outcome) => n + cell.outcomes[outcome], 0), 0);
 }
 
 export function okCount(cells: readonly CellSummary[]): number {
-  return cells.reduce((sum, cell) => sum + (cell.outcomes?.ok ?? 0), 0);
+  return cells.reduce((sum, cell) => sum + cell.outcomes.ok, 0);
 }
 
 /** A message as it may be printed: redacted first, then cut, then made printable. */
@@ -38,7 +38,7 @@ export function sampleMessage(message: string, maxChars = SAMPLE_CHARS): string 
 export function topErrors(cells: readonly CellSummary[], limit: number): ErrorCount[] {
   const merged = new Map<string, { count: number; message: string }>();
   for (const cell of cells) {
-    for (const [code, entry] of Object.entries(cell.errors ?? {})) {
+    for (const [code, entry] of Object.entries(cell.errors)) {
       const seen = merged.get(code);
       if (seen !== undefined) seen.count += entry.count;
       else merged.set(code, { count: entry.count, message: entry.message });

@@ -6,7 +6,6 @@
  */
 import type { RequestRecord, RunSummary } from '../metrics/types.js';
 import { OUTCOMES } from '../metrics/types.js';
-import { cellLabel } from './cell-extras.js';
 import { isFiniteNumber } from './format.js';
 import { countText, escapeHtml, msText, renderTable, section, truncateText, type Column } from './html-kit.js';
 
@@ -60,11 +59,11 @@ function renderOutputPreview(record: RequestRecord): string {
   if (record.outcome !== 'ok' && record.errorMsg !== undefined && record.errorMsg !== '') {
     return `<span class="text error-msg">${escapeHtml(truncateText(record.errorMsg, HTML_OUTPUT_PREVIEW_CHARS))}</span>`;
   }
-  return `<span class="text">${escapeHtml(truncateText(record.output ?? '', HTML_OUTPUT_PREVIEW_CHARS))}</span>`;
+  return `<span class="text">${escapeHtml(truncateText(record.output, HTML_OUTPUT_PREVIEW_CHARS))}</span>`;
 }
 
 function renderFilters(summary: RunSummary, outcomesSeen: ReadonlySet<string>): string {
-  const cells = (summary.cells ?? []).map((c) => `<option value="${escapeHtml(c.id)}">${escapeHtml(cellLabel(c))}</option>`).join('');
+  const cells = summary.cells.map((c) => `<option value="${escapeHtml(c.id)}">${escapeHtml(c.label)}</option>`).join('');
   const outcomes = OUTCOMES.filter((o) => outcomesSeen.has(o))
     .map((o) => `<option value="${o}">${o}</option>`)
     .join('');
@@ -91,7 +90,7 @@ table.requests td:last-child { min-width: 240px; max-width: 560px; }
 
 /** The section; `shown` are the rows in the table, `total` how many the run has. */
 export function renderRequestsSection(summary: RunSummary, shown: readonly RequestRecord[], total: number): string {
-  const labels = new Map((summary.cells ?? []).map((c) => [c.id, cellLabel(c)]));
+  const labels = new Map(summary.cells.map((c) => [c.id, c.label]));
   const columns: Column<RequestRecord>[] = [
     { header: '#', html: (r) => countText(r.seq), numeric: true },
     { header: 'Row', html: (r) => escapeHtml(r.rowId) },
@@ -110,7 +109,7 @@ export function renderRequestsSection(summary: RunSummary, shown: readonly Reque
       : `<p class="note">${total} requests. Answers are cut to ${HTML_OUTPUT_PREVIEW_CHARS} characters; requests.csv has them in full.</p>`;
   const table = renderTable(shown, columns, {
     caption: 'Per request',
-    simulated: summary.run?.simulated === true,
+    simulated: summary.run.simulated,
     className: 'requests',
     id: 'requests-table',
     rowAttributes: (r) => ` data-cell="${escapeHtml(r.cellId)}" data-outcome="${escapeHtml(r.outcome)}"`,

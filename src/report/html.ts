@@ -10,8 +10,7 @@
  */
 import type { CellSummary, DistributionSummary, RequestRecord, RunSummary } from '../metrics/types.js';
 import { OUTCOMES } from '../metrics/types.js';
-import { cellCost, cellLabel, summaryHasCost, summaryQuota } from './cell-extras.js';
-import { cellRates, fixed, formatCny, isFiniteNumber, stat } from './format.js';
+import { cellRates, fixed, formatCny, stat } from './format.js';
 import {
   countText,
   DASH,
@@ -51,12 +50,12 @@ export const HTML_REQUEST_ROW_LIMIT = 2000;
 // Sections
 
 function renderSimulatedBanner(summary: RunSummary): string {
-  if (summary.run?.simulated !== true) return '';
+  if (!summary.run.simulated) return '';
   return `<div class="sim-banner" role="alert"><strong>SIMULATED</strong> — every figure on this page comes from the built-in simulator, not from a real API.</div>`;
 }
 
 function renderInterruptedNotice(summary: RunSummary): string {
-  if (summary.run?.interrupted !== true) return '';
+  if (!summary.run.interrupted) return '';
   return `<div class="notice" role="status"><strong>Interrupted</strong> — the run was stopped before its plan was exhausted; unfinished requests count as cancelled.</div>`;
 }
 
@@ -79,42 +78,27 @@ export function publicBaseUrl(url: unknown): string {
   }
 }
 
-function renderQuota(quota: unknown): string {
-  if (quota === undefined || quota === null) return '';
-  if (typeof quota !== 'object') return escapeHtml(String(quota));
-  const entries = Object.entries(quota as Record<string, unknown>);
-  if (entries.length === 0) return '';
-  return entries.map(([key, value]) => `${escapeHtml(key)}: ${escapeHtml(typeof value === 'string' ? value : JSON.stringify(value))}`).join('<br>');
-}
-
 function renderRunMetadata(summary: RunSummary): string {
-  const run = summary.run ?? ({} as Partial<RunSummary['run']>);
-  const grid = Object.entries(run.paramGrid ?? {});
+  const run = summary.run;
+  const grid = Object.entries(run.paramGrid);
   const items: Array<[string, string]> = [
-    ['Models', (run.models ?? []).map(escapeHtml).join(', ') || DASH],
-    [
-      'Parameter grid',
-      grid.length === 0
-        ? '(none)'
-        : grid.map(([key, values]) => `${escapeHtml(key)} = ${(Array.isArray(values) ? values : [values]).map((v) => escapeHtml(renderParamValue(v))).join(', ')}`).join('<br>'),
-    ],
-    ['Datasets', (run.datasets ?? []).map((d) => `${escapeHtml(d.file)} (${countText(d.rows)} rows)`).join('<br>') || DASH],
+    ['Models', run.models.map(escapeHtml).join(', ') || DASH],
+    ['Parameter grid', grid.length === 0 ? '(none)' : grid.map(([key, values]) => `${escapeHtml(key)} = ${values.map((v) => escapeHtml(renderParamValue(v))).join(', ')}`).join('<br>')],
+    ['Datasets', run.datasets.map((d) => `${escapeHtml(d.file)} (${countText(d.rows)} rows)`).join('<br>') || DASH],
     ['Repeat', countText(run.repeat)],
     ['Concurrency', countText(run.concurrency)],
-    ['Streaming', run.stream === undefined ? DASH : run.stream ? 'yes' : 'no'],
+    ['Streaming', run.stream ? 'yes' : 'no'],
     ['Seed', countText(run.seed)],
-    ['Provider', escapeHtml(run.provider ?? DASH)],
+    ['Provider', escapeHtml(run.provider)],
     ['Base URL', escapeHtml(publicBaseUrl(run.baseUrl)) || DASH],
-    ['Started', escapeHtml(run.startedAt ?? DASH)],
-    ['Ended', escapeHtml(run.endedAt ?? DASH)],
-    ['Duration', isFiniteNumber(run.durationMs) ? `${(run.durationMs / 1000).toFixed(1)} s` : DASH],
-    ['Simulated', run.simulated === true ? '<strong class="sim-text">yes</strong>' : 'no'],
+    ['Started', escapeHtml(run.startedAt)],
+    ['Ended', escapeHtml(run.endedAt)],
+    ['Duration', `${(run.durationMs / 1000).toFixed(1)} s`],
+    ['Simulated', run.simulated ? '<strong class="sim-text">yes</strong>' : 'no'],
     ...(run.replayedFrom !== undefined ? [['Replayed from', `${escapeHtml(run.replayedFrom)} (answers from a recording: no timing or cost figure)`] as [string, string]] : []),
-    ['Interrupted', run.interrupted === true ? 'yes' : 'no'],
+    ['Interrupted', run.interrupted ? 'yes' : 'no'],
   ];
-  const quota = renderQuota(summaryQuota(summary));
-  if (quota !== '') items.push(['Quota seen', quota]);
-  items.push(['Tool', `${escapeHtml(summary.tool?.name ?? 'qfbench')} ${escapeHtml(summary.tool?.version ?? '')}`], ['Metrics definition', `version ${countText(run.metricsDefinitionVersion)}`]);
+  items.push(['Tool', `${escapeHtml(summary.tool.name)} ${escapeHtml(summary.tool.version)}`], ['Metrics definition', `version ${countText(run.metricsDefinitionVersion)}`]);
   return section('run', 'Run', definitionList(items));
 }
 
@@ -124,7 +108,7 @@ function distColumns(pick: (cell: CellSummary) => DistributionSummary | undefine
 
 /** Cost of a cell for a table: the amount, or "unknown" (never 0) when it could not be priced. */
 export function costHtml(cell: CellSummary): string {
-  const cost = cellCost(cell);
+  const cost = cell.cost;
   if (cost === undefined || cost.cny === null) return '<span class="unknown">unknown</span>';
   return `¥${escapeHtml(formatCny(cost.cny))}`;
 }
@@ -148,22 +132,22 @@ function passRateHtml(cell: CellSummary): string {
 
 function renderComparison(summary: RunSummary): string {
   const pct: ReadonlyArray<'p50' | 'p90' | 'p99'> = ['p50', 'p90', 'p99'];
-  const withCost = summaryHasCost(summary);
-  const withChecks = (summary.cells ?? []).some((cell) => cell.assertions !== undefined);
+  const withCost = summary.cells.some((cell) => cell.cost !== undefined);
+  const withChecks = summary.cells.some((cell) => cell.assertions !== undefined);
   const columns: Column<CellSummary>[] = [
-    { header: 'Cell', html: (c) => escapeHtml(cellLabel(c)) },
+    { header: 'Cell', html: (c) => escapeHtml(c.label) },
     { header: 'Planned', html: (c) => countText(c.planned), numeric: true },
-    ...OUTCOMES.map((o): Column<CellSummary> => ({ header: o, html: (c) => countText(c.outcomes?.[o] ?? 0), numeric: true })),
+    ...OUTCOMES.map((o): Column<CellSummary> => ({ header: o, html: (c) => countText(c.outcomes[o]), numeric: true })),
     { header: 'error', html: (c) => percentText(cellRates(c).errorRate), numeric: true },
     { header: 'throttled', html: (c) => percentText(cellRates(c).throttledRate), numeric: true },
     ...distColumns((c) => c.latencyMs, pct),
     ...distColumns((c) => c.ttftMs, pct),
     ...distColumns((c) => c.tpotMs, pct),
-    { header: 'prompt', html: (c) => countText(c.tokens?.prompt), numeric: true },
-    { header: 'completion', html: (c) => countText(c.tokens?.completion), numeric: true },
-    { header: 'total', html: (c) => countText(c.tokens?.total), numeric: true },
-    { header: 'req/s', html: (c) => fixed(c.throughput?.requestsPerSec, 2, DASH), numeric: true },
-    { header: 'out tok/s', html: (c) => fixed(c.throughput?.outputTokensPerSec, 1, DASH), numeric: true },
+    { header: 'prompt', html: (c) => countText(c.tokens.prompt), numeric: true },
+    { header: 'completion', html: (c) => countText(c.tokens.completion), numeric: true },
+    { header: 'total', html: (c) => countText(c.tokens.total), numeric: true },
+    { header: 'req/s', html: (c) => fixed(c.throughput.requestsPerSec, 2, DASH), numeric: true },
+    { header: 'out tok/s', html: (c) => fixed(c.throughput.outputTokensPerSec, 1, DASH), numeric: true },
     ...(withCost ? [{ header: 'CNY', html: costHtml, numeric: true }] : []),
     ...(withChecks ? [{ header: 'pass rate', html: passRateHtml, numeric: true }] : []),
   ];
@@ -179,13 +163,13 @@ function renderComparison(summary: RunSummary): string {
     ...(withCost ? [{ label: 'Cost', span: 1 }] : []),
     ...(withChecks ? [{ label: 'Assertions', span: 1 }] : []),
   ];
-  const note = `<p class="note">Error rate = (failed + timeout) ÷ (ok + failed + throttled + timeout); throttled requests are counted apart. Latency, TTFT and TPOT take ok requests only and follow qfbench metrics definition ${escapeHtml(summary.run?.metricsDefinitionVersion ?? '')}.${withCost ? ' A cost that could not be priced shows as unknown, never as 0.' : ''}</p>${totalCostHtml(summary)}`;
+  const note = `<p class="note">Error rate = (failed + timeout) ÷ (ok + failed + throttled + timeout); throttled requests are counted apart. Latency, TTFT and TPOT take ok requests only and follow qfbench metrics definition ${escapeHtml(summary.run.metricsDefinitionVersion)}.${withCost ? ' A cost that could not be priced shows as unknown, never as 0.' : ''}</p>${totalCostHtml(summary)}`;
   return section(
     'cells',
     'Comparison',
-    renderTable(summary.cells ?? [], columns, {
+    renderTable(summary.cells, columns, {
       caption: 'Cells (model × parameters)',
-      simulated: summary.run?.simulated === true,
+      simulated: summary.run.simulated,
       groups,
       className: 'cells',
     }) + note,
@@ -197,7 +181,7 @@ function renderCharts(summary: RunSummary, charts: readonly RenderedChart[] | un
     return section('charts', 'Charts', '<p class="note">This rendering has no charts; <code>qfbench report DIR</code> draws them from summary.json.</p>');
   }
   if (charts.length === 0) return section('charts', 'Charts', '<p class="note">No data to chart.</p>');
-  const sim = summary.run?.simulated === true ? `<p class="note sim-text">SIMULATED: every chart shows simulator figures.</p>` : '';
+  const sim = summary.run.simulated ? `<p class="note sim-text">SIMULATED: every chart shows simulator figures.</p>` : '';
   return section('charts', 'Charts', `${sim}<div class="charts">\n${charts.map(renderChartFigure).join('\n')}\n</div>`);
 }
 
@@ -210,9 +194,9 @@ interface ErrorRow {
 
 function renderErrors(summary: RunSummary): string {
   const rows: ErrorRow[] = [];
-  for (const cell of summary.cells ?? []) {
-    for (const [code, error] of Object.entries(cell.errors ?? {})) {
-      rows.push({ code, count: isFiniteNumber(error?.count) ? error.count : 0, cell: cellLabel(cell), message: String(error?.message ?? '') });
+  for (const cell of summary.cells) {
+    for (const [code, error] of Object.entries(cell.errors)) {
+      rows.push({ code, count: error.count, cell: cell.label, message: error.message });
     }
   }
   if (rows.length === 0) return section('errors', 'Errors', '<p>No errors.</p>');
@@ -228,7 +212,7 @@ function renderErrors(summary: RunSummary): string {
       { header: 'Cell', html: (r) => escapeHtml(r.cell) },
       { header: 'Sample message', html: (r) => `<span class="text">${escapeHtml(truncateText(r.message, 500))}</span>` },
     ],
-    { caption: 'Errors by code (Qianfan error_code, HTTP status or transport code)', simulated: summary.run?.simulated === true, className: 'errors' },
+    { caption: 'Errors by code (Qianfan error_code, HTTP status or transport code)', simulated: summary.run.simulated, className: 'errors' },
   );
   return section('errors', 'Errors', table);
 }
@@ -241,23 +225,23 @@ function renderEmbeddedSummary(summary: RunSummary): string {
 // Page
 
 function renderHeader(summary: RunSummary, hasRequests: boolean, hasLoad: boolean): string {
-  const models = (summary.run?.models ?? []).join(', ');
+  const models = summary.run.models.join(', ');
   const toc = [['run', 'Run'], ...(hasLoad ? [['load', 'Load']] : []), ['cells', 'Comparison'], ['charts', 'Charts'], ['errors', 'Errors'], ...(hasRequests ? [['requests', 'Requests']] : [])]
     .map(([id, name]) => `<a href="#${id}">${name}</a>`)
     .join('');
-  return `<header><h1>qfbench report${summary.run?.simulated === true ? ' <span class="sim-tag">SIMULATED</span>' : ''}</h1>
-<p class="note">${escapeHtml(models)} · ${escapeHtml(summary.run?.startedAt ?? '')} · ${(summary.cells ?? []).length} cell(s)</p>
+  return `<header><h1>qfbench report${summary.run.simulated ? ' <span class="sim-tag">SIMULATED</span>' : ''}</h1>
+<p class="note">${escapeHtml(models)} · ${escapeHtml(summary.run.startedAt)} · ${summary.cells.length} cell(s)</p>
 <nav class="toc">${toc}</nav></header>`;
 }
 
 function renderFooter(summary: RunSummary): string {
-  return `<footer>Generated by ${escapeHtml(summary.tool?.name ?? 'qfbench')} ${escapeHtml(summary.tool?.version ?? '')}; summary schema version ${escapeHtml(summary.schemaVersion)}. Self-contained: this file loads nothing from anywhere.</footer>`;
+  return `<footer>Generated by ${escapeHtml(summary.tool.name)} ${escapeHtml(summary.tool.version)}; summary schema version ${escapeHtml(summary.schemaVersion)}. Self-contained: this file loads nothing from anywhere.</footer>`;
 }
 
 /** The whole report page as one self-contained HTML string (charts as given in `options`). */
 export function renderHtmlReport(summary: RunSummary, options: HtmlReportOptions = {}): string {
-  const simulated = summary.run?.simulated === true;
-  const title = `${simulated ? '[SIMULATED] ' : ''}qfbench report — ${summary.run?.startedAt ?? ''}`;
+  const simulated = summary.run.simulated;
+  const title = `${simulated ? '[SIMULATED] ' : ''}qfbench report — ${summary.run.startedAt}`;
   const requests = options.requests;
   const requestsSection = requests === undefined ? '' : renderRequestsSection(summary, requests.slice(0, HTML_REQUEST_ROW_LIMIT), Math.max(options.requestsTotal ?? 0, requests.length));
   const load = renderLoadSection(summary);

@@ -7,7 +7,7 @@
  * lone surrogates) are dropped, so the file is always well-formed.
  */
 import { cutRedacted, redactSecrets } from '../util/redact.js';
-import { writeFileAtomic } from './fs-util.js';
+import { writeFileAtomic } from '../util/fs-util.js';
 
 export interface JunitCase {
   name: string;

@@ -4,9 +4,9 @@
  * messages are untrusted: they are escaped so they cannot break the table or inject markup.
  */
 import { appendFile } from 'node:fs/promises';
-import { budgetLine, summaryCost, totalCostLine } from '../cost/summary-cost.js';
+import { summaryCost } from '../cost/summary-cost.js';
+import { budgetLine, totalCostLine } from './cost-text.js';
 import type { RunSummary } from '../metrics/types.js';
-import { cellCost, cellLabel, summaryHasCost } from './cell-extras.js';
 import { cellRates, fixed, formatCny, isFiniteNumber, stat } from './format.js';
 import { redact } from '../util/redact.js';
 
@@ -42,34 +42,34 @@ export function renderRunMarkdown(summary: RunSummary): string {
   if (simulated) lines.push(SIMULATED_MARKDOWN, '');
   const facts = [
     `models: ${(run?.models ?? []).map(markdownText).join(', ') || DASH}`,
-    `${(summary.cells ?? []).length} cell(s)`,
+    `${summary.cells.length} cell(s)`,
     isFiniteNumber(run?.concurrency) ? `concurrency ${run.concurrency}` : undefined,
     isFiniteNumber(run?.seed) ? `seed ${run.seed}` : undefined,
     isFiniteNumber(run?.durationMs) ? `${(run.durationMs / 1000).toFixed(1)} s` : undefined,
     run?.startedAt !== undefined ? `started ${markdownText(run.startedAt)}` : undefined,
-    `qfbench ${markdownText(summary.tool?.version ?? '')}`,
+    `qfbench ${markdownText(summary.tool.version)}`,
   ].filter((f): f is string => f !== undefined);
   lines.push(facts.join(' · '));
   if (run?.interrupted === true) lines.push('', '**Interrupted**: the run stopped before its plan was exhausted.');
   lines.push('');
-  const withCost = summaryHasCost(summary);
+  const withCost = summary.cells.some((cell) => cell.cost !== undefined);
   const header = ['cell', 'ok/planned', 'error rate', 'throttled', 'latency p50 ms', 'latency p99 ms', 'TTFT p50 ms', 'TTFT p99 ms', 'out tok/s'];
   if (withCost) header.push('cost CNY');
-  const rows = (summary.cells ?? []).map((cell) => {
+  const rows = summary.cells.map((cell) => {
     const rates = cellRates(cell);
     const row = [
-      markdownText(cellLabel(cell)),
-      `${cell.outcomes?.ok ?? 0}/${cell.planned ?? 0}`,
+      markdownText(cell.label),
+      `${cell.outcomes.ok}/${cell.planned}`,
       isFiniteNumber(rates.errorRate) ? `${(rates.errorRate * 100).toFixed(1)}%` : DASH,
-      String(cell.outcomes?.throttled ?? 0),
+      String(cell.outcomes.throttled),
       fixed(stat(cell.latencyMs, 'p50'), 1, DASH),
       fixed(stat(cell.latencyMs, 'p99'), 1, DASH),
       fixed(stat(cell.ttftMs, 'p50'), 1, DASH),
       fixed(stat(cell.ttftMs, 'p99'), 1, DASH),
-      fixed(cell.throughput?.outputTokensPerSec, 1, DASH),
+      fixed(cell.throughput.outputTokensPerSec, 1, DASH),
     ];
     if (withCost) {
-      const cost = cellCost(cell);
+      const cost = cell.cost;
       row.push(cost === undefined || cost.cny === null ? 'unknown' : `¥${formatCny(cost.cny)}`);
     }
     return row;
@@ -83,8 +83,8 @@ export function renderRunMarkdown(summary: RunSummary): string {
     if (budget !== undefined) lines.push('', markdownText(budget.charAt(0).toUpperCase() + budget.slice(1)));
   }
   const errors = new Map<string, number>();
-  for (const cell of summary.cells ?? []) {
-    for (const [code, error] of Object.entries(cell.errors ?? {})) errors.set(code, (errors.get(code) ?? 0) + (error?.count ?? 0));
+  for (const cell of summary.cells) {
+    for (const [code, error] of Object.entries(cell.errors)) errors.set(code, (errors.get(code) ?? 0) + error.count);
   }
   if (errors.size > 0) {
     lines.push('', `Errors by code: ${[...errors].map(([code, n]) => `${markdownText(code)} ×${n}`).join(', ')}`);

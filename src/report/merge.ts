@@ -10,15 +10,18 @@ import { configError, isUserError } from '../errors.js';
 import { decodeHistogram, encodeHistogram, mergeHistograms, summarise } from '../metrics/histogram.js';
 import type { CellSummary, DistributionSummary, RunSummary } from '../metrics/types.js';
 import { OUTCOMES } from '../metrics/types.js';
-import { stableParams } from './cell-extras.js';
-import { makeFolder } from './fs-util.js';
+import { stableParams } from '../metrics/cell-figures.js';
+import { makeFolder } from '../util/fs-util.js';
 import { openRequestsCsv, readRequestsCsv } from './requests-csv.js';
 import { rebuildReport } from './rebuild.js';
 import { readSummaryJson, writeSummaryJson } from './summary-json.js';
 import { round3 } from '../util/round.js';
 
 /** Histogram name -> the summary field it backs, and the unit scale of summarise(). */
-const DISTRIBUTIONS: ReadonlyArray<readonly [string, keyof CellSummary, number]> = [
+/** The fields of a cell that hold a distribution. */
+type DistributionField = { [K in keyof CellSummary]-?: CellSummary[K] extends DistributionSummary ? K : never }[keyof CellSummary];
+
+const DISTRIBUTIONS: ReadonlyArray<readonly [string, DistributionField, number]> = [
   ['latency', 'latencyMs', 1000],
   ['latencySched', 'latencySchedMs', 1000],
   ['ttft', 'ttftMs', 1000],
@@ -41,7 +44,7 @@ export function mergeCells(cells: readonly CellSummary[]): CellSummary {
   const merged: CellSummary = structuredClone(first);
   merged.planned = cells.reduce((sum, cell) => sum + cell.planned, 0);
   merged.attempts = cells.reduce((sum, cell) => sum + cell.attempts, 0);
-  for (const outcome of OUTCOMES) merged.outcomes[outcome] = cells.reduce((sum, cell) => sum + (cell.outcomes[outcome] ?? 0), 0);
+  for (const outcome of OUTCOMES) merged.outcomes[outcome] = cells.reduce((sum, cell) => sum + cell.outcomes[outcome], 0);
   merged.errors = {};
   for (const cell of cells) {
     for (const [code, entry] of Object.entries(cell.errors)) {
@@ -65,7 +68,7 @@ export function mergeCells(cells: readonly CellSummary[]): CellSummary {
     if (parts.length === 0) continue;
     const histogram = mergeHistograms(parts.map(decodeHistogram));
     merged.histograms[name] = encodeHistogram(histogram);
-    (merged as unknown as Record<string, DistributionSummary>)[field] = summarise(histogram, scale);
+    merged[field] = summarise(histogram, scale);
   }
   // Cost and assertion figures are per shard; a merged cell does not claim them.
   delete merged.cost;

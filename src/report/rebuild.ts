@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { configError } from '../errors.js';
 import type { RequestRecord } from '../metrics/types.js';
 import { restoreNeutralisedCell } from './csv-safety.js';
-import { writeFileAtomic } from './fs-util.js';
+import { writeFileAtomic } from '../util/fs-util.js';
 import { HTML_REQUEST_ROW_LIMIT, renderHtmlReportWithCharts } from './html.js';
 import { readRequestsCsv } from './requests-csv.js';
 import { writeSummaryCsv } from './summary-csv.js';
@@ -41,7 +41,7 @@ async function exists(path: string): Promise<boolean> {
 
 /** A request row as read back from requests.csv, with text shown as the model wrote it. */
 function forDisplay(record: RequestRecord): RequestRecord {
-  const restored: RequestRecord = { ...record, output: restoreNeutralisedCell(record.output ?? ''), rowId: restoreNeutralisedCell(record.rowId ?? '') };
+  const restored: RequestRecord = { ...record, output: restoreNeutralisedCell(record.output), rowId: restoreNeutralisedCell(record.rowId) };
   if (record.errorMsg !== undefined) restored.errorMsg = restoreNeutralisedCell(record.errorMsg);
   if (record.errorCode !== undefined) restored.errorCode = restoreNeutralisedCell(record.errorCode);
   return restored;

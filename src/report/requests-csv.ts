@@ -23,7 +23,7 @@ import { configError } from '../errors.js';
 import { ASSERT_RESULTS, OUTCOMES, type Outcome, type RequestRecord } from '../metrics/types.js';
 import { neutraliseCell } from './csv-safety.js';
 import { redactSecrets } from '../util/redact.js';
-import { ensureParentDirSync, environmentError } from './fs-util.js';
+import { ensureParentDirSync, environmentError } from '../util/fs-util.js';
 import { fixed, isFiniteNumber } from './format.js';
 
 type ColumnKind =
@@ -288,12 +288,21 @@ function parseField(spec: ColumnSpec, raw: string, where: string): unknown {
 
 /** One CSV row (in `columns` order, by default the base columns) back to a record; `where` names the place for error messages. */
 export function rowToRequestRecord(row: readonly string[], where: string, columns: readonly ColumnSpec[] = COLUMNS): RequestRecord {
-  const record: Record<string, unknown> = {};
+  const record: Partial<Record<keyof RequestRecord, unknown>> = {};
   columns.forEach((spec, i) => {
     const value = parseField(spec, row[i] ?? '', where);
     if (value !== undefined) record[spec.key] = value;
   });
-  return record as unknown as RequestRecord;
+  if (!isRequestRecord(record)) throw configError(`${where}: not a qfbench request row (a required column is missing)`);
+  return record;
+}
+
+/** The fields every row has, of the types `parseField` gives them (the optional ones it checked as it read them). */
+function isRequestRecord(record: Partial<Record<keyof RequestRecord, unknown>>): record is RequestRecord {
+  const { seq, cellId, model, endpoint, params, rowId, repeat, outcome, attempts, backoffMs, output } = record;
+  const text = [cellId, model, endpoint, params, rowId, output].every((value) => typeof value === 'string');
+  const numbers = [seq, repeat, attempts, backoffMs].every((value) => typeof value === 'number');
+  return text && numbers && typeof outcome === 'string' && OUTCOME_SET.has(outcome);
 }
 
 /**

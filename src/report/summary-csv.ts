@@ -10,9 +10,8 @@
 import { stringify } from 'csv-stringify/sync';
 import { cellCostPart, cellPrice, summaryCost } from '../cost/summary-cost.js';
 import { OUTCOMES, type CellSummary, type DistributionSummary, type RunSummary } from '../metrics/types.js';
-import { cellCost } from './cell-extras.js';
 import { neutraliseCell } from './csv-safety.js';
-import { writeFileAtomic } from './fs-util.js';
+import { writeFileAtomic } from '../util/fs-util.js';
 import { cellRates, fixed, isFiniteNumber, stat } from './format.js';
 
 export interface SummaryCsvOptions {
@@ -47,9 +46,9 @@ const COLUMNS: ReadonlyArray<readonly [string, Getter]> = [
   ['label', text((c) => c.label)],
   ['model', text((c) => c.model)],
   ['endpoint', text((c) => c.endpoint)],
-  ['params', text((c) => JSON.stringify(c.params ?? {}))],
+  ['params', text((c) => JSON.stringify(c.params))],
   ['planned', int((c) => c.planned)],
-  ...OUTCOMES.map((outcome): readonly [string, Getter] => [outcome, int((c) => c.outcomes?.[outcome] ?? 0)]),
+  ...OUTCOMES.map((outcome): readonly [string, Getter] => [outcome, int((c) => c.outcomes[outcome])]),
   ['error_rate', (c) => fixed(cellRates(c).errorRate, 4)],
   ['throttled_rate', (c) => fixed(cellRates(c).throttledRate, 4)],
   ['latency_p50_ms', dist(latency, 'p50')],
@@ -64,11 +63,11 @@ const COLUMNS: ReadonlyArray<readonly [string, Getter]> = [
   ['tpot_p50_ms', dist(tpot, 'p50')],
   ['tpot_p90_ms', dist(tpot, 'p90')],
   ['tpot_p99_ms', dist(tpot, 'p99')],
-  ['prompt_tokens', int((c) => c.tokens?.prompt)],
-  ['completion_tokens', int((c) => c.tokens?.completion)],
-  ['total_tokens', int((c) => c.tokens?.total)],
-  ['requests_per_sec', (c) => fixed(c.throughput?.requestsPerSec, 3)],
-  ['output_tokens_per_sec', (c) => fixed(c.throughput?.outputTokensPerSec, 3)],
+  ['prompt_tokens', int((c) => c.tokens.prompt)],
+  ['completion_tokens', int((c) => c.tokens.completion)],
+  ['total_tokens', int((c) => c.tokens.total)],
+  ['requests_per_sec', (c) => fixed(c.throughput.requestsPerSec, 3)],
+  ['output_tokens_per_sec', (c) => fixed(c.throughput.outputTokensPerSec, 3)],
   ['simulated', (_c, s) => (s.run.simulated ? 'true' : 'false')],
 ];
 
@@ -78,7 +77,7 @@ function cny(value: number | null | undefined): string {
 }
 
 const COST_COLUMNS: ReadonlyArray<readonly [string, Getter]> = [
-  ['cost_cny', (c) => cny(cellCost(c)?.cny)],
+  ['cost_cny', (c) => cny(c.cost?.cny)],
   ['cost_input_cny', (c) => cny(cellCostPart(c, 'inputCny'))],
   ['cost_output_cny', (c) => cny(cellCostPart(c, 'outputCny'))],
   ['price_input_per_1k', (c) => cny(cellPrice(c)?.inputPer1k)],
@@ -105,10 +104,10 @@ function totalRow(summary: RunSummary, columns: ReadonlyArray<readonly [string, 
     cell: 'TOTAL',
     label: 'all cells',
     planned: sum((c) => c.planned),
-    ...Object.fromEntries(OUTCOMES.map((outcome) => [outcome, sum((c) => c.outcomes?.[outcome] ?? 0)])),
-    prompt_tokens: sum((c) => c.tokens?.prompt),
-    completion_tokens: sum((c) => c.tokens?.completion),
-    total_tokens: sum((c) => c.tokens?.total),
+    ...Object.fromEntries(OUTCOMES.map((outcome) => [outcome, sum((c) => c.outcomes[outcome])])),
+    prompt_tokens: sum((c) => c.tokens.prompt),
+    completion_tokens: sum((c) => c.tokens.completion),
+    total_tokens: sum((c) => c.tokens.total),
     simulated: summary.run.simulated ? 'true' : 'false',
     cost_cny: cny(cost?.totalCny),
     cost_input_cny: knownParts('inputCny'),

@@ -10,20 +10,27 @@ import { readFile, stat } from 'node:fs/promises';
 import type { z } from 'zod';
 import { configError, isUserError } from '../errors.js';
 import type { RunSummary } from '../metrics/types.js';
-import { writeFileAtomic } from './fs-util.js';
-import { summarySchema } from './summary-schema.js';
+import { writeFileAtomic } from '../util/fs-util.js';
+import { SUMMARY_SCHEMA_VERSION, summarySchema } from '../metrics/summary-schema.js';
 
-export { summarySchema } from './summary-schema.js';
-
-/** The summary.json schema version this build writes and reads. */
-export const SUMMARY_SCHEMA_VERSION = 1;
+export { SUMMARY_SCHEMA_VERSION, summarySchema } from '../metrics/summary-schema.js';
 
 /** Far above any real summary (a few KB per cell); a bigger file is not one, and would only eat memory. */
 export const MAX_SUMMARY_JSON_BYTES = 64 * 1024 * 1024;
 
-/** Pretty JSON (2 spaces) with a final newline; written atomically, its folder created if missing. */
+/**
+ * Pretty JSON (2 spaces) with a final newline; written atomically, its folder created if missing.
+ * What is written is checked against the schema first (as JSON, so a NaN that would turn into
+ * null is caught): a file the readers would refuse is a bug here, not the user's.
+ */
 export async function writeSummaryJson(path: string, summary: RunSummary): Promise<void> {
-  await writeFileAtomic(path, `${JSON.stringify(summary, null, 2)}\n`);
+  const text = `${JSON.stringify(summary, null, 2)}\n`;
+  const checked = summarySchema.safeParse(JSON.parse(text));
+  if (!checked.success) {
+    const issue = checked.error.issues[0] as z.core.$ZodIssue;
+    throw new Error(`internal error: the summary for ${path} does not fit its schema at ${fieldPath(issue.path)}: ${issue.message}`);
+  }
+  await writeFileAtomic(path, text);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -11,12 +11,12 @@
  * and only one let go with nothing else in flight passes the budget, by at most its own cost.
  */
 import { costOfTokens } from '../cost/cost.js';
+import { promptPieces } from '../cost/prompt-pieces.js';
 import { estimateTokens } from '../cost/token-estimate.js';
 import type { FinishedRequest } from '../metrics/request-record.js';
 import type { PriceRef } from '../metrics/types.js';
 import type { CellPlan, RequestPlan } from '../plan/plan.js';
-import { findModel, type Catalog } from '../providers/qianfan/catalog.js';
-import { promptPieces } from './estimate.js';
+import { findModel, type Catalog } from '../qianfan/spec/catalog.js';
 
 const FALLBACK_OUTPUT_CEILING = 1024;
 /** Answers a cell needs before its longest completion stands in for the ceiling (one short answer would undercharge the rest). */

@@ -4,12 +4,13 @@
  * message listing them; warnings are printed and the run goes on.
  */
 import type { ParamGrid } from '../config/params.js';
-import { expandGrid } from '../config/params.js';
+import { checkParamKeys, expandGrid } from '../config/params.js';
 import type { DatasetRow } from '../dataset/types.js';
 import { configError } from '../errors.js';
 import type { ModelTarget } from '../plan/plan.js';
-import { findModel, isEmbeddingModel, type Catalog, type ModelEntry } from '../providers/qianfan/catalog.js';
+import { findModel, isEmbeddingModel, type Catalog, type ModelEntry } from '../qianfan/spec/catalog.js';
 import { formatFinding, validateRun, type ValidationTarget } from '../providers/qianfan/validation.js';
+import { targetProfile } from '../providers/qianfan/validation-target.js';
 import type { Logger } from '../util/logger.js';
 
 export interface RequestCheckInput {
@@ -21,10 +22,14 @@ export interface RequestCheckInput {
   grid: ParamGrid;
   rows: readonly DatasetRow[];
   logger: Logger;
+  /** --allow-unknown-params: a -p key no model accepts is sent (with a warning) instead of refused. */
+  allowUnknownParams?: boolean;
 }
 
 export function checkRequestsBeforeSending(input: RequestCheckInput): void {
   const targets: ValidationTarget[] = [];
+  // Per model, the optional fields it accepts; undefined where they are unknown.
+  const accepted: Array<ReadonlySet<string> | undefined> = [];
   for (const target of input.targets) {
     const validationTarget: ValidationTarget = { model: target.model, endpoint: target.endpoint };
     if (input.customEndpoints.has(target.endpoint)) {
@@ -34,14 +39,20 @@ export function checkRequestsBeforeSending(input: RequestCheckInput): void {
       if (entry === undefined) {
         // A model an OpenAI-compatible server offers outside the catalog: its limits are unknown.
         input.logger.warn(`${target.model} is not in the model catalog: its input and parameter limits are not checked before sending`);
+        accepted.push(undefined);
         continue;
       }
       // Embedding inputs are plain texts with no conversation shape, and the catalog lists no limits for them.
-      if (isEmbeddingModel(entry)) continue;
+      if (isEmbeddingModel(entry)) {
+        accepted.push(undefined);
+        continue;
+      }
       validationTarget.entry = entry;
     }
     targets.push(validationTarget);
+    accepted.push(targetProfile(validationTarget).acceptedParams);
   }
+  checkParamKeys(input.grid, accepted, input.allowUnknownParams === true);
   if (targets.length === 0) return;
   const result = validateRun({ targets, paramSets: expandGrid(input.grid), rows: input.rows });
   for (const warning of result.warnings) input.logger.warn(formatFinding(warning));

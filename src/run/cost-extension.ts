@@ -16,15 +16,16 @@
  */
 import type { RunConfig } from '../config/run-config.js';
 import { costOfTokens, priceRef, roundCny } from '../cost/cost.js';
-import { setLiveCostSource } from '../cost/live.js';
+import { estimateRun } from '../cost/estimate-plan.js';
+import type { RunEstimate } from '../cost/estimate-types.js';
+import { modelPriceNames } from '../cost/model-price-names.js';
 import { beijingDate, findPrice, loadPriceTable } from '../cost/prices.js';
 import { configError, isUserError } from '../errors.js';
 import type { FinishedRequest } from '../metrics/request-record.js';
 import type { CellCostSummary, EstimateCheck, PriceRef, RunCostSummary, RunSummary } from '../metrics/types.js';
 import type { RequestPlan } from '../plan/plan.js';
-import { formatCny } from '../report/format.js';
+import { formatCny } from '../util/format-cny.js';
 import type { Logger } from '../util/logger.js';
-import { estimateRun, modelNames, type RunEstimate } from './estimate.js';
 import { BudgetReservations, outputCeiling } from './budget-reservations.js';
 import type { RunExtension } from './extensions.js';
 import type { PreparedRun } from './prepare-run.js';
@@ -39,9 +40,9 @@ function yuan(value: number | null): string {
   return value === null ? 'unknown' : `¥${formatCny(value)}`;
 }
 
-/** A replayed answer (another feature's records carry `replayed: true`) costs nothing real. */
+/** A replayed answer (its record carries `replayed: true`) costs nothing real. */
 function isReplayed(finished: FinishedRequest): boolean {
-  return (finished.record as unknown as Record<string, unknown>)['replayed'] === true;
+  return finished.record.replayed === true;
 }
 
 export async function createCostExtension(config: RunConfig, prepared: PreparedRun, logger: Logger): Promise<RunExtension> {
@@ -49,7 +50,7 @@ export async function createCostExtension(config: RunConfig, prepared: PreparedR
   const priceDate = config.priceDate ?? beijingDate();
   const prices = new Map<string, PriceRef | null>();
   for (const target of prepared.targets) {
-    const entry = findPrice(table, modelNames(target, prepared.catalog), priceDate);
+    const entry = findPrice(table, modelPriceNames(target, prepared.catalog), priceDate);
     prices.set(target.model, entry !== undefined ? priceRef(entry) : null);
   }
   const unpriced = [...prices].filter(([, price]) => price === null).map(([model]) => model);
@@ -61,7 +62,7 @@ export async function createCostExtension(config: RunConfig, prepared: PreparedR
   let estimate: RunEstimate | undefined;
   if (config.estimateCheck) {
     try {
-      estimate = await estimateRun({ config, prepared, prices: table, priceDate, tokenizer: 'local' });
+      estimate = estimateRun({ config, prepared, prices: table, priceDate, tokenizer: 'local' });
       const total = estimate.total;
       const cost = total.costCny;
       logger.info(
@@ -81,8 +82,8 @@ export async function createCostExtension(config: RunConfig, prepared: PreparedR
   let stopReason: string | undefined;
   let dropped = 0;
   const simulated = config.sim;
-  // A --replay run (another feature's config key) answers from a recording: nothing it does costs money.
-  const replaying = (config as unknown as Record<string, unknown>)['replay'] !== undefined;
+  // A --replay run answers from a recording: nothing it does costs money.
+  const replaying = config.replay !== undefined;
 
   const budgetText = (): string => {
     const parts: string[] = [];
@@ -91,7 +92,8 @@ export async function createCostExtension(config: RunConfig, prepared: PreparedR
     if (config.maxTokens !== undefined) parts.push(`tokens ${tokens}/${config.maxTokens}`);
     return `${parts.join(' ')}${simulated ? ' (simulated)' : ''}`;
   };
-  setLiveCostSource(budgetText);
+  // Shown live until the summary is settled; the summary's lines take over from there.
+  let settled = false;
 
   const budgeted = config.maxCost !== undefined || config.maxTokens !== undefined;
   const reservations = new BudgetReservations(
@@ -155,8 +157,12 @@ export async function createCostExtension(config: RunConfig, prepared: PreparedR
       }
     },
 
+    liveText() {
+      return settled ? undefined : budgetText();
+    },
+
     decorateSummary(summary: RunSummary) {
-      setLiveCostSource(undefined);
+      settled = true;
       let known = 0;
       let unknown = false;
       const totals = { prompt: 0, completion: 0, total: 0 };

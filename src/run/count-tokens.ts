@@ -2,13 +2,13 @@
  * `qfbench tokens`: the server's token count of every dataset row (system plus each message, as
  * the server counts prompt_tokens for chat), next to the offline estimate.
  */
+import { promptPieces } from '../cost/prompt-pieces.js';
 import { estimateTokens } from '../cost/token-estimate.js';
 import { loadDataset } from '../dataset/load.js';
 import type { DatasetRow } from '../dataset/types.js';
-import { createAgent, DEFAULT_TIMEOUTS } from '../providers/http.js';
-import { DEFAULT_V1_BASE_URL, qianfanAuthFromEnv } from '../providers/qianfan/credentials.js';
+import { DEFAULT_TIMEOUTS } from '../providers/http.js';
 import { createServerTokenizer, type ServerTokenizer } from '../providers/qianfan/tokenizer.js';
-import { startSimulator } from '../sim/index.js';
+import { openTarget } from './open-target.js';
 
 export interface RowTokens {
   where: string;
@@ -28,9 +28,9 @@ export interface DatasetTokens {
   simulated: boolean;
 }
 
-/** The pieces of a row the server counts: `system` and every message content. */
+/** The pieces of a row the server counts for chat: `system` and every message content. */
 export function rowTexts(row: DatasetRow): string[] {
-  return [...(row.system !== undefined ? [row.system] : []), ...row.messages.map((message) => message.content)];
+  return promptPieces(row, 'chat');
 }
 
 export async function countRowTokens(tokenizer: ServerTokenizer, row: DatasetRow): Promise<number> {
@@ -39,17 +39,16 @@ export async function countRowTokens(tokenizer: ServerTokenizer, row: DatasetRow
 }
 
 export async function countDatasetTokens(options: { datasets: string[]; model?: string; baseUrl?: string; sim: boolean; env?: NodeJS.ProcessEnv }): Promise<DatasetTokens> {
-  const env = options.env ?? process.env;
   const rows: DatasetRow[] = [];
   for (const file of options.datasets) rows.push(...(await loadDataset(file)));
-  const simulator = options.sim ? await startSimulator() : undefined;
-  const agent = createAgent({ connections: 8, timeouts: DEFAULT_TIMEOUTS });
+  const target = await openTarget({ provider: 'qianfan', sim: options.sim, baseUrl: options.baseUrl }, { env: options.env, connections: 8, timeouts: DEFAULT_TIMEOUTS });
   try {
+    if (target.auth.protocol !== 'qianfan') throw new Error(`openTarget gave a ${target.auth.protocol} target for the v1 tokenizer`);
     const tokenizer = createServerTokenizer({
-      baseUrl: simulator?.url ?? options.baseUrl ?? env.QIANFAN_BASE_URL ?? DEFAULT_V1_BASE_URL,
-      auth: simulator !== undefined ? { kind: 'oauth', credentials: simulator.credentials } : qianfanAuthFromEnv(env),
-      dispatcher: agent,
-      timeouts: DEFAULT_TIMEOUTS,
+      baseUrl: target.baseUrl,
+      auth: target.auth.auth,
+      dispatcher: target.dispatcher,
+      timeouts: target.timeouts,
       ...(options.model !== undefined ? { model: options.model } : {}),
     });
     const counted = await Promise.all(
@@ -72,10 +71,9 @@ export async function countDatasetTokens(options: { datasets: string[]; model?: 
       totalEstimate,
       estimateErrorPct: totalTokens > 0 ? ((totalEstimate - totalTokens) / totalTokens) * 100 : 0,
       calls: tokenizer.calls,
-      simulated: simulator !== undefined,
+      simulated: target.simulated,
     };
   } finally {
-    await agent.close();
-    await simulator?.close();
+    await target.close();
   }
 }

@@ -11,16 +11,15 @@ import { join, resolve } from 'node:path';
 import type { RunConfig } from '../config/run-config.js';
 import type { DatasetRow } from '../dataset/types.js';
 import { configError, isUserError } from '../errors.js';
-import { checkBaseline, type BaselineCheck } from '../eval/baseline.js';
+import { answerRow, checkBaseline, type AnswerRow, type BaselineCheck } from '../eval/baseline.js';
 import { judgeRequest } from '../eval/judge-request.js';
-import { junitSuites } from '../eval/junit-suites.js';
+import { junitSuites } from '../report/junit-suites.js';
 import { compileRowAssertions, type RowAssertion } from '../eval/row-assertions.js';
 import { AssertionTally } from '../eval/tally.js';
 import { cellMatches, evaluateThresholds } from '../eval/thresholds/evaluate.js';
 import { parseThreshold, type Threshold } from '../eval/thresholds/parse.js';
-import type { RunSummary } from '../metrics/types.js';
+import type { RequestRecord, RunSummary } from '../metrics/types.js';
 import { buildCells } from '../plan/plan.js';
-import { cellLabel } from '../report/cell-extras.js';
 import { writeJunitXml } from '../report/junit.js';
 import { readRequestsCsv } from '../report/requests-csv.js';
 import { readSummaryJson } from '../report/summary-json.js';
@@ -46,8 +45,11 @@ export async function createEvalExtension(config: RunConfig, prepared: PreparedR
 
   const rowOrder = new Map(prepared.rows.map((row, index) => [row, index]));
   const tally = new AssertionTally();
+  // The baseline check compares this run from memory: what it needs of each record, in the order requests.csv gets them.
+  const runRows: AnswerRow[] = [];
   return {
     onRequest({ spec, record }) {
+      if (baseline !== undefined) runRows.push(answerRow(record));
       const judgement = judgeRequest(assertionsByRow.get(spec.row) ?? [], record, {
         // As toProviderRequest decides: embeddings never stream.
         stream: config.stream && spec.cell.api !== 'embeddings',
@@ -76,7 +78,8 @@ export async function createEvalExtension(config: RunConfig, prepared: PreparedR
       if (thresholds.length > 0 && thresholdResults.every((r) => r.pass)) logger.info(`thresholds: all ${thresholdResults.length} met`);
       let baselineCheck: BaselineCheck | undefined;
       if (baseline !== undefined) {
-        baselineCheck = await checkBaseline(baseline.dir, baseline.runDir, config.tolerance);
+        const base = { dir: baseline.dir, summary: baseline.summary, rows: answerRows(readRequestsCsv(join(baseline.dir, 'requests.csv'))) };
+        baselineCheck = await checkBaseline(base, { dir: baseline.runDir, summary, rows: runRows }, config.tolerance);
         lines.push(...baselineCheck.regressions.map((r) => `baseline ${baseline.dir}: regression in ${r.cellLabel}: ${r.line}`));
         if (baselineCheck.noMatch !== undefined) lines.push(`baseline ${baseline.dir}: ${baselineCheck.noMatch}`);
         reportChangedAnswers(baselineCheck, baseline.dir, logger);
@@ -124,7 +127,11 @@ function checkSelectors(thresholds: readonly Threshold[], config: RunConfig, pre
   }
 }
 
-async function checkBaselineFolder(dir: string, out: string | undefined): Promise<{ dir: string; runDir: string }> {
+async function* answerRows(records: AsyncIterable<RequestRecord>): AsyncIterable<AnswerRow> {
+  for await (const record of records) yield answerRow(record);
+}
+
+async function checkBaselineFolder(dir: string, out: string | undefined): Promise<{ dir: string; runDir: string; summary: RunSummary }> {
   if (out === undefined) throw configError(`--baseline ${dir}: the run has no output folder to compare with the baseline`);
   if (resolve(dir) === resolve(out)) throw configError(`--baseline ${dir}: it is the --out folder of this run; give an earlier run's folder`);
   for (const file of ['summary.json', 'requests.csv']) {
@@ -135,8 +142,9 @@ async function checkBaselineFolder(dir: string, out: string | undefined): Promis
     }
   }
   // Read both files now, not after the last request: a damaged baseline must not cost a whole run.
+  let summary: RunSummary;
   try {
-    await readSummaryJson(join(dir, 'summary.json'));
+    summary = await readSummaryJson(join(dir, 'summary.json'));
     const rows = readRequestsCsv(join(dir, 'requests.csv'))[Symbol.asyncIterator]();
     while (!(await rows.next()).done);
   } catch (error) {
@@ -146,7 +154,7 @@ async function checkBaselineFolder(dir: string, out: string | undefined): Promis
     if (typeof code === 'string' && code.startsWith('CSV_')) throw configError(`--baseline: ${join(dir, 'requests.csv')}: not a valid CSV (${(error as Error).message.split('\n')[0]})`);
     throw error;
   }
-  return { dir, runDir: out };
+  return { dir, runDir: out, summary };
 }
 
 function assertionLines(tally: AssertionTally, summary: RunSummary, logger: Logger): string[] {
@@ -154,7 +162,7 @@ function assertionLines(tally: AssertionTally, summary: RunSummary, logger: Logg
     const counts = cell.assertions;
     if (counts === undefined || counts.passRate === null) continue;
     logger.info(
-      `pass rate ${cellLabel(cell)}: ${(counts.passRate * 100).toFixed(1)}% (${counts.passed} of ${counts.passed + counts.failed + (counts.errored ?? 0)}${(counts.errored ?? 0) > 0 ? `, ${counts.errored} without an answer` : ''})`,
+      `pass rate ${cell.label}: ${(counts.passRate * 100).toFixed(1)}% (${counts.passed} of ${counts.passed + counts.failed + (counts.errored ?? 0)}${(counts.errored ?? 0) > 0 ? `, ${counts.errored} without an answer` : ''})`,
     );
   }
   if (tally.failedRequests === 0) return [];

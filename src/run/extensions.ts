@@ -7,6 +7,9 @@
 import type { FinishedRequest } from '../metrics/request-record.js';
 import type { RunSummary } from '../metrics/types.js';
 import type { RequestPlan } from '../plan/plan.js';
+import type { RunVerdict } from '../eval/verdict.js';
+
+export type { RunVerdict } from '../eval/verdict.js';
 
 export interface RunExtension {
   /** Asked before each request is sent; a reason stops dispatching and the rest is dropped with it. */
@@ -30,16 +33,8 @@ export interface RunExtension {
   requestErrors?(): string[];
   /** After the files are written: why the run counts as aborted (a budget stopped it), if it does. */
   abortReason?(): string | undefined;
-}
-
-/** What the extensions (and the run's own outcome check) concluded about a finished run. */
-export interface RunVerdict {
-  /** Failed checks: assertions on answers, thresholds, baseline regressions. */
-  failures: string[];
-  /** Requests that got no answer, in a run whose row cases they are (JUnit `<error>`s); kept apart from failed checks. */
-  errors: string[];
-  /** Why the run counts as aborted: a budget, refused credentials, or no request succeeded. */
-  abortReason?: string;
+  /** While the run goes on: a short text for the live progress view (the cost so far), if it has one. */
+  liveText?(): string | undefined;
 }
 
 export async function verdictOf(extensions: readonly RunExtension[], summary: RunSummary): Promise<RunVerdict> {
@@ -61,6 +56,12 @@ export async function admitOf(extensions: readonly RunExtension[], spec: Request
     if (reason !== undefined) return reason;
   }
   return undefined;
+}
+
+/** What the extensions show live, joined; undefined when none has anything to show. */
+export function liveTextOf(extensions: readonly RunExtension[]): string | undefined {
+  const texts = extensions.map((extension) => extension.liveText?.()).filter((text): text is string => text !== undefined);
+  return texts.length > 0 ? texts.join(' | ') : undefined;
 }
 
 /** The first stop reason any extension gives. */

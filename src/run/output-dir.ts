@@ -14,7 +14,7 @@ import { lstat, open, readFile, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { configError, UserError } from '../errors.js';
-import { environmentError, errnoCode, makeFolder } from '../report/fs-util.js';
+import { environmentError, errnoCode, makeFolder } from '../util/fs-util.js';
 
 export const LOCK_FILE = '.qfbench.lock';
 

@@ -6,7 +6,7 @@
  */
 import { isUserError } from '../errors.js';
 import { redact } from '../util/redact.js';
-import type { UnsentReason } from './stages.js';
+import type { UnsentReason } from './types.js';
 
 export async function preflightOutcome(
   provider: { preflight(): Promise<void> },

@@ -10,7 +10,7 @@ import type { DatasetRow } from '../dataset/types.js';
 import { configError } from '../errors.js';
 import type { DatasetInfo } from '../metrics/types.js';
 import type { ModelTarget } from '../plan/plan.js';
-import { BUILT_IN_CATALOG, findModel, mergeCatalogs, similarModelNames, type Catalog, type ModelEntry } from '../providers/qianfan/catalog.js';
+import { BUILT_IN_CATALOG, findModel, mergeCatalogs, similarModelNames, type Catalog, type ModelEntry } from '../qianfan/spec/catalog.js';
 import { loadCatalogFile } from '../providers/qianfan/catalog-file.js';
 import type { Logger } from '../util/logger.js';
 import { checkRequestsBeforeSending } from './check-requests.js';
@@ -43,6 +43,7 @@ export async function prepareRun(config: RunConfig, logger: Logger): Promise<Pre
     grid,
     rows,
     logger,
+    allowUnknownParams: config.allowUnknownParams,
   });
   return { catalog, targets, grid, rows, datasets };
 }

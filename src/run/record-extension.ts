@@ -22,7 +22,7 @@ import { sampleMessage } from '../report/error-summary.js';
 import { redact, redactSecrets } from '../util/redact.js';
 import type { Logger } from '../util/logger.js';
 import type { RunExtension } from './extensions.js';
-import { makeFolderSync } from '../report/fs-util.js';
+import { makeFolderSync } from '../util/fs-util.js';
 import { RecordingAppender } from './recording-appender.js';
 import type { PreparedRun } from './prepare-run.js';
 

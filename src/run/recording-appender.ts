@@ -11,7 +11,7 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RECORDING_FILE, recordingHeaderLine, type RecordingHeader } from '../providers/replay/recording.js';
-import { environmentError, makeFolderSync } from '../report/fs-util.js';
+import { environmentError, makeFolderSync } from '../util/fs-util.js';
 
 export class RecordingAppender {
   readonly path: string;

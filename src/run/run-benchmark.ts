@@ -5,52 +5,31 @@
 import { join } from 'node:path';
 import { expandGrid } from '../config/params.js';
 import type { RunConfig } from '../config/run-config.js';
-import { METRICS_DEFINITION_VERSION, type CellSummary, type Outcome, type RequestRecord, type RunSummary, type StageSummary } from '../metrics/types.js';
-import type { AdaptiveLimiter } from '../load/limiter.js';
-import { createAgent, type HttpTimeouts } from '../providers/http.js';
+import { METRICS_DEFINITION_VERSION, type CellSummary, type RequestRecord, type RunSummary, type StageSummary } from '../metrics/types.js';
+import type { HttpTimeouts } from '../providers/http.js';
 import { buildExtensions } from './build-extensions.js';
-import { verdictOf, type RunExtension, type RunVerdict } from './extensions.js';
+import type { RunVerdict } from '../eval/verdict.js';
+import { verdictOf } from './extensions.js';
+import type { RunBenchmarkOptions } from './types.js';
 import { claimOutputDir, defaultOutDir } from './output-dir.js';
 import { prepareRun } from './prepare-run.js';
 import { preflightOutcome, unsentAbortReason } from './preflight.js';
 import { noSuccessReason } from './outcome-check.js';
 import { loadSettings, planStages, runStage, stageLabel } from './stages.js';
-import { checkCredentials, createRunProvider } from './create-provider.js';
+import { createRunProvider } from './create-provider.js';
+import { openTarget } from './open-target.js';
 import { AuthFailureTally } from '../providers/qianfan/auth.js';
 import { formatSummaryTable } from '../report/console-table.js';
 import { HTML_REQUEST_ROW_LIMIT, renderHtmlReportWithCharts } from '../report/html.js';
-import { writeFileAtomic } from '../report/fs-util.js';
+import { writeFileAtomic } from '../util/fs-util.js';
 import { openRequestsCsv } from '../report/requests-csv.js';
 import { writeSummaryCsv } from '../report/summary-csv.js';
 import { writeSummaryJson } from '../report/summary-json.js';
-import { startSimulator, type RunningSimulator } from '../sim/index.js';
-import type { SimOptions } from '../sim/options.js';
 import { now, wallClockAt } from '../util/clock.js';
-import type { Logger } from '../util/logger.js';
 import { TOOL_VERSION } from '../version.js';
 import { round3 } from '../util/round.js';
 
-export interface RunBenchmarkOptions {
-  config: RunConfig;
-  logger: Logger;
-  simOptions?: SimOptions;
-  /** Stop dispatching (first Ctrl-C). */
-  stopSignal?: AbortSignal;
-  /** Cut requests in flight too (grace over, or second Ctrl-C). */
-  abortSignal?: AbortSignal;
-  /** Progress callbacks (the CLI draws a bar). */
-  onStart?: () => void;
-  onFinished?: (outcome: Outcome) => void;
-  /**
-   * Called before each stage's first request: its planned size (undefined when --duration bounds
-   * it), and the stage's limiters for a live view.
-   */
-  onPlanned?: (info: { requests: number | undefined; cells: number; simulated: boolean; stage: string | undefined; limiters: ReadonlyMap<string, AdaptiveLimiter> }) => void;
-  onStageEnd?: () => void;
-  /** Features riding along the run (assertions, cost and budgets, recording). */
-  extensions?: RunExtension[];
-  env?: NodeJS.ProcessEnv;
-}
+export type { RunBenchmarkOptions } from './types.js';
 
 export interface RunBenchmarkResult {
   outDir: string;
@@ -72,33 +51,28 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBen
   // Everything that can be wrong with the input was found above, before anything is sent.
   const { catalog, targets, grid, datasets } = prepared;
   const stages = planStages(config);
-  // QIANFAN_AK+SK (OAuth) > QIANFAN_ACCESS_KEY+SECRET_KEY (IAM signing) > QIANFAN_ACCESS_TOKEN.
-  const auth = checkCredentials(config, env);
-  // IAM has no preflight: a wrong key pair shows only as every answered request failing with 14.
-  const authFailures = new AuthFailureTally();
-
-  const outDir = config.out as string;
-  // Before anything is sent: a folder another run holds, an earlier run's files (unless --force),
-  // a file, an unwritable or impossible folder and a full disk all stop the run here (exit 2).
-  const output = await claimOutputDir(outDir, { existingRun: config.force ? 'overwrite' : 'refuse', warn: (message) => logger.warn(message) });
-
-  let simulator: RunningSimulator | undefined;
   const timeouts: HttpTimeouts = {
     connectMs: config.connectTimeout * 1000,
     firstByteMs: config.firstByteTimeout * 1000,
     idleMs: config.idleTimeout * 1000,
     totalMs: config.totalTimeout * 1000,
   };
-  const agent = createAgent({ connections: Math.max(...config.concurrency), timeouts });
+  // Missing credentials stop the run here, before the output folder is claimed; the simulator starts with --sim.
+  const server = await openTarget(config, { env, connections: Math.max(...config.concurrency), timeouts, catalog, simOptions: options.simOptions });
+  // IAM has no preflight: a wrong key pair shows only as every answered request failing with 14.
+  const authFailures = new AuthFailureTally();
+
+  const outDir = config.out as string;
+  // Before anything is sent: a folder another run holds, an earlier run's files (unless --force),
+  // a file, an unwritable or impossible folder and a full disk all stop the run here (exit 2).
+  const output = await claimOutputDir(outDir, { existingRun: config.force ? 'overwrite' : 'refuse', warn: (message) => logger.warn(message) }).catch(async (error: unknown) => {
+    await server.close();
+    throw error;
+  });
+
   const requestsCsv = openRequestsCsv(join(outDir, 'requests.csv'), { excelBom: config.excel });
   try {
-    if (config.sim) simulator = await startSimulator({ seed: config.seed, catalog, ...options.simOptions });
-    const {
-      provider,
-      name: providerName,
-      baseUrl,
-      authHint,
-    } = createRunProvider({ config, env, auth, simulator, dispatcher: agent, timeouts, catalog, stopSignal: options.stopSignal, abortSignal: options.abortSignal });
+    const { provider, name: providerName, baseUrl, authHint } = createRunProvider({ config, target: server, catalog, stopSignal: options.stopSignal, abortSignal: options.abortSignal });
     // A failed token fetch (or a Ctrl-C during it) still gives every planned request its row.
     const unsent = await preflightOutcome(provider, options);
 
@@ -121,7 +95,7 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBen
         provider,
         extensions,
         options,
-        simulated: simulator !== undefined,
+        simulated: server.simulated,
         seqOffset,
         onRecord: async (finished) => {
           requestsCsv.write(finished.record);
@@ -149,7 +123,7 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBen
         startedAt: startedAtWall.toISOString(),
         endedAt: wallClockAt(endedAt).toISOString(),
         durationMs: round3(endedAt - startedAt),
-        simulated: simulator !== undefined,
+        simulated: server.simulated,
         provider: providerName,
         baseUrl: publicUrl(baseUrl),
         datasets,
@@ -181,8 +155,7 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBen
   } finally {
     await requestsCsv.close().catch(() => undefined);
     await output.release();
-    await agent.close().catch(() => undefined);
-    await simulator?.close();
+    await server.close();
   }
 }
 

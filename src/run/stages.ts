@@ -13,9 +13,9 @@ import type { CellLoad, CellSummary, LoadSettings, RequestRecord, StageSummary }
 import { buildPlan, type Plan, type RequestPlan } from '../plan/plan.js';
 import { redact, redactSecrets } from '../util/redact.js';
 import type { Provider } from '../providers/types.js';
-import { admitOf, stopReasonOf, type RunExtension } from './extensions.js';
+import { admitOf, liveTextOf, stopReasonOf, type RunExtension } from './extensions.js';
 import type { PreparedRun } from './prepare-run.js';
-import type { RunBenchmarkOptions } from './run-benchmark.js';
+import type { RunBenchmarkOptions, UnsentReason } from './types.js';
 import { round3 } from '../util/round.js';
 
 export interface Stage {
@@ -54,12 +54,6 @@ export interface StageRun {
   unsent?: UnsentReason | undefined;
 }
 
-export interface UnsentReason {
-  outcome: 'failed' | 'cancelled';
-  reason: string;
-  code?: string | undefined;
-}
-
 /** One stage of load: its plan, its scheduler run, and what its cells and rates added up to. */
 export async function runStage(run: StageRun): Promise<{ cells: CellSummary[]; stage: StageSummary; planned: number; interrupted: boolean }> {
   const { stage, prepared, config, options, extensions } = run;
@@ -79,7 +73,7 @@ export async function runStage(run: StageRun): Promise<{ cells: CellSummary[]; s
   const tracker = new StageTracker(stage.load, stage.model.kind === 'open');
   const limiters = new Map<string, AdaptiveLimiter>();
   const expected = config.maxRequests ?? (config.duration !== undefined ? undefined : plan.size);
-  options.onPlanned?.({ requests: expected, cells: plan.cells.length, simulated: run.simulated, stage: run.label?.label, limiters });
+  options.onPlanned?.({ requests: expected, cells: plan.cells.length, simulated: run.simulated, stage: run.label?.label, limiters, liveText: () => liveTextOf(extensions) });
   const onFinished = async (finished: FinishedRequest): Promise<void> => {
     finished.record.seq += run.seqOffset;
     // Before any sink sees it: a server that echoes a key or token in an answer or message.

@@ -1,7 +1,8 @@
 /**
  * OAuth access tokens: issuing them from AK/SK at /oauth/2.0/token and checking them on the API
- * endpoints. `authenticate` is the single gate every API request passes; it also verifies the
- * bce-auth-v1 request signature (IAM AK/SK, signature.ts) when the request carries one.
+ * endpoints. `authenticate` is the single gate every v1 API request passes; it also verifies the
+ * bce-auth-v1 request signature (IAM AK/SK, signature.ts) when the request carries one. v2
+ * requests pass `bearerOk` instead.
  */
 import type { IncomingMessage } from 'node:http';
 import { hashString, seededRandom, type Random } from '../util/random.js';
@@ -103,4 +104,12 @@ export function authenticate(req: IncomingMessage, url: URL, context: AuthContex
   if (state === 'invalid') return { ok: false, error: v1Error(110) };
   if (state === 'expired') return { ok: false, error: v1Error(111) };
   return { ok: true };
+}
+
+/** v2: `Authorization: Bearer <key>` with the configured key. */
+export function bearerOk(req: IncomingMessage, expected: string): boolean {
+  const value = req.headers.authorization;
+  if (typeof value !== 'string') return false;
+  const match = /^Bearer\s+(.+)$/i.exec(value.trim());
+  return match !== null && match[1] === expected;
 }

@@ -20,11 +20,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { now } from '../util/clock.js';
 import { hashString, seededRandom, type Random } from '../util/random.js';
 import { sendJson } from './answer.js';
-import { authenticate } from './auth.js';
+import { authenticate, bearerOk } from './auth.js';
+import type { SimContext } from './context.js';
+import { Exchange } from './exchange.js';
 import { jitterFactor, slowdownFactor } from './latency.js';
-import { responseId, unixSeconds, v1Error, type V1Error } from './responses.js';
+import { unixSeconds, v1Error, type V1Error } from './responses.js';
 import { countSimTokens } from './tokenizer.js';
-import { bearerOk, readRequestBody, trackInFlight, type SimContext } from './v2-context.js';
 import { retryAfterSeconds, type V2EndpointQuota } from './v2-quota.js';
 import { v2Error, V2_ERRORS, type V2Error } from './v2-responses.js';
 
@@ -87,30 +88,23 @@ function promptTokensOf(texts: string[]): number {
   return texts.reduce((sum, text) => sum + countSimTokens(text), 0);
 }
 
-/** Sends `body` after the embedding latency; counts usage when it goes out. */
-function answerLater(ctx: SimContext, res: ServerResponse, arrival: number, delayMs: number, promptTokens: number, send: () => void): () => void {
-  return ctx.timers.at(arrival + delayMs, () => {
-    if (res.destroyed) return;
+/** Sends the answer after the embedding latency; counts usage when it goes out. */
+function answerLater(exchange: Exchange, delayMs: number, promptTokens: number, send: () => void): void {
+  exchange.answerLater(delayMs, () => {
     send();
-    ctx.stats.embeddingTokens += promptTokens;
+    exchange.ctx.stats.embeddingTokens += promptTokens;
   });
 }
 
 export async function serveV1Embeddings(ctx: SimContext, req: IncomingMessage, res: ServerResponse, url: URL, suffix: string, arrival: number): Promise<void> {
-  const { stats, options } = ctx;
-  stats.embeddingRequests++;
-  let cancel: () => void = () => {};
-  trackInFlight(stats, res, () => cancel());
-  const random = ctx.nextRequestRandom('embeddings');
-  const id = responseId(random);
+  const { options } = ctx;
+  const exchange = new Exchange(ctx, req, res, arrival, 'embeddings');
+  const { random, id } = exchange;
   const quota = ctx.quotas.for(`embeddings/${suffix}`);
-  const fail = (error: V1Error): void => {
-    if (error.error_code === 336501 || error.error_code === 336502) stats.throttled++;
-    sendJson(res, { ...error, id }, quota.headers(now()));
-  };
+  const fail = (error: V1Error): void => exchange.refuseV1(error, quota.headers(now()));
 
-  const raw = await readRequestBody(req);
-  if (raw === undefined || res.destroyed) return;
+  const raw = await exchange.body();
+  if (raw === undefined) return;
   const auth = authenticate(req, url, ctx.auth);
   if (!auth.ok) return fail(auth.error);
   const body = parseObject(raw);
@@ -124,7 +118,7 @@ export async function serveV1Embeddings(ctx: SimContext, req: IncomingMessage, r
   if (!admission.ok) return fail(v1Error(admission.limit === 'rpm' ? 336501 : 336502));
 
   const delay = embeddingDelayMs(ctx, random, promptTokens);
-  cancel = answerLater(ctx, res, arrival, delay, promptTokens, () =>
+  answerLater(exchange, delay, promptTokens, () =>
     sendJson(
       res,
       {
@@ -140,20 +134,14 @@ export async function serveV1Embeddings(ctx: SimContext, req: IncomingMessage, r
 }
 
 export async function serveV2Embeddings(ctx: SimContext, req: IncomingMessage, res: ServerResponse, arrival: number): Promise<void> {
-  const { stats, options } = ctx;
-  stats.embeddingRequests++;
-  let cancel: () => void = () => {};
-  trackInFlight(stats, res, () => cancel());
-  const random = ctx.nextRequestRandom('embeddings');
-  const id = responseId(random);
+  const { options } = ctx;
+  const exchange = new Exchange(ctx, req, res, arrival, 'embeddings');
+  const { random, id } = exchange;
   let quota: V2EndpointQuota | undefined;
-  const fail = (error: V2Error, extraHeaders: Record<string, string> = {}): void => {
-    if (error.status === 429) stats.throttled++;
-    sendJson(res, { ...error.body, id }, { ...(quota?.headers(now()) ?? {}), ...extraHeaders }, error.status);
-  };
+  const fail = (error: V2Error, extraHeaders: Record<string, string> = {}): void => exchange.refuseV2(error, { ...(quota?.headers(now()) ?? {}), ...extraHeaders });
 
-  const raw = await readRequestBody(req);
-  if (raw === undefined || res.destroyed) return;
+  const raw = await exchange.body();
+  if (raw === undefined) return;
   if (req.method !== 'POST') return fail(V2_ERRORS.methodNotAllowed());
   const body = parseObject(raw);
   const modelField = body?.model;
@@ -161,13 +149,13 @@ export async function serveV2Embeddings(ctx: SimContext, req: IncomingMessage, r
   if (model !== '') quota = ctx.v2Quotas.for(`embeddings/${model.toLowerCase()}`);
   if (!bearerOk(req, options.bearerToken)) return fail(V2_ERRORS.badToken());
   if (!body) return fail(V2_ERRORS.malformedJson());
-  if (model === '') return fail(V2_ERRORS.modelEmpty());
+  if (model === '' || quota === undefined) return fail(V2_ERRORS.modelEmpty());
   const inputs = checkInputs(body.input, true);
   if (!inputs.ok) return fail(v2Error(400, 'invalid_argument', inputs.message));
   if (body.user !== undefined && typeof body.user !== 'string') return fail(v2Error(400, 'invalid_argument', 'user must be a string'));
 
   const promptTokens = promptTokensOf(inputs.texts);
-  const admitted = quota as V2EndpointQuota;
+  const admitted = quota;
   const admission = admitted.admit(promptTokens, now());
   if (!admission.ok) {
     const error = admission.limit === 'rpm' ? V2_ERRORS.rpm() : V2_ERRORS.tpm();
@@ -175,7 +163,7 @@ export async function serveV2Embeddings(ctx: SimContext, req: IncomingMessage, r
   }
 
   const delay = embeddingDelayMs(ctx, random, promptTokens);
-  cancel = answerLater(ctx, res, arrival, delay, promptTokens, () =>
+  answerLater(exchange, delay, promptTokens, () =>
     sendJson(
       res,
       {

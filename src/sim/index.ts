@@ -4,7 +4,8 @@
  * OpenAI-compatible one (/v2/chat/completions, /v2/embeddings with Bearer auth) for tests, `--sim`
  * runs and benchmarks.
  */
-export { startSimulator, type RunningSimulator, type SimStats } from './server.js';
+export { startSimulator, type RunningSimulator } from './server.js';
+export type { SimStats } from './context.js';
 export { FAULT_KINDS, type FaultKind, type QuotaWindowMode, type ResolvedSimOptions, type SimOptions } from './options.js';
 export { countSimTokens } from './tokenizer.js';
 export { EMBEDDING_DIMENSIONS, embeddingVector } from './embeddings.js';

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { configError, type UserError } from '../errors.js';
-import { BUILT_IN_CATALOG, type Catalog } from '../providers/qianfan/catalog.js';
+import { BUILT_IN_CATALOG, type Catalog } from '../qianfan/spec/catalog.js';
 
 /** Faults the simulator can inject; the order here is the order the dice are rolled in. */
 export const FAULT_KINDS = ['http500', 'busy', 'resetBeforeHeaders', 'cutMidStream', 'garbageSse', 'midStreamError', 'jsonInsteadOfStream', 'stall'] as const;

@@ -2,8 +2,8 @@
  * Verifies a `bce-auth-v1` Authorization header the way the real gateway must (qianfan-api.md 1B):
  * the signed-header list is read from the header itself (the Python SDK does not sort it), the
  * canonical request is rebuilt from the request as received, and the signature is compared in
- * constant time. The canonicalisation is the client's own (src/providers/qianfan/signing.ts), which
- * the official test vectors pin down.
+ * constant time. The canonicalisation is the platform's rules in qianfan/spec/bce-auth-v1.ts, the
+ * same the client signs with, which the official test vectors pin down.
  */
 import { timingSafeEqual } from 'node:crypto';
 import {
@@ -17,7 +17,7 @@ import {
   signingKey,
   type HeaderInput,
   type QueryInput,
-} from '../providers/qianfan/signing.js';
+} from '../qianfan/spec/bce-auth-v1.js';
 
 export interface IamCredentials {
   accessKey: string;

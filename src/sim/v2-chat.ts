@@ -11,14 +11,13 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { now } from '../util/clock.js';
-import { deliverAnswer, sendJson } from './answer.js';
-import type { Cancel } from './deadlines.js';
-import { parseDirective, rollFault } from './faults.js';
-import { composeAnswer } from './compose-answer.js';
-import { responseId, unixSeconds, v1Error } from './responses.js';
+import { bearerOk } from './auth.js';
+import type { SimContext } from './context.js';
+import { decideFault, Exchange } from './exchange.js';
+import { parseDirective } from './faults.js';
+import { unixSeconds, v1Error } from './responses.js';
 import { lastUserContent } from './validation.js';
 import { v2Framing, type V2AnswerPlan } from './v2-answer.js';
-import { bearerOk, readRequestBody, trackInFlight, type SimContext } from './v2-context.js';
 import { retryAfterSeconds, type V2EndpointQuota } from './v2-quota.js';
 import { V2_ERRORS, v2ErrorForV1, type V2Error } from './v2-responses.js';
 import { peekV2Model, validateV2ChatBody } from './v2-validation.js';
@@ -31,22 +30,14 @@ export function v2ChatQuotaKey(endpoint: string): string {
 }
 
 export async function serveV2Chat(ctx: SimContext, req: IncomingMessage, res: ServerResponse, arrival: number): Promise<void> {
-  const { stats, options } = ctx;
-  stats.chatRequests++;
-  let cancelAnswer: Cancel = () => {};
-  trackInFlight(stats, res, () => cancelAnswer());
-  const random = ctx.nextRequestRandom('chat');
-  const id = responseId(random);
+  const { options } = ctx;
+  const exchange = new Exchange(ctx, req, res, arrival, 'chat');
+  // Known once the body names a model; refusals before that carry no quota headers.
   let quota: V2EndpointQuota | undefined;
-  const fail = (error: V2Error, extraHeaders: Record<string, string> = {}): void => {
-    if (error.status === 429) stats.throttled++;
-    const headers = { ...(quota?.headers(now()) ?? {}), ...extraHeaders };
-    if (error.status === 429 && headers['Retry-After'] === undefined) headers['Retry-After'] = '1';
-    sendJson(res, { ...error.body, id }, headers, error.status);
-  };
+  const fail = (error: V2Error, extraHeaders: Record<string, string> = {}): void => exchange.refuseV2(error, { ...(quota?.headers(now()) ?? {}), ...extraHeaders });
 
-  const raw = await readRequestBody(req);
-  if (raw === undefined || res.destroyed) return;
+  const raw = await exchange.body();
+  if (raw === undefined) return;
   if (req.method !== 'POST') return fail(V2_ERRORS.methodNotAllowed());
   const peeked = peekV2Model(raw, options.catalog);
   if (peeked) quota = ctx.v2Quotas.for(v2ChatQuotaKey(peeked.endpoint));
@@ -55,48 +46,27 @@ export async function serveV2Chat(ctx: SimContext, req: IncomingMessage, res: Se
   const validation = validateV2ChatBody(raw, options.catalog);
   if (!validation.ok) return fail(validation.error);
   const { input, model, modelId, includeUsage } = validation.request;
-  quota = ctx.v2Quotas.for(v2ChatQuotaKey(model.endpoint));
+  const admitted = ctx.v2Quotas.for(v2ChatQuotaKey(model.endpoint));
+  quota = admitted;
 
-  const userText = lastUserContent(input);
-  const directive = parseDirective(userText);
+  const directive = parseDirective(lastUserContent(input));
   if (directive?.kind === 'error') return fail(v2ErrorForV1(v1Error(directive.code)));
 
-  const admission = quota.admit(input.promptTokens, now());
+  const admission = admitted.admit(input.promptTokens, now());
   if (!admission.ok) {
     const error = admission.limit === 'rpm' ? V2_ERRORS.rpm() : V2_ERRORS.tpm();
     return fail(error, { 'Retry-After': String(retryAfterSeconds(admission.retryAfterMs)) });
   }
 
-  const rolled = rollFault(random, options.faults);
-  const fault = directive?.kind === 'fault' ? directive.fault : rolled;
-  if (fault === 'http500') return fail(V2_ERRORS.internal());
-  if (fault === 'busy' || fault === 'jsonInsteadOfStream') return fail(V2_ERRORS.highLoad());
-  if (fault === 'resetBeforeHeaders') {
-    req.socket.destroy();
-    return;
-  }
+  const fault = decideFault(exchange.random, options, directive);
+  const early = exchange.earlyFault(fault, { internal: () => fail(V2_ERRORS.internal()), busy: () => fail(V2_ERRORS.highLoad()) });
+  if (early) return;
 
   // Exactly the v1 computation, keyed by the v1 chat endpoint of the model.
-  const { answer, offsets, oneTokenMs } = composeAnswer(options, random, stats.inFlight, `chat/${model.endpoint}`, input, model.defaultMaxOutputTokens);
-  const admitted = quota;
   const plan: V2AnswerPlan = {
-    meta: { id, created: unixSeconds(), model: modelId },
-    answer,
-    promptTokens: input.promptTokens,
-    arrival,
-    offsets,
-    oneTokenMs,
-    fault,
-    stallMs: options.stallMs,
-    headers: () => admitted.headers(now()),
+    meta: { id: exchange.id, created: unixSeconds(), model: modelId },
+    ...exchange.composeChat(`chat/${model.endpoint}`, input, model.defaultMaxOutputTokens, fault, () => admitted.headers(now())),
     includeUsage,
   };
-  if (res.destroyed) return;
-  cancelAnswer = deliverAnswer(res, plan, v2Framing(plan), ctx.timers, input.stream, {
-    arrival,
-    promptTokens: input.promptTokens,
-    quota: admitted,
-    stats,
-    recordFirstChunk: (delayMs, plannedMs) => ctx.recordFirstChunk(delayMs, plannedMs),
-  });
+  exchange.deliver(plan, v2Framing(plan), input.stream, admitted);
 }

@@ -14,7 +14,7 @@
  * (min_output_tokens, system, user_id…) are not read from a v2 body.
  * Errors come back as v2 errors (HTTP 400 with invalid_messages / invalid_argument / … codes).
  */
-import type { Catalog, ModelEntry } from '../providers/qianfan/catalog.js';
+import type { Catalog, ModelEntry } from '../qianfan/spec/catalog.js';
 import { validateChatBody, type ChatInput } from './validation.js';
 import { v2Error, v2ErrorForV1, V2_ERRORS, type V2Error } from './v2-responses.js';
 

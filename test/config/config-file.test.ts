@@ -64,6 +64,22 @@ describe('--config files', () => {
     await expect(loadConfigFile(await file('odd.yaml', 'colour: blue\n'))).rejects.toThrow(/unknown key "colour"; the keys are those of schema\/qfbench\.schema\.json/);
   });
 
+  it('suggest the closest key for a typo', async () => {
+    await expect(loadConfigFile(await file('typo.yaml', 'datasets: [a]\nconcurency: 4\n'))).rejects.toThrow(/typo\.yaml:2:1: unknown key "concurency"; did you mean "concurrency"\?/);
+  });
+
+  it('list every problem of the file, in the order of its lines, each with its key path', async () => {
+    const path = await file('three.yaml', 'datasets: [a.csv]\nconcurency: 4\nrepeat: two\nthresholds:\n  - ttft.p95 < fast\n');
+    const error = await loadConfigFile(path).catch((caught: unknown) => caught as Error);
+    const lines = (error as Error).message.split('\n');
+    expect(lines[0]).toBe(`${path}: 3 problems:`);
+    expect(lines.slice(1)).toEqual([
+      `  ${path}:2:1: unknown key "concurency"; did you mean "concurrency"?`,
+      `  ${path}:3:9: repeat: Invalid input: expected number, received string`,
+      expect.stringMatching(new RegExp(`^  ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:5:5: thresholds\\[0\\]: "ttft.p95 < fast": limit "fast" is not a number`)),
+    ]);
+  });
+
   it('refuse files that are not settings', async () => {
     await expect(loadConfigFile(join(dir, 'absent.yaml'))).rejects.toThrow(`--config ${join(dir, 'absent.yaml')}: no such file`);
     await expect(loadConfigFile(await file('c.toml', 'a = 1'))).rejects.toThrow(/give a \.yaml, \.yml or \.json file/);

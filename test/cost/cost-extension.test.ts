@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { parseRunConfig, type RunConfigInput } from '../../src/config/run-config.js';
-import { liveCostText } from '../../src/cost/live.js';
 import type { FinishedRequest } from '../../src/metrics/request-record.js';
 import type { RequestRecord } from '../../src/metrics/types.js';
 import { createCostExtension } from '../../src/run/cost-extension.js';
@@ -26,7 +25,7 @@ describe('the cost extension', () => {
     cost.onRequest?.(finished({ cellId: 'c1', model: 'ERNIE-4.0-8K', outcome: 'failed', promptTokens: 1000, completionTokens: 500 }));
     cost.onRequest?.(finished({ cellId: 'c1', model: 'ERNIE-4.0-8K', promptTokens: 1000, completionTokens: 500, replayed: true }));
     cost.onRequest?.(finished({ cellId: 'c2', model: 'Meta-Llama-3-8B', promptTokens: 10, completionTokens: 20, usageSource: 'estimate' }));
-    expect(liveCostText()).toBe('cost unknown (¥0.180 priced)');
+    expect(cost.liveText?.()).toBe('cost unknown (¥0.180 priced)');
     const summary = makeSummary({ cells: [makeCell({ id: 'c1', model: 'ERNIE-4.0-8K' }), makeCell({ id: 'c2', model: 'Meta-Llama-3-8B' })] });
     await cost.decorateSummary?.(summary);
     expect(summary.cells[0]!.cost).toMatchObject({ cny: 0.18, inputCny: 0.12, outputCny: 0.06, price: { inputPer1k: 0.12 }, estimatedTokenRequests: 0 });
@@ -34,14 +33,14 @@ describe('the cost extension', () => {
     expect(summary.cost).toMatchObject({ totalCny: null, knownCny: 0.18, unpricedModels: ['Meta-Llama-3-8B'], priceDate: '2025-01-02', tokens: { prompt: 1010, completion: 520, total: 1530 } });
     expect(cost.stopReason?.()).toBeUndefined();
     expect(cost.abortReason?.()).toBeUndefined();
-    expect(liveCostText()).toBeUndefined();
+    expect(cost.liveText?.()).toBeUndefined();
   });
 
   it('stops dispatching once --max-cost is reached, counts the drops and reports the run aborted', async () => {
     const cost = await extension({ models: ['ernie-4.0-8k'], maxCost: 0.2 });
     cost.onRequest?.(finished({ cellId: 'c1', model: 'ERNIE-4.0-8K', promptTokens: 1000, completionTokens: 500 }));
     expect(cost.stopReason?.()).toBeUndefined();
-    expect(liveCostText()).toBe('cost ¥0.180/¥0.200');
+    expect(cost.liveText?.()).toBe('cost ¥0.180/¥0.200');
     cost.onRequest?.(finished({ cellId: 'c1', model: 'ERNIE-4.0-8K', promptTokens: 100, completionTokens: 100 }));
     const reason = cost.stopReason?.();
     expect(reason).toBe('budget stop: --max-cost 0.2 CNY reached (¥0.204 spent when dispatching stopped)');

@@ -4,7 +4,10 @@ import { builtInPriceEntries, type PriceTable } from '../../src/cost/prices.js';
 import { estimateTokens } from '../../src/cost/token-estimate.js';
 import { loadDataset } from '../../src/dataset/load.js';
 import type { RunSummary } from '../../src/metrics/types.js';
-import { DEFAULT_EXPECTED_OUTPUT_TOKENS, DEFAULT_LOW_OUTPUT_TOKENS, estimateRun, promptPieces, type RunEstimate } from '../../src/run/estimate.js';
+import { DEFAULT_EXPECTED_OUTPUT_TOKENS, DEFAULT_LOW_OUTPUT_TOKENS } from '../../src/cost/estimate-output.js';
+import { distinctPromptTexts, estimateRun } from '../../src/cost/estimate-plan.js';
+import type { RunEstimate } from '../../src/cost/estimate-types.js';
+import { promptPieces } from '../../src/cost/prompt-pieces.js';
 import { prepareRun } from '../../src/run/prepare-run.js';
 import { createLogger } from '../../src/util/logger.js';
 import { makeCell, makeSummary } from '../report/fixtures.js';
@@ -127,5 +130,19 @@ describe('estimateRun', () => {
     const perRun = result.total.costCny.expected as number;
     expect(result.ci?.costCny.perDay.expected).toBeCloseTo(perRun * 24, 5);
     expect(result.ci?.costCny.per30Days.expected).toBeCloseTo(perRun * 720, 4);
+  });
+
+  it('counts input tokens with the counter it is given, once per distinct text (what a server tokenizer is asked)', async () => {
+    const config = parseRunConfig({ datasets: ['datasets/demo.csv'], models: ['ernie-speed-8k', 'ernie-4.0-8k'], repeat: 2 });
+    const prepared = await prepareRun(config, quiet);
+    const texts = distinctPromptTexts(config, prepared);
+    expect(new Set(texts).size).toBe(texts.length);
+    expect(texts).toEqual(expect.arrayContaining(prepared.rows.flatMap((row) => promptPieces(row, 'chat')).filter((text) => text !== '')));
+    const asked: string[] = [];
+    const result = estimateRun({ config, prepared, prices: PRICES, priceDate: '2025-01-02', tokenizer: 'server', countTokens: (text) => (asked.push(text), 10) });
+    expect(asked.sort()).toEqual([...texts].sort());
+    const piecesPerPass = prepared.rows.reduce((sum, row) => sum + promptPieces(row, 'chat').filter((text) => text !== '').length, 0);
+    expect(result.total.inputTokens).toBe(piecesPerPass * 10 * 2 * 2);
+    expect(result.tokenizer).toBe('server');
   });
 });

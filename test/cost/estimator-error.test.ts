@@ -11,7 +11,7 @@
 import { describe, expect, it } from 'vitest';
 import { estimateTokens } from '../../src/cost/token-estimate.js';
 import { loadDataset } from '../../src/dataset/load.js';
-import { promptPieces } from '../../src/run/estimate.js';
+import { promptPieces } from '../../src/cost/prompt-pieces.js';
 import { countSimTokens } from '../../src/sim/index.js';
 
 const CHINESE_SAMPLE = [

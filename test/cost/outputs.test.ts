@@ -101,9 +101,9 @@ describe('cost in the outputs', () => {
     expect(html).toContain('¥0.240');
   });
 
-  it('reads a missing or malformed cost as unknown, never as 0', () => {
+  it('reads an unknown cost as unknown, never as 0 (a malformed one is refused when the file is read: test/report/summary-json.test.ts)', () => {
     const summary = costedSummary(priced(0.12));
-    (summary.cells[1] as unknown as Record<string, unknown>)['cost'] = { cny: 'free' };
+    summary.cells[1]!.cost = { ...summary.cells[1]!.cost!, cny: null };
     expect(summaryCost(summary)).toMatchObject({ totalCny: null, knownCny: 0.24, unpricedModels: ['Meta-Llama-3-8B'] });
     expect(summaryCost(makeSummary())).toBeUndefined();
   });

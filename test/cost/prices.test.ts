@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { addCny, costOfTokens } from '../../src/cost/cost.js';
 import { beijingDate, builtInPriceEntries, findPrice, loadPriceTable, parsePriceFile, type PriceTable } from '../../src/cost/prices.js';
-import { BUILT_IN_CATALOG } from '../../src/providers/qianfan/catalog.js';
+import { BUILT_IN_CATALOG } from '../../src/qianfan/spec/catalog.js';
 import { tempDir } from '../helpers/cli.js';
 
 const builtIn: PriceTable = { builtIn: builtInPriceEntries(), overrides: [] };

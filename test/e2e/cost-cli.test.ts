@@ -5,8 +5,8 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDataset } from '../../src/dataset/load.js';
 import type { RunSummary } from '../../src/metrics/types.js';
-import type { RunEstimate } from '../../src/run/estimate.js';
-import { promptPieces } from '../../src/run/estimate.js';
+import type { RunEstimate } from '../../src/cost/estimate-types.js';
+import { promptPieces } from '../../src/cost/prompt-pieces.js';
 import { countSimTokens, startSimulator, type RunningSimulator } from '../../src/sim/index.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 

@@ -111,9 +111,10 @@ describe('validation before sending, through the CLI', () => {
     expect(notSft).toMatch(/--base-model/);
   });
 
-  it('warns, and still runs, when a model does not accept a parameter', async () => {
+  it('warns, and still runs, when one model of the run does not accept a parameter another accepts', async () => {
     const short = await jsonl('warn.jsonl', [{ prompt: 'hello' }]);
-    const result = await runCli(['run', '-d', short, '-m', 'ernie-4.0-8k', '-p', 'min_output_tokens=10', '--out', join(dir, 'warn'), '--quiet'], { env: env() });
+    // A key that no model of the run accepts is refused instead (test/e2e/typed-options-cli.test.ts).
+    const result = await runCli(['run', '-d', short, '-m', 'ernie-4.0-8k', '-m', 'ernie-speed-8k', '-p', 'min_output_tokens=10', '--out', join(dir, 'warn'), '--quiet'], { env: env() });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/warning: .*does not accept min_output_tokens/);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage, DatasetRow } from '../../src/dataset/types.js';
-import { BUILT_IN_CATALOG, findModel, type ModelEntry } from '../../src/providers/qianfan/catalog.js';
+import { BUILT_IN_CATALOG, findModel, type ModelEntry } from '../../src/qianfan/spec/catalog.js';
 import { checkBaseModel, formatFinding, validateParams, validateRow, validateRun, type Finding, type ValidationTarget } from '../../src/providers/qianfan/validation.js';
 import type { Params } from '../../src/providers/types.js';
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isUserError } from '../../src/errors.js';
 import type { CellSummary, Outcome, RequestRecord, RunSummary } from '../../src/metrics/types.js';
-import { compareRuns, renderCompareHtml, renderComparisonMarkdown, renderDeltaChart, writeComparisonReports } from '../../src/report/compare/index.js';
+import { compareRunFolders, renderCompareHtml, renderComparisonMarkdown, renderDeltaChart, writeComparisonReports } from '../../src/report/compare/index.js';
 import { openRequestsCsv } from '../../src/report/requests-csv.js';
 import { writeSummaryJson } from '../../src/report/summary-json.js';
 import { seededRandom } from '../../src/util/random.js';
@@ -69,18 +69,18 @@ async function writeRun(dir: string, specs: CellSpec[], simulated = false): Prom
 const speed = { id: 'c0', model: 'ernie-speed-8k', label: 'ernie-speed-8k temperature=0.3', params: { temperature: 0.3 } };
 const pro = { id: 'c1', model: 'ernie-4.0-8k', label: 'ernie-4.0-8k temperature=0.3', params: { temperature: 0.3 } };
 
-function delta(result: Awaited<ReturnType<typeof compareRuns>>, cell: number, metric: string) {
+function delta(result: Awaited<ReturnType<typeof compareRunFolders>>, cell: number, metric: string) {
   const found = result.matched[cell]!.deltas.find((d) => d.metric === metric);
   expect(found, metric).toBeDefined();
   return found!;
 }
 
-describe('compareRuns', () => {
+describe('compareRunFolders', () => {
   it('calls two runs of the same distribution "no significant change"', async () => {
     await withTempDir(async (dir) => {
       await writeRun(join(dir, 'a'), [{ cell: speed, seed: 1 }]);
       await writeRun(join(dir, 'b'), [{ cell: speed, seed: 2 }]);
-      const result = await compareRuns(join(dir, 'a'), join(dir, 'b'));
+      const result = await compareRunFolders(join(dir, 'a'), join(dir, 'b'));
       expect(result.matched).toHaveLength(1);
       for (const metric of ['latency.p50', 'latency.p95', 'latency.p99', 'ttft.p50', 'ttft.p95', 'errorRate', 'throttledRate']) {
         expect(delta(result, 0, metric).verdict, metric).toBe('no significant change');
@@ -95,7 +95,7 @@ describe('compareRuns', () => {
     await withTempDir(async (dir) => {
       await writeRun(join(dir, 'a'), [{ cell: speed, seed: 1 }]);
       await writeRun(join(dir, 'b'), [{ cell: speed, seed: 2, scale: 1.3 }]);
-      const result = await compareRuns(join(dir, 'a'), join(dir, 'b'));
+      const result = await compareRunFolders(join(dir, 'a'), join(dir, 'b'));
       for (const metric of ['latency.p50', 'latency.p95', 'ttft.p50', 'ttft.p95']) {
         const d = delta(result, 0, metric);
         expect(d.verdict, metric).toBe('regression');
@@ -106,10 +106,10 @@ describe('compareRuns', () => {
       expect(result.matched[0]!.rankTests.ttft!.pValue).toBeLessThan(0.001);
       expect(result.hasRegression).toBe(true);
       // The same data the other way round is an improvement.
-      const reverse = await compareRuns(join(dir, 'b'), join(dir, 'a'));
+      const reverse = await compareRunFolders(join(dir, 'b'), join(dir, 'a'));
       expect(delta(reverse, 0, 'latency.p50').verdict).toBe('improvement');
       // A tolerance beyond the change calls nothing.
-      const tolerant = await compareRuns(join(dir, 'a'), join(dir, 'b'), { tolerance: 0.6 });
+      const tolerant = await compareRunFolders(join(dir, 'a'), join(dir, 'b'), { tolerance: 0.6 });
       expect(tolerant.regressions).toBe(0);
     });
   });
@@ -126,7 +126,7 @@ describe('compareRuns', () => {
         { cell: { ...speed, id: 'x0' }, seed: 2, failed: 40 },
         { cell: other, seed: 5 },
       ]);
-      const result = await compareRuns(join(dir, 'a'), join(dir, 'b'));
+      const result = await compareRunFolders(join(dir, 'a'), join(dir, 'b'));
       expect(result.matched.map((m) => m.label)).toEqual([speed.label, pro.label]);
       expect(result.unmatched.base).toEqual([]);
       expect(result.unmatched.candidate.map((c) => c.label)).toEqual(['ernie-lite-8k']);
@@ -152,7 +152,7 @@ describe('compareRuns', () => {
         { cell: { ...speed, ...cost(0.6) }, seed: 2 },
         { cell: { ...pro, ...cost(null) }, seed: 4 },
       ]);
-      const result = await compareRuns(join(dir, 'a'), join(dir, 'b'));
+      const result = await compareRunFolders(join(dir, 'a'), join(dir, 'b'));
       const known = delta(result, 0, 'cost.cny');
       expect(known.delta).toBeCloseTo(0.1, 9);
       expect(known.verdict).toBe('not tested');
@@ -175,7 +175,7 @@ describe('compareRuns', () => {
         { cell: at(8, 'b8'), seed: 3, n: 50 },
         { cell: at(16, 'b16'), seed: 4, n: 50 },
       ]);
-      const result = await compareRuns(join(dir, 'a'), join(dir, 'b'));
+      const result = await compareRunFolders(join(dir, 'a'), join(dir, 'b'));
       expect(result.matched.map((m) => [m.base.id, m.candidate.id])).toEqual([['a8', 'b8']]);
       expect(result.matched[0]!.label).toBe(`${speed.label} @ c=8`);
       expect(result.unmatched.base.map((c) => c.id)).toEqual(['a4']);
@@ -187,10 +187,10 @@ describe('compareRuns', () => {
     await withTempDir(async (dir) => {
       await writeRun(join(dir, 'a'), [{ cell: speed, seed: 1, n: 3 }]);
       await writeRun(join(dir, 'b'), [{ cell: speed, seed: 2, n: 3 }]);
-      const small = await compareRuns(join(dir, 'a'), join(dir, 'b'));
+      const small = await compareRunFolders(join(dir, 'a'), join(dir, 'b'));
       expect(delta(small, 0, 'latency.p50').verdict).toBe('insufficient data');
       await rm(join(dir, 'b', 'requests.csv'));
-      const error = await compareRuns(join(dir, 'a'), join(dir, 'b')).catch((e: unknown) => e);
+      const error = await compareRunFolders(join(dir, 'a'), join(dir, 'b')).catch((e: unknown) => e);
       expect(isUserError(error)).toBe(true);
       expect((error as Error).message).toMatch(/requests\.csv: missing/);
     });
@@ -203,7 +203,7 @@ describe('compare.html and compare.md', () => {
       const hostile = { id: 'h', model: HOSTILE, label: HOSTILE, params: { note: HOSTILE } };
       await writeRun(join(dir, 'a'), [{ cell: hostile, seed: 1 }], true);
       await writeRun(join(dir, 'b'), [{ cell: hostile, seed: 2, scale: 1.3 }]);
-      const result = await compareRuns(join(dir, 'a'), join(dir, 'b'));
+      const result = await compareRunFolders(join(dir, 'a'), join(dir, 'b'));
       const written = await writeComparisonReports(result, join(dir, 'out'));
       const html = await readFile(written.htmlPath, 'utf8');
       expect(html).not.toContain('<script>alert');
@@ -232,7 +232,7 @@ describe('compare.html and compare.md', () => {
     await withTempDir(async (dir) => {
       await writeRun(join(dir, 'a'), [{ cell: speed, seed: 1 }]);
       await writeRun(join(dir, 'b'), [{ cell: pro, seed: 2 }]);
-      const result = await compareRuns(join(dir, 'a'), join(dir, 'b'));
+      const result = await compareRunFolders(join(dir, 'a'), join(dir, 'b'));
       expect(result.matched).toEqual([]);
       expect(await renderDeltaChart(result)).toBeUndefined();
       const html = renderCompareHtml(result);

@@ -60,4 +60,15 @@ describe('summary.json', () => {
       await expect(readSummaryJson(join(dir, 'nope.json'))).rejects.toThrow(/nope\.json: no such file/);
     });
   });
+  it('refuses a malformed cost or a missing required field instead of reading it as unknown', async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, 'summary.json');
+      const summary = makeSummary();
+      await writeFile(path, JSON.stringify({ ...summary, cells: [{ ...summary.cells[0], cost: { cny: 'free' } }] }));
+      await expect(readSummaryJson(path)).rejects.toThrow(/summary\.json: cells\[0\]\.cost\.cny: expected number, got string/);
+      const { datasets: _drop, ...run } = summary.run;
+      await writeFile(path, JSON.stringify({ ...summary, run }));
+      await expect(readSummaryJson(path)).rejects.toThrow(/summary\.json: run\.datasets: missing \(expected array\)/);
+    });
+  });
 });

@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { claimOutputDir, LOCK_FILE, OutputDirInUse } from '../../src/run/output-dir.js';
-import { makeFolder } from '../../src/report/fs-util.js';
+import { makeFolder } from '../../src/util/fs-util.js';
 import { tempDir } from '../helpers/cli.js';
 
 describe('claimOutputDir', () => {

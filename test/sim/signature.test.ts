@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { authorizeV1 } from '../../src/providers/qianfan/auth.js';
-import { signRequest } from '../../src/providers/qianfan/signing.js';
+import { signRequest } from '../../src/qianfan/spec/bce-auth-v1.js';
 import { startSimulator, type RunningSimulator } from '../../src/sim/index.js';
 import { parseBceAuthorization, verifyBceAuthorization } from '../../src/sim/signature.js';
 import { CHAT_PATH, TOKENIZER_PATH, userMessage } from './helpers.js';

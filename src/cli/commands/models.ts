@@ -1,16 +1,29 @@
-import type { Argv, CommandModule } from 'yargs';
-import { BUILT_IN_CATALOG, mergeCatalogs } from '../../providers/qianfan/catalog.js';
+import type { Argv } from 'yargs';
+import { ModelsOptionsSchema, type ModelsOptions } from '../../config/command-options.js';
+import { BUILT_IN_CATALOG, mergeCatalogs } from '../../qianfan/spec/catalog.js';
 import { loadCatalogFile } from '../../providers/qianfan/catalog-file.js';
+import type { QfbenchCommand } from '../command.js';
+import { flagNamesOf, parseFlags, yargsOptionsOf, type FlagTable } from '../flag-table.js';
 
-export const modelsCommand: CommandModule = {
+const MODELS_FLAGS: FlagTable<keyof ModelsOptions> = {
+  json: { type: 'boolean' },
+  catalog: { type: 'string' },
+};
+
+export const modelsCommand: QfbenchCommand = {
   command: 'models',
+  flagNames: flagNamesOf(MODELS_FLAGS),
   describe: 'List the model catalog: endpoint, input limits, output limit, accepted parameters',
   builder: (yargs: Argv) =>
-    yargs.option('json', { type: 'boolean', default: false, describe: 'Print JSON' }).option('catalog', { type: 'string', describe: 'JSON file of extra or overriding model entries' }),
+    yargs
+      .options(yargsOptionsOf(ModelsOptionsSchema, MODELS_FLAGS))
+      .example('$0 models', 'Every model with its endpoint suffix, limits and accepted parameters')
+      .example('$0 models --catalog my-models.json --json', 'The catalog with entries of your own, as JSON'),
   handler: async (argv) => {
-    const catalogFile = argv.catalog as string | undefined;
+    const options = parseFlags(ModelsOptionsSchema, MODELS_FLAGS, argv);
+    const catalogFile = options.catalog;
     const models = catalogFile === undefined ? BUILT_IN_CATALOG.models : mergeCatalogs(BUILT_IN_CATALOG, await loadCatalogFile(catalogFile)).models;
-    if (argv.json === true) {
+    if (options.json) {
       process.stdout.write(`${JSON.stringify(models, null, 2)}\n`);
       return;
     }

@@ -1,21 +1,30 @@
-import type { Argv, CommandModule } from 'yargs';
+import type { Argv } from 'yargs';
+import { ReportOptionsSchema, type ReportOptions } from '../../config/command-options.js';
 import { createLogger } from '../../util/logger.js';
+import type { QfbenchCommand } from '../command.js';
+import { flagNamesOf, parseFlags, yargsOptionsOf, type FlagTable } from '../flag-table.js';
 
-export const reportCommand: CommandModule = {
+const REPORT_FLAGS: FlagTable<keyof ReportOptions> = {
+  excel: { type: 'boolean' },
+  quiet: { alias: ['q'], type: 'boolean' },
+};
+
+export const reportCommand: QfbenchCommand = {
   command: 'report <dir>',
+  flagNames: flagNamesOf(REPORT_FLAGS),
   describe: 'Rebuild report.html and summary.csv of a run folder from its summary.json and requests.csv',
   builder: (yargs: Argv) =>
     yargs
       .positional('dir', { type: 'string', demandOption: true, describe: 'Folder a qfbench run wrote' })
-      .option('excel', { type: 'boolean', default: false, describe: 'Write summary.csv with a UTF-8 BOM for Excel' })
-      .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Print nothing on success' })
+      .options(yargsOptionsOf(ReportOptionsSchema, REPORT_FLAGS))
       .example('$0 report reports/demo', 'Re-render reports/demo/report.html after upgrading qfbench'),
   handler: async (argv) => {
-    const logger = createLogger({ quiet: argv.quiet === true });
+    const options = parseFlags(ReportOptionsSchema, REPORT_FLAGS, argv);
+    const logger = createLogger({ quiet: options.quiet });
     // Vega is heavy: load it only when a report is actually rendered.
     const { rebuildReport } = await import('../../report/rebuild.js');
     const dir = String(argv.dir);
-    const result = await rebuildReport(dir, { excelBom: argv.excel === true });
+    const result = await rebuildReport(dir, { excelBom: options.excel });
     const rows = result.requestsTotal === undefined ? 'no requests.csv, so no request table' : `${result.requestsTotal} requests, ${result.requestsShown} in the table`;
     logger.info(`wrote ${result.reportHtmlPath} and ${result.summaryCsvPath} (${rows})`);
   },

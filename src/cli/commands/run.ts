@@ -1,28 +1,40 @@
-import type { Argv, CommandModule } from 'yargs';
-import { parseRunConfig } from '../../config/run-config.js';
+import type { Argv } from 'yargs';
+import { configError } from '../../errors.js';
 import type { RunSummary } from '../../metrics/types.js';
-import type { RunVerdict } from '../../run/extensions.js';
+import type { RunVerdict } from '../../eval/verdict.js';
 import { createLogger, type Logger } from '../../util/logger.js';
 import { EXIT, exitCodeForRun } from '../exit-codes.js';
 import { createProgress, type ProgressView } from '../progress.js';
-import { flagsFromArgv, runFlagOptions } from '../run-flags.js';
+import type { QfbenchCommand } from '../command.js';
+import { RUN_FLAG_NAMES, flagsFromArgv, runConfigFromArgv, runFlagOptions } from '../run-flags.js';
 import { parseSimOptionFlags } from '../sim-flags.js';
 
-export const runCommand: CommandModule = {
+const EXAMPLE = '$0 run --sim -d datasets/demo.csv -m ernie-speed-8k -p temperature=0.3,0.9';
+
+/** `qfbench run` and nothing else: how to call it, instead of a complaint about the first missing flag. */
+const USAGE = [
+  'nothing to run. Usage:',
+  '  qfbench run -d DATASET -m MODEL [-p key=v1,v2 …] [options]',
+  '  qfbench run --config FILE [options]',
+  'Example (on the built-in simulator, no credentials):',
+  `  ${EXAMPLE.replace('$0', 'qfbench')}`,
+  '`qfbench run --help` lists every flag.',
+].join('\n');
+
+export const runCommand: QfbenchCommand = {
   command: 'run',
+  flagNames: RUN_FLAG_NAMES,
   describe: 'Run datasets against models and parameter sets; write requests.csv, summary.csv, summary.json and report.html',
   builder: (yargs: Argv) =>
     yargs
       .options(runFlagOptions())
-      .option('config', { type: 'string', describe: 'YAML or JSON file of settings (the keys of schema/qfbench.schema.json); flags override it', group: 'Input:' })
+      .example(EXAMPLE, 'Benchmark on the built-in simulator')
       .example('$0 run --config qfbench.yaml --replay fixtures/recorded --junit junit.xml', 'Regression checks in CI, answered from a recording')
-      .example('$0 run --sim -d datasets/demo.csv -m ernie-speed-8k -p temperature=0.3,0.9', 'Benchmark on the built-in simulator')
       .example('QIANFAN_AK=… QIANFAN_SK=… $0 run -d prompts.csv -m ernie-4.0-8k -m ernie-speed-8k -c 16', 'Compare two models on Qianfan'),
   handler: async (argv) => {
-    const flags = flagsFromArgv(argv as Record<string, unknown>);
-    const configFile = typeof argv['config'] === 'string' ? argv['config'] : undefined;
-    // YAML is loaded only when a config file is given.
-    const config = configFile !== undefined ? await (await import('../../config/config-file.js')).runConfigWithFile(configFile, flags) : parseRunConfig(flags);
+    const args = argv as Record<string, unknown>;
+    if (Object.keys(flagsFromArgv(args)).length === 0 && args['config'] === undefined) throw configError(USAGE);
+    const config = await runConfigFromArgv(args);
     const logger = createLogger({ quiet: config.quiet });
     const simOptions = parseSimOptionFlags(config.simOpt);
     const { runBenchmark } = await import('../../run/run-benchmark.js');
@@ -57,10 +69,10 @@ export const runCommand: CommandModule = {
         simOptions,
         stopSignal: stop.signal,
         abortSignal: abort.signal,
-        onPlanned: ({ requests, cells, simulated, stage, limiters }) => {
+        onPlanned: ({ requests, cells, simulated, stage, limiters, liveText }) => {
           const size = requests !== undefined ? `${requests} requests` : `requests for ${config.duration}s`;
           logger.info(`${simulated ? 'SIMULATED run: ' : ''}${stage !== undefined ? `stage ${stage}: ` : ''}${size} in ${cells} cells`);
-          if (!config.quiet) progress = createProgress(requests, { tty: process.stderr.isTTY === true, simulated, stage, limiters, interrupted: () => stop.signal.aborted });
+          if (!config.quiet) progress = createProgress(requests, { tty: process.stderr.isTTY === true, simulated, stage, limiters, liveText, interrupted: () => stop.signal.aborted });
         },
         onStageEnd: () => progress?.stop(),
         onStart: () => progress?.started(),
@@ -89,8 +101,8 @@ export const runCommand: CommandModule = {
 /** `--summary-md FILE`: the run's table and its checks; appended to GitHub's job summary too when it is set. */
 async function writeSummaryMarkdown(path: string, summary: RunSummary, verdict: RunVerdict, logger: Logger): Promise<void> {
   const { appendGithubStepSummary, renderRunMarkdown } = await import('../../report/markdown.js');
-  const { renderChecksMarkdown } = await import('../../eval/checks-markdown.js');
-  const { writeFileAtomic } = await import('../../report/fs-util.js');
+  const { renderChecksMarkdown } = await import('../../report/checks-markdown.js');
+  const { writeFileAtomic } = await import('../../util/fs-util.js');
   const markdown = `${renderRunMarkdown(summary)}\n${renderChecksMarkdown(summary, verdict)}`;
   await writeFileAtomic(path, markdown);
   logger.info(`wrote ${path}`);

@@ -1,22 +1,30 @@
-import type { Argv, CommandModule } from 'yargs';
+import type { Argv } from 'yargs';
+import { SimCommandOptionsSchema, type SimCommandOptions } from '../../config/command-options.js';
 import { configError } from '../../errors.js';
+import type { QfbenchCommand } from '../command.js';
+import { flagNamesOf, parseFlags, yargsOptionsOf, type FlagTable } from '../flag-table.js';
 import { parseSimOptionFlags } from '../sim-flags.js';
 
-export const simCommand: CommandModule = {
+const SIM_FLAGS: FlagTable<keyof SimCommandOptions> = {
+  port: { type: 'number' },
+  simOpt: { type: 'string', array: true },
+  seed: { type: 'number' },
+};
+
+export const simCommand: QfbenchCommand = {
   command: 'sim',
+  flagNames: flagNamesOf(SIM_FLAGS),
   describe: 'Run the built-in Qianfan v1 simulator on 127.0.0.1 until interrupted',
   builder: (yargs: Argv) =>
-    yargs
-      .option('port', { type: 'number', default: 8866, describe: 'Port (0 picks a free one)' })
-      .option('sim-opt', { type: 'string', array: true, default: [], describe: 'Simulator option key=value (firstChunkMs, msPerOutputToken, rpm, tpm, faults, …)' })
-      .option('seed', { type: 'number', default: 1 }),
+    yargs.options(yargsOptionsOf(SimCommandOptionsSchema, SIM_FLAGS)).example('$0 sim --port 8866 --sim-opt firstChunkMs=200 --sim-opt rpm=120', 'A slow, rate-limited Qianfan on localhost:8866'),
   handler: async (argv) => {
     const { startSimulator } = await import('../../sim/index.js');
-    const options = parseSimOptionFlags((argv['sim-opt'] as string[] | undefined) ?? []);
-    const sim = await startSimulator({ ...options, port: argv.port as number, seed: argv.seed as number }).catch((error: unknown) => {
+    const flags = parseFlags(SimCommandOptionsSchema, SIM_FLAGS, argv);
+    const options = parseSimOptionFlags(flags.simOpt);
+    const sim = await startSimulator({ ...options, port: flags.port, seed: flags.seed }).catch((error: unknown) => {
       // A port in use or not ours to bind is the environment's doing, not a bug.
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') throw configError(`--port ${String(argv.port)}: cannot listen there (${code})`);
+      if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') throw configError(`--port ${flags.port}: cannot listen there (${code})`);
       throw error;
     });
     process.stdout.write(`Qianfan simulator listening on ${sim.url}\n`);

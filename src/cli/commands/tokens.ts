@@ -1,16 +1,24 @@
-import type { Argv, CommandModule } from 'yargs';
+import type { Argv, Options } from 'yargs';
 import { configError } from '../../errors.js';
+import type { QfbenchCommand } from '../command.js';
 
-export const tokensCommand: CommandModule = {
+const TOKENS_OPTIONS: Record<string, Options & { alias?: string }> = {
+  dataset: { alias: 'd', type: 'string', array: true, demandOption: true, describe: 'Dataset file (.csv or .jsonl); repeatable' },
+  model: { alias: 'm', type: 'string', describe: 'Tokenizer model (ernie-4.0-8k, ernie-3.5-8k, ernie-speed-8k, ernie-speed-128k, ernie-lite-8k, ernie-tiny-8k, ernie-char-8k)' },
+  'base-url': { type: 'string', describe: 'API base URL (default $QIANFAN_BASE_URL or https://aip.baidubce.com)' },
+  sim: { type: 'boolean', default: false, describe: 'Ask the built-in simulator' },
+  json: { type: 'boolean', default: false, describe: 'Print JSON' },
+};
+
+export const tokensCommand: QfbenchCommand = {
   command: 'tokens',
+  flagNames: Object.entries(TOKENS_OPTIONS).flatMap(([name, option]) => [name, ...(option.alias !== undefined ? [option.alias] : [])]),
   describe: "Count each dataset row's input tokens with Qianfan's tokenizer endpoint (and the offline estimate beside it)",
   builder: (yargs: Argv) =>
     yargs
-      .option('dataset', { alias: 'd', type: 'string', array: true, demandOption: true, describe: 'Dataset file (.csv or .jsonl); repeatable' })
-      .option('model', { alias: 'm', type: 'string', describe: 'Tokenizer model (ernie-4.0-8k, ernie-3.5-8k, ernie-speed-8k, ernie-speed-128k, ernie-lite-8k, ernie-tiny-8k, ernie-char-8k)' })
-      .option('base-url', { type: 'string', describe: 'API base URL (default $QIANFAN_BASE_URL or https://aip.baidubce.com)' })
-      .option('sim', { type: 'boolean', default: false, describe: 'Ask the built-in simulator' })
-      .option('json', { type: 'boolean', default: false, describe: 'Print JSON' }),
+      .options(TOKENS_OPTIONS)
+      .example('$0 tokens --sim -d datasets/demo.csv', "Each row's tokens as the simulator's tokenizer counts them")
+      .example('$0 tokens -d prompts.csv -m ernie-4.0-8k --json', 'Counted by Qianfan (QIANFAN_AK/QIANFAN_SK set), as JSON'),
   handler: async (argv) => {
     const { countDatasetTokens } = await import('../../run/count-tokens.js');
     const model = argv.model as string | undefined;

@@ -4,8 +4,8 @@
  * cost that could not be priced) fails with the reason; it never passes silently.
  */
 import type { CellSummary, DistributionSummary, RunSummary } from '../../metrics/types.js';
-import { cellCost, cellLabel } from '../../report/cell-extras.js';
-import { cellRates, formatCny, hasSamples, isFiniteNumber } from '../../report/format.js';
+import { cellRates, hasSamples, isFiniteNumber } from '../../metrics/cell-figures.js';
+import { formatCny } from '../../util/format-cny.js';
 import { meets, metricName, type CellSelector, type DistributionSeries, type Threshold, type ThresholdMetric } from './parse.js';
 
 export interface ThresholdResult {
@@ -38,7 +38,7 @@ export function evaluateThresholds(thresholds: readonly Threshold[], summary: Ru
 }
 
 function judgeCell(threshold: Threshold, cell: CellSummary, summary: RunSummary): ThresholdResult {
-  const ref = { id: cell.id, label: cellLabel(cell) };
+  const ref = { id: cell.id, label: cell.label };
   const figure = metricValue(threshold.metric, cell, summary);
   const name = metricName(threshold.metric);
   if ('missing' in figure) return { threshold, cell: ref, pass: false, reason: `${name}: no samples: ${figure.missing}` };
@@ -69,7 +69,7 @@ function metricValue(metric: ThresholdMetric, cell: CellSummary, summary: RunSum
     }
     case 'cost': {
       if (replayed) return { missing: 'replayed answers cost nothing and count toward no cost figure; check cost in a live run' };
-      const cost = cellCost(cell);
+      const cost = cell.cost;
       if (cost === undefined) return { missing: 'the run has no cost figures' };
       if (cost.cny === null) return { missing: `the cost is unknown (no price for ${cell.model})` };
       return { value: cost.cny };

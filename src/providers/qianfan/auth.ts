@@ -13,7 +13,8 @@ import { UserError } from '../../errors.js';
 import { classifyErrorCode, classifyHttpStatus } from './error-codes.js';
 import { classifyErrorCode as classifyOpenAiErrorCode } from '../openai/errors.js';
 import { tokenSourceFor, type AccessTokenSource, type OAuthCredentials, type TokenFetchOptions } from './oauth.js';
-import { BceSigner, canonicalQueryString, canonicalUri } from './signing.js';
+import { canonicalQueryString, canonicalUri } from '../../qianfan/spec/bce-auth-v1.js';
+import { BceSigner } from './signing.js';
 
 export type QianfanAuth =
   /** `tokenFetch`: the token fetch's timeouts, byte cap and stop signal (a run sets them from its own). */

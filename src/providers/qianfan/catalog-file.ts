@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { configError } from '../../errors.js';
-import type { ModelEntry } from './catalog.js';
+import type { ModelEntry } from '../../qianfan/spec/catalog.js';
 
 const ModelEntrySchema = z
   .object({

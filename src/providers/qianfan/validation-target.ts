@@ -2,7 +2,7 @@
  * What a run's target allows: the limits that request validation checks against, resolved once
  * per target from its catalog entry, or from the base model of a custom (SFT-published) service.
  */
-import { BUILT_IN_CATALOG, type Catalog, type ModelEntry } from './catalog.js';
+import { BUILT_IN_CATALOG, type Catalog, type ModelEntry } from '../../qianfan/spec/catalog.js';
 
 export interface ValidationTarget {
   /** The model name of the cell (for a custom service, usually its endpoint suffix). */

@@ -21,7 +21,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isPlainObject } from '../../dataset/common.js';
 import { configError } from '../../errors.js';
-import { writeFileAtomic } from '../../report/fs-util.js';
+import { writeFileAtomic } from '../../util/fs-util.js';
 import type { ProviderRequest, Usage } from '../types.js';
 
 export const RECORDING_FILE = 'recordings.jsonl';

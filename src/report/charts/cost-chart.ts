@@ -1,7 +1,6 @@
 /** Cost per cell in CNY, for the cells whose cost is known; unknown costs are listed, never drawn as 0. */
 import type { TopLevelSpec } from 'vega-lite';
 import type { CellSummary } from '../../metrics/types.js';
-import { cellCost, cellLabel } from '../cell-extras.js';
 import { formatCny } from '../format.js';
 import { barChartHeight, type BarDatum } from './bar-data.js';
 import { CHART_WIDTH } from './theme.js';
@@ -16,10 +15,10 @@ export function costChartData(cells: readonly CellSummary[]): CostChartData {
   const bars: BarDatum[] = [];
   const unknown: string[] = [];
   for (const cell of cells) {
-    const cost = cellCost(cell);
+    const cost = cell.cost;
     if (cost === undefined) continue;
-    if (cost.cny === null) unknown.push(cellLabel(cell));
-    else bars.push({ series: cellLabel(cell), kind: 'cost', value: cost.cny, text: `¥${formatCny(cost.cny)}` });
+    if (cost.cny === null) unknown.push(cell.label);
+    else bars.push({ series: cell.label, kind: 'cost', value: cost.cny, text: `¥${formatCny(cost.cny)}` });
   }
   return { bars, unknown };
 }

@@ -4,8 +4,8 @@
  * colour of the verdict.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import type { ComparisonResult } from '../compare/compare.js';
-import type { Verdict } from '../compare/stats.js';
+import type { ComparisonResult } from '../../compare/index.js';
+import type { Verdict } from '../../compare/stats.js';
 import { CHART_WIDTH } from './theme.js';
 
 export interface DeltaPoint {

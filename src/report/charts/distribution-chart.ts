@@ -1,7 +1,6 @@
 /** Latency or TTFT distribution per cell as cumulative curves, one line per cell. */
 import type { TopLevelSpec } from 'vega-lite';
 import type { CellSummary } from '../../metrics/types.js';
-import { cellLabel } from '../cell-extras.js';
 import { cellCdf, type CdfPoint, type DistributionMetric } from './distribution-data.js';
 import { CHART_WIDTH } from './theme.js';
 
@@ -17,7 +16,7 @@ export function distributionChartData(cells: readonly CellSummary[], metric: Dis
   for (const cell of cells) {
     const cdf = cellCdf(cell, metric);
     points.push(...cdf.points);
-    if (cdf.source === 'summary') approximated.push(cellLabel(cell));
+    if (cdf.source === 'summary') approximated.push(cell.label);
   }
   return { points, approximated };
 }

@@ -5,7 +5,6 @@
  */
 import { decodeHistogram } from '../../metrics/histogram.js';
 import type { CellSummary, DistributionSummary } from '../../metrics/types.js';
-import { cellLabel } from '../cell-extras.js';
 import { hasSamples, isFiniteNumber } from '../format.js';
 
 export interface CdfPoint {
@@ -75,7 +74,7 @@ function fromSummary(dist: DistributionSummary | undefined, series: string): Cdf
 
 /** The CDF of one cell's `metric` (ok requests). */
 export function cellCdf(cell: CellSummary, metric: DistributionMetric): CellCdf {
-  const series = cellLabel(cell);
+  const series = cell.label;
   const encoded = cell.histograms?.[metric];
   if (typeof encoded === 'string' && encoded !== '') {
     const points = fromHistogram(encoded, series);

@@ -4,7 +4,6 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { CellSummary } from '../../metrics/types.js';
-import { cellLabel } from '../cell-extras.js';
 import { cellRates, isFiniteNumber } from '../format.js';
 import { barChartHeight, type BarDatum } from './bar-data.js';
 import { CHART_WIDTH } from './theme.js';
@@ -18,7 +17,7 @@ export function errorRateChartData(cells: readonly CellSummary[]): BarDatum[] {
       ['throttled rate', rates.throttledRate],
     ] as const) {
       if (!isFiniteNumber(rate)) continue;
-      data.push({ series: cellLabel(cell), kind, value: rate * 100, text: `${(rate * 100).toFixed(1)}%` });
+      data.push({ series: cell.label, kind, value: rate * 100, text: `${(rate * 100).toFixed(1)}%` });
     }
   }
   return data;

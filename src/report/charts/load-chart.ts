@@ -4,7 +4,8 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { CellSummary } from '../../metrics/types.js';
-import { cellLoad, paramsLabel, type CellLoad } from '../cell-extras.js';
+import { paramsLabel } from '../../metrics/cell-figures.js';
+import type { CellLoad } from '../../metrics/types.js';
 import { stat } from '../format.js';
 import { CHART_WIDTH } from './theme.js';
 
@@ -28,7 +29,7 @@ export interface LoadChartData {
 export function loadChartData(cells: readonly CellSummary[]): LoadChartData[] {
   const byKind = new Map<CellLoad['kind'], LoadPoint[]>();
   for (const cell of cells) {
-    const load = cellLoad(cell);
+    const load = cell.load;
     if (load === undefined) continue;
     const params = paramsLabel(cell.params);
     const series = params === '' ? String(cell.model) : `${String(cell.model)} ${params}`;

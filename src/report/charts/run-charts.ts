@@ -27,9 +27,9 @@ function approximatedNote(labels: readonly string[]): string | undefined {
 
 /** The charts a run summary has data for, as specs (no rendering). */
 export function planRunCharts(summary: RunSummary): PlannedChart[] {
-  const cells = summary.cells ?? [];
+  const cells = summary.cells;
   const charts: PlannedChart[] = [];
-  const simulated = summary.run?.simulated === true ? ' (SIMULATED)' : '';
+  const simulated = summary.run.simulated ? ' (SIMULATED)' : '';
 
   for (const [metric, name] of [
     ['latency', 'Latency'],

@@ -1,7 +1,6 @@
 /** Throughput per cell: output tokens per second and requests per second, as horizontal bars. */
 import type { TopLevelSpec } from 'vega-lite';
 import type { CellSummary } from '../../metrics/types.js';
-import { cellLabel } from '../cell-extras.js';
 import { isFiniteNumber } from '../format.js';
 import { barChartHeight, type BarDatum } from './bar-data.js';
 import { CHART_WIDTH } from './theme.js';
@@ -11,10 +10,10 @@ export function throughputChartData(cells: readonly CellSummary[]): BarDatum[] {
   for (const cell of cells) {
     const t = cell.throughput;
     if (isFiniteNumber(t?.outputTokensPerSec)) {
-      data.push({ series: cellLabel(cell), kind: 'output tokens/s', value: t.outputTokensPerSec, text: t.outputTokensPerSec.toFixed(1) });
+      data.push({ series: cell.label, kind: 'output tokens/s', value: t.outputTokensPerSec, text: t.outputTokensPerSec.toFixed(1) });
     }
     if (isFiniteNumber(t?.requestsPerSec)) {
-      data.push({ series: cellLabel(cell), kind: 'requests/s', value: t.requestsPerSec, text: t.requestsPerSec.toFixed(2) });
+      data.push({ series: cell.label, kind: 'requests/s', value: t.requestsPerSec, text: t.requestsPerSec.toFixed(2) });
     }
   }
   return data;

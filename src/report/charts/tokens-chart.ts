@@ -1,7 +1,6 @@
 /** Mean prompt and completion tokens per ok request, per cell, as stacked horizontal bars. */
 import type { TopLevelSpec } from 'vega-lite';
 import type { CellSummary } from '../../metrics/types.js';
-import { cellLabel, okCount } from '../cell-extras.js';
 import { isFiniteNumber } from '../format.js';
 import { barChartHeight, type BarDatum } from './bar-data.js';
 import { CHART_WIDTH } from './theme.js';
@@ -9,15 +8,15 @@ import { CHART_WIDTH } from './theme.js';
 export function tokensChartData(cells: readonly CellSummary[]): BarDatum[] {
   const data: BarDatum[] = [];
   for (const cell of cells) {
-    const ok = okCount(cell);
+    const ok = cell.outcomes.ok;
     if (ok === 0) continue;
     for (const [kind, total] of [
-      ['prompt', cell.tokens?.prompt],
-      ['completion', cell.tokens?.completion],
+      ['prompt', cell.tokens.prompt],
+      ['completion', cell.tokens.completion],
     ] as const) {
       if (!isFiniteNumber(total)) continue;
       const mean = total / ok;
-      data.push({ series: cellLabel(cell), kind, value: mean, text: mean.toFixed(0) });
+      data.push({ series: cell.label, kind, value: mean, text: mean.toFixed(0) });
     }
   }
   return data;

@@ -3,9 +3,9 @@
  * report.html: inline CSS, charts as inline SVG, no script, every name escaped).
  */
 import { countText, definitionList, escapeHtml, jsonForScript, renderChartFigure, renderPage, renderTable, section, type RenderedChart } from '../html-kit.js';
-import type { CellComparison, ComparisonResult, MetricDelta, RunRef } from './compare.js';
-import { formatDelta, formatInterval, formatP, formatRelative, formatValue } from './format.js';
-import type { RankTestResult, Verdict } from './stats.js';
+import type { CellComparison, ComparisonResult, MetricDelta, RunRef } from '../../compare/index.js';
+import { formatDelta, formatInterval, formatP, formatRelative, formatValue } from '../../compare/format.js';
+import type { RankTestResult, Verdict } from '../../compare/stats.js';
 
 const VERDICT_CLASS: Record<Verdict, string> = {
   regression: 'regression',

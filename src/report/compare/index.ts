@@ -1,21 +1,5 @@
-export {
-  cellMatchKey,
-  noMatchMessage,
-  compareRuns,
-  DEFAULT_COMPARE_OPTIONS,
-  type CellComparison,
-  type CellRef,
-  type CompareOptions,
-  type ComparisonResult,
-  type Direction,
-  type Interval,
-  type MetricDelta,
-  type MetricUnit,
-  type RankTestResult,
-  type ResolvedCompareOptions,
-  type RunRef,
-  type Verdict,
-} from './compare.js';
+/** The renderers and the file side of `qfbench compare`; the analysis itself is src/compare/. */
+export { compareRunFolders, readComparedRun } from './read-run.js';
 export { renderComparisonMarkdown } from './markdown.js';
 export { renderCompareHtml, renderDeltaChart } from './html.js';
 export { defaultCompareOutDir, writeComparisonReports, type WrittenComparison } from './write.js';

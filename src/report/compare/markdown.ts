@@ -1,8 +1,8 @@
 /** compare.md (and what `qfbench compare` prints): the comparison as one Markdown table. */
 import { markdownTable, markdownText } from '../markdown.js';
-import type { ComparisonResult, RunRef } from './compare.js';
-import { formatDelta, formatInterval, formatP, formatRelative, formatValue } from './format.js';
-import type { Verdict } from './stats.js';
+import type { ComparisonResult, RunRef } from '../../compare/index.js';
+import { formatDelta, formatInterval, formatP, formatRelative, formatValue } from '../../compare/format.js';
+import type { Verdict } from '../../compare/stats.js';
 
 const VERDICT_TEXT: Record<Verdict, string> = {
   regression: '**regression**',

@@ -1,7 +1,7 @@
 /** Write a comparison's files: compare.html (with its delta chart) and compare.md. */
 import { join } from 'node:path';
-import { writeFileAtomic } from '../fs-util.js';
-import type { ComparisonResult } from './compare.js';
+import { writeFileAtomic } from '../../util/fs-util.js';
+import type { ComparisonResult } from '../../compare/index.js';
 import { renderCompareHtml, renderDeltaChart } from './html.js';
 import { renderComparisonMarkdown } from './markdown.js';
 

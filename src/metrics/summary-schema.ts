@@ -1,0 +1,199 @@
+/**
+ * The zod schema of summary.json (schemaVersion 1): the one source of the RunSummary type and its
+ * parts (src/metrics/types.ts infers them from here) and of schema/summary.schema.json. It lives
+ * in metrics/ so the run that writes a summary and the reports that read one both import it
+ * without a back-flow. Objects strip unknown keys rather than refuse them: a newer qfbench of the
+ * same schema version may add optional fields, which an older reader just does not show.
+ * Optional fields are the ones older runs (or runs without the feature) lack.
+ */
+import { z } from 'zod';
+
+/** The summary.json schema version this build writes and reads (README: "summary.json and schemaVersion"). */
+export const SUMMARY_SCHEMA_VERSION = 1;
+
+export const OUTCOMES = ['ok', 'failed', 'throttled', 'timeout', 'cancelled', 'dropped'] as const;
+
+/** How the limiter found the quota refilling from the server's Remaining headers; 'shared' when others spend it too. */
+export const LIMITER_REFILLS = ['bucket', 'fixed', 'rolling', 'shared'] as const;
+
+// summary.json is written with JSON.stringify, which has no Infinity or NaN: every number is finite.
+const count = z.number().int().min(0);
+const amount = z.number();
+
+/** A distribution in milliseconds (or plain counts for token histograms), read from an HdrHistogram. */
+export const distributionSummarySchema = z.object({
+  count,
+  min: amount,
+  mean: amount,
+  p50: amount,
+  p90: amount,
+  p95: amount,
+  p99: amount,
+  p999: amount,
+  max: amount,
+});
+
+/** The load a cell ran under: a stage of a sweep, or the one stage of a plain run. */
+export const cellLoadSchema = z.object({
+  kind: z.enum(['concurrency', 'rate']),
+  value: amount.describe('Requests in flight (closed loop) or requests per second offered (open loop).'),
+});
+
+const tokensSchema = z.object({ prompt: amount, completion: amount, total: amount });
+
+/** The price entry a cost was computed with: CNY per 1,000 tokens, the day it took effect and its source. */
+export const priceRefSchema = z.object({ model: z.string(), inputPer1k: amount, outputPer1k: amount, effectiveFrom: z.string(), source: z.string() });
+
+/** What a cell cost (its ok requests' tokens x the price). Unknown amounts are null, never 0. */
+export const cellCostSummarySchema = z
+  .object({
+    cny: amount.nullable().describe('CNY; null when the model has no known price.'),
+    inputCny: amount.nullable(),
+    outputCny: amount.nullable(),
+    price: priceRefSchema.nullable().describe('The price entry used; null when none applies.'),
+    estimatedTokenRequests: count.describe('Ok requests whose token counts were estimated because the server gave no usage.'),
+    simulated: z.boolean().describe('The tokens came from the built-in simulator: the amount is what they would cost at real prices.'),
+  })
+  .describe('What the cell cost (added by the cost extension).');
+
+/** How a cell's requests fared against their rows' assertions, over every repeat. */
+export const cellAssertionsSchema = z
+  .object({
+    passed: count,
+    failed: count.describe('Answers that failed an assertion.'),
+    errored: count.optional().describe('Requests that were sent and got no answer (failed, throttled, timeout): errors, not failed checks. Absent in runs before it was counted.'),
+    skipped: count.describe('Requests whose assertions could not be checked (never sent; timing checks of a replay).'),
+    passRate: amount.nullable().describe('passed / (passed + failed + errored); null when nothing was checked.'),
+  })
+  .describe('Assertion results, when the run checks assertions.');
+
+export const cellSummarySchema = z.object({
+  id: z.string(),
+  load: cellLoadSchema.optional(),
+  label: z.string().describe('Human label: model plus parameters.'),
+  model: z.string(),
+  endpoint: z.string(),
+  params: z.record(z.string(), z.unknown()),
+  planned: count,
+  outcomes: z.record(z.enum(OUTCOMES), count),
+  errors: z.record(z.string(), z.object({ count, message: z.string() })).describe('Error code (Qianfan `error_code`, HTTP status or transport code) to count and one sample message.'),
+  latencyMs: distributionSummarySchema,
+  latencySchedMs: distributionSummarySchema,
+  ttftMs: distributionSummarySchema,
+  ttftSchedMs: distributionSummarySchema,
+  tpotMs: distributionSummarySchema,
+  interChunkMs: distributionSummarySchema,
+  queueWaitMs: distributionSummarySchema,
+  promptTokensPerRequest: distributionSummarySchema,
+  completionTokensPerRequest: distributionSummarySchema,
+  tokens: tokensSchema.describe('Sums over ok requests.'),
+  windowMs: amount.describe("From the cell's first dispatch to its last completion."),
+  throughput: z.object({ requestsPerSec: amount, outputTokensPerSec: amount }),
+  attempts: count,
+  histograms: z.record(z.string(), z.string()).describe('Each histogram as hdr-histogram-js compressed base64, values in integer microseconds (tokens: counts).'),
+  cost: cellCostSummarySchema.optional(),
+  assertions: cellAssertionsSchema.optional(),
+  replayed: count.optional().describe('Requests answered from a recording (--replay); none of their timings counts.'),
+});
+
+export const datasetInfoSchema = z.object({ file: z.string(), rows: count });
+
+export const runMetadataSchema = z.object({
+  startedAt: z.string().describe('Wall-clock label (ISO 8601).'),
+  endedAt: z.string().describe('Wall-clock label (ISO 8601).'),
+  durationMs: amount,
+  simulated: z.boolean(),
+  provider: z.string(),
+  baseUrl: z.string().describe('Base URL with any credentials or query removed.'),
+  datasets: z.array(datasetInfoSchema),
+  models: z.array(z.string()),
+  paramGrid: z.record(z.string(), z.array(z.unknown())),
+  repeat: count,
+  concurrency: amount,
+  stream: z.boolean(),
+  seed: amount,
+  interrupted: z.boolean().describe('True when the run was stopped (Ctrl-C) before the plan was exhausted.'),
+  metricsDefinitionVersion: amount,
+  replayedFrom: z.string().optional().describe('The recording folder a replayed run (--replay) answered from.'),
+});
+
+export const loadSettingsSchema = z.object({
+  kind: z.enum(['closed', 'open']),
+  concurrency: z.array(amount),
+  rate: z.array(amount).optional(),
+  arrival: z.enum(['constant', 'poisson']).optional(),
+  durationS: amount.optional(),
+  maxRequests: amount.optional(),
+  adapt: z.boolean(),
+  rpm: amount.optional(),
+  tpm: amount.optional(),
+  retries: amount,
+});
+
+export const limiterSummarySchema = z.object({
+  throttled: amount,
+  concurrency: amount,
+  requestBudget: amount.optional(),
+  tokenBudget: amount.optional(),
+  refill: z.enum(LIMITER_REFILLS).optional().describe('The refill behaviour inferred; absent while unknown (no Remaining headers, or not enough of them yet).'),
+  creditRequests: amount.optional().describe("Requests the server's Remaining said could start at the end, net of what was in flight; absent without the header."),
+});
+
+/** How one stage of load went: offered, dispatched and completed rates side by side (metrics.md). */
+export const stageSummarySchema = z.object({
+  load: cellLoadSchema,
+  planned: count.describe('Requests planned (each ended as exactly one outcome).'),
+  started: count.describe('Requests that reached the server at least once.'),
+  completed: count.describe('Requests that got an answer (any outcome but cancelled and dropped).'),
+  windowMs: amount,
+  offeredRatePerSec: amount.optional().describe('Open loop: the rate the schedule asked for.'),
+  dispatchedRatePerSec: amount,
+  completedRatePerSec: amount,
+  late: count.optional().describe('Open loop: requests that started more than LATE_THRESHOLD_MS after they were due.'),
+  maxLagMs: amount.optional().describe('Open loop: the worst lag behind the schedule.'),
+  limiters: z.record(z.string(), limiterSummarySchema).optional().describe('What the adaptive limiter ended with, per quota key.'),
+});
+
+const rangeSchema = z.object({ low: amount, expected: amount, high: amount });
+const nullableRangeSchema = z.object({ low: amount.nullable(), expected: amount.nullable(), high: amount.nullable() });
+
+/** `--estimate-check`: the estimate made before the run beside what the run actually used. */
+export const estimateCheckSchema = z.object({
+  estimate: z.object({
+    requests: amount,
+    inputTokens: amount,
+    outputTokens: rangeSchema,
+    costCny: nullableRangeSchema,
+    tokenizer: z.enum(['local', 'server']),
+  }),
+  actual: z.object({ requests: amount, ok: amount, inputTokens: amount, outputTokens: amount, costCny: amount.nullable() }),
+});
+
+/** The run's cost in total: the sum over cells, null when any cell's model has no known price. */
+export const runCostSummarySchema = z
+  .object({
+    currency: z.literal('CNY'),
+    totalCny: amount.nullable(),
+    knownCny: amount.describe('Sum over the cells that could be priced.'),
+    unpricedModels: z.array(z.string()).describe('Models without a price on `priceDate`.'),
+    priceDate: z.string().describe('YYYY-MM-DD (Beijing time): the date the price table was read at.'),
+    pricesFile: z.string().optional().describe('The --prices file that extended the built-in table, when given.'),
+    simulated: z.boolean(),
+    tokens: tokensSchema.describe('Tokens of the ok requests that count toward cost (replayed answers do not).'),
+    budget: z
+      .object({ maxCostCny: amount.optional(), maxTokens: amount.optional(), stopReason: z.string().optional(), dropped: count })
+      .optional()
+      .describe('--max-cost / --max-tokens and whether they stopped dispatching.'),
+    estimateCheck: estimateCheckSchema.optional(),
+  })
+  .describe("The run's cost in total (added by the cost extension).");
+
+export const summarySchema = z.object({
+  schemaVersion: z.literal(SUMMARY_SCHEMA_VERSION),
+  tool: z.object({ name: z.literal('qfbench'), version: z.string() }),
+  run: runMetadataSchema,
+  load: loadSettingsSchema.optional().describe('Absent in runs before load settings were recorded.'),
+  stages: z.array(stageSummarySchema).optional().describe('Absent in runs before stages were recorded.'),
+  cells: z.array(cellSummarySchema),
+  cost: runCostSummarySchema.optional(),
+});
