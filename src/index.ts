@@ -11,22 +11,25 @@
  * ```
  */
 import { exitCodeForRun } from './cli/exit-codes.js';
-import { parseRunConfig, type RunConfig, type RunConfigInput } from './config/run-config.js';
+import { closestName } from './config/did-you-mean.js';
+import { parseRunConfig, RunConfigSchema, type RunConfig, type RunConfigInput } from './config/run-config.js';
+import { configError } from './errors.js';
 import type { RunEstimate, TokenizerMode } from './cost/estimate-types.js';
 import type { Outcome, RunSummary } from './metrics/types.js';
-import type { RunVerdict } from './run/extensions.js';
+import type { RunVerdict } from './eval/verdict.js';
 import type { SimOptions } from './sim/options.js';
 import type { Logger } from './util/logger.js';
 
 export { startSimulator, type RunningSimulator, type SimOptions, type SimStats } from './sim/index.js';
 export { compareRuns, type ComparedRun, type ComparisonResult, type CompareOptions } from './compare/index.js';
+export { compareRunFolders, readComparedRun } from './report/compare/read-run.js';
 export { loadDataset, type ChatMessage, type DatasetRow } from './dataset/index.js';
 export { readSummaryJson } from './report/summary-json.js';
 export { UserError } from './errors.js';
 export type { CellSummary, Outcome, RequestRecord, RunSummary } from './metrics/types.js';
 export type { RunConfig, RunConfigInput } from './config/run-config.js';
 export type { RunEstimate } from './cost/estimate-types.js';
-export type { RunVerdict } from './run/extensions.js';
+export type { RunVerdict } from './eval/verdict.js';
 
 /** Where a run stands, after each request's final outcome. */
 export interface BenchmarkProgress {
@@ -64,12 +67,23 @@ export interface BenchmarkResult {
 
 const SILENT: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
+/** A key the schema does not know is a typo to report, as in a config file, not a setting to drop. */
+function parseConfig(config: RunConfigInput | RunConfig): RunConfig {
+  const known = Object.keys(RunConfigSchema.shape);
+  for (const key of Object.keys(config)) {
+    if (known.includes(key)) continue;
+    const suggestion = closestName(key, known);
+    throw configError(`unknown setting ${JSON.stringify(key)}${suggestion !== undefined ? `; did you mean ${suggestion}?` : ''} (the keys are those of schema/qfbench.schema.json)`);
+  }
+  return parseRunConfig(config);
+}
+
 /**
  * Runs a benchmark: the same keys as a config file (schema/qfbench.schema.json), validated the
  * same way (a bad value throws a UserError naming the key and the limit, before any request).
  */
 export async function runBenchmark(config: RunConfigInput | RunConfig, options: BenchmarkOptions = {}): Promise<BenchmarkResult> {
-  const parsed = parseRunConfig(config);
+  const parsed = parseConfig(config);
   const { runBenchmark: run } = await import('./run/run-benchmark.js');
   let done = 0;
   let planned: number | undefined;
@@ -110,7 +124,7 @@ export interface EstimateOptions {
 export async function estimateRun(config: RunConfigInput | RunConfig, options: EstimateOptions = {}): Promise<RunEstimate> {
   const { estimateFromConfig } = await import('./run/estimate-command.js');
   return estimateFromConfig({
-    config: parseRunConfig(config),
+    config: parseConfig(config),
     logger: options.logger ?? SILENT,
     tokenizer: options.tokenizer ?? 'local',
     ...(options.from !== undefined ? { from: options.from } : {}),

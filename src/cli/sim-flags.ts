@@ -7,6 +7,14 @@
 import { configError } from '../errors.js';
 import { SIM_OPTION_NAMES, SimOptionsSchema, resolveOptions, shownValue, type SimOptions } from '../sim/options.js';
 
+/**
+ * The quota the CLI's simulator enforces unless --sim-opt says otherwise: the platform's documented
+ * default for ERNIE 3.5 (RPM 300, TPM 300,000 per service), so a demo sees the rate-limit headers
+ * move and the limiter's quota chart as against Qianfan. `--sim-opt rpm=0 --sim-opt tpm=0` lifts it.
+ * (The library's startSimulator keeps no quota by default: tests choose theirs.)
+ */
+export const CLI_SIM_QUOTA_DEFAULTS = { rpm: 300, tpm: 300_000 } as const;
+
 /** Where the simulator listens and what it serves are set by the command, not by --sim-opt. */
 const SIM_OPTION_KEYS: readonly string[] = SIM_OPTION_NAMES.filter((key) => !['port', 'host', 'catalog'].includes(key));
 
@@ -20,8 +28,9 @@ export function parseSimOptionFlags(flags: readonly string[]): SimOptions {
     options[key] = flagValue(key, flag.slice(eq + 1));
   }
   const resolved = resolveOptions(options, (key, value) => `--sim-opt ${key}=${shownValue(value)}`);
-  // Only the options given: the caller's own defaults (seed, catalog) must still apply.
-  return Object.fromEntries(Object.keys(options).map((key) => [key, resolved[key as keyof typeof resolved]])) as SimOptions;
+  // Only the options given and the CLI's quota: the caller's own defaults (seed, catalog) must still apply.
+  const given = Object.fromEntries(Object.keys(options).map((key) => [key, resolved[key as keyof typeof resolved]])) as SimOptions;
+  return { ...CLI_SIM_QUOTA_DEFAULTS, ...given };
 }
 
 function flagValue(key: string, raw: string): unknown {

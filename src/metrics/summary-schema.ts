@@ -137,6 +137,16 @@ export const limiterSummarySchema = z.object({
   tokenBudget: amount.optional(),
   refill: z.enum(LIMITER_REFILLS).optional().describe('The refill behaviour inferred; absent while unknown (no Remaining headers, or not enough of them yet).'),
   creditRequests: amount.optional().describe("Requests the server's Remaining said could start at the end, net of what was in flight; absent without the header."),
+  timeline: z
+    .object({
+      bucketSeconds: amount.describe('Width of each bucket: 1 s, doubling on long runs.'),
+      sent: z.array(count).describe('Starts granted in each bucket, from the first start.'),
+      throttled: z.array(count).describe('Attempts refused as over quota, by when the refusal was heard.'),
+      limitRequests: amount.optional().describe('Requests per window as the server stated it (Limit header), else --rpm; absent when neither.'),
+      windowSeconds: amount.describe('The quota window the limiter counted in (--quota-window).'),
+    })
+    .optional()
+    .describe('Quota use over time (added in 0.1.0 runs after the limiter redesign; absent in older runs and without --adapt).'),
 });
 
 /** How one stage of load went: offered, dispatched and completed rates side by side (metrics.md). */

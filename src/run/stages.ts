@@ -108,7 +108,7 @@ export async function runStage(run: StageRun): Promise<{ cells: CellSummary[]; s
         });
   return {
     cells: plan.cells.map((cell) => (recorders.get(cell.id) as CellRecorder).summary()),
-    stage: tracker.summary({ limiters: limiterSummaries(limiters) }),
+    stage: tracker.summary({ limiters: limiterSummaries(limiters, config.quotaWindow) }),
     planned: result.planned,
     interrupted: result.interrupted,
   };
@@ -160,7 +160,7 @@ export function loadSettings(config: RunConfig): LoadSettings {
   return settings;
 }
 
-function limiterSummaries(limiters: ReadonlyMap<string, AdaptiveLimiter>): StageSummary['limiters'] | undefined {
+function limiterSummaries(limiters: ReadonlyMap<string, AdaptiveLimiter>, windowSeconds: number): StageSummary['limiters'] | undefined {
   if (limiters.size === 0) return undefined;
   const result: NonNullable<StageSummary['limiters']> = {};
   for (const [key, limiter] of limiters) {
@@ -171,6 +171,7 @@ function limiterSummaries(limiters: ReadonlyMap<string, AdaptiveLimiter>): Stage
     // 'unknown' (headers seen, no pattern yet) is left out like no headers at all.
     if (snapshot.refill !== undefined && snapshot.refill !== 'unknown') result[key].refill = snapshot.refill;
     if (snapshot.creditRequests !== undefined) result[key].creditRequests = round3(snapshot.creditRequests);
+    if (snapshot.timeline !== undefined) result[key].timeline = { ...snapshot.timeline, ...(snapshot.limitRequests !== undefined ? { limitRequests: snapshot.limitRequests } : {}), windowSeconds };
   }
   return result;
 }

@@ -51,7 +51,7 @@ describe('the packed package', () => {
   it('imports from plain ESM by name and runs a one-row simulated benchmark through the API', async () => {
     await writeFile(
       join(consumer, 'consumer.mjs'),
-      `import { runBenchmark, startSimulator, compareRuns, estimateRun, loadDataset, readSummaryJson } from 'qfbench';
+      `import { runBenchmark, startSimulator, compareRuns, compareRunFolders, estimateRun, loadDataset, readSummaryJson } from 'qfbench';
 const rows = await loadDataset('rows.csv');
 const sim = await startSimulator({ seed: 1 });
 const simShape = { url: typeof sim.url, ak: typeof sim.credentials.ak, close: typeof sim.close };
@@ -60,7 +60,9 @@ const estimate = await estimateRun({ datasets: ['rows.csv'], models: ['ernie-spe
 const seen = [];
 const result = await runBenchmark({ datasets: ['rows.csv'], models: ['ernie-speed-8k'], sim: true, out: 'run-a' }, { onProgress: (p) => seen.push(p.outcome) });
 const again = await readSummaryJson('run-a/summary.json');
-console.log(JSON.stringify({ rows: rows.length, simShape, compareRuns: typeof compareRuns, estimated: estimate.total.requests, seen, exitCode: result.exitCode, outDir: result.outDir, cells: result.summary.cells.length, ok: result.summary.cells[0].outcomes.ok, reread: again.cells.length }));
+const typo = await runBenchmark({ datasets: ['rows.csv'], models: ['ernie-speed-8k'], sim: true, concurency: 4 }).then(() => 'ran', (error) => error.message);
+const compared = await compareRunFolders('run-a', 'run-a');
+console.log(JSON.stringify({ rows: rows.length, simShape, compareRuns: typeof compareRuns, estimated: estimate.total.requests, seen, exitCode: result.exitCode, outDir: result.outDir, cells: result.summary.cells.length, ok: result.summary.cells[0].outcomes.ok, reread: again.cells.length, typo, comparedCells: compared.matched.length }));
 `,
     );
     const { stdout } = await run(process.execPath, ['consumer.mjs'], { cwd: consumer, timeout: 60_000 });
@@ -78,6 +80,9 @@ console.log(JSON.stringify({ rows: rows.length, simShape, compareRuns: typeof co
       reread: 1,
     });
     expect(existsSync(join(consumer, 'run-a', 'report.html'))).toBe(true);
+    // A mistyped key is refused with a suggestion, as in a config file, not silently dropped.
+    expect(out['typo']).toMatch(/unknown setting "concurency"; did you mean concurrency\?/);
+    expect(out['comparedCells']).toBe(1);
   }, 90_000);
 
   it('type-checks a TypeScript consumer against the shipped declarations', async () => {

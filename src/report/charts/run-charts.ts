@@ -9,6 +9,7 @@ import { costChartData, costChartSpec } from './cost-chart.js';
 import { distributionChartData, distributionChartSpec } from './distribution-chart.js';
 import { errorRateChartData, errorRateChartSpec } from './error-rate-chart.js';
 import { loadAxisTitle, loadChartData, loadChartSpec } from './load-chart.js';
+import { quotaChartData, quotaChartSpec } from './quota-chart.js';
 import { throughputChartData, throughputChartSpec } from './throughput-chart.js';
 import { tokensChartData, tokensChartSpec } from './tokens-chart.js';
 import { renderVegaLiteSvg } from './vega-svg.js';
@@ -76,6 +77,15 @@ export function planRunCharts(summary: RunSummary): PlannedChart[] {
       id: `load-${load.kind}`,
       title: `Latency against load: p50 and p99 by ${loadAxisTitle(load.kind)}${simulated}`,
       spec: loadChartSpec(load),
+    });
+  }
+  for (const [index, quota] of quotaChartData(summary.stages ?? []).entries()) {
+    charts.push({
+      id: `quota-${index + 1}`,
+      title: `Quota use over time: ${quota.title}${simulated}`,
+      spec: quotaChartSpec(quota),
+      noteHtml:
+        'Requests the adaptive limiter started, against a full window of the stated limit plus its refill at limit ÷ window (the most any window model allows), and the attempts the server refused as over quota.',
     });
   }
   return charts;
