@@ -73,7 +73,9 @@ function parseConfig(config: RunConfigInput | RunConfig): RunConfig {
   for (const key of Object.keys(config)) {
     if (known.includes(key)) continue;
     const suggestion = closestName(key, known);
-    throw configError(`unknown setting ${JSON.stringify(key)}${suggestion !== undefined ? `; did you mean ${suggestion}?` : ''} (the keys are those of schema/qfbench.schema.json)`);
+    throw configError(
+      `unknown setting ${JSON.stringify(key)}${suggestion !== undefined ? `; did you mean ${suggestion}?` : ''} (the keys are those of schema/qfbench.schema.json)`,
+    );
   }
   return parseRunConfig(config);
 }
@@ -104,7 +106,13 @@ export async function runBenchmark(config: RunConfigInput | RunConfig, options: 
       options.onProgress?.({ done, planned, outcome, stage });
     },
   });
-  return { summary: result.summary, outDir: result.outDir, verdict: result.verdict, interrupted: result.interrupted, exitCode: exitCodeForRun(result.verdict, result.interrupted) };
+  return {
+    summary: result.summary,
+    outDir: result.outDir,
+    verdict: result.verdict,
+    interrupted: result.interrupted,
+    exitCode: exitCodeForRun(result.verdict, result.interrupted),
+  };
 }
 
 export interface EstimateOptions {

@@ -31,10 +31,29 @@ export interface DriveOptions {
 export async function driveQfbench(options: DriveOptions): Promise<void> {
   const agent = createAgent({ connections: options.concurrency, timeouts: DEFAULT_TIMEOUTS });
   try {
-    const provider = createQianfanProvider({ baseUrl: options.url, auth: options.auth, dispatcher: agent, timeouts: DEFAULT_TIMEOUTS, refreshOnExpiredToken: true });
+    const provider = createQianfanProvider({
+      baseUrl: options.url,
+      auth: options.auth,
+      dispatcher: agent,
+      timeouts: DEFAULT_TIMEOUTS,
+      refreshOnExpiredToken: true,
+    });
     await provider.preflight();
-    const row: DatasetRow = { id: 'bench', source: { file: 'bench', line: 1 }, messages: [{ role: 'user', content: options.prompt ?? 'Benchmark this request path.' }], vars: {} };
-    const plan = buildPlan({ targets: [{ model: 'ERNIE-Speed-8K', endpoint: 'ernie_speed' }], grid: {}, rows: [row], repeat: options.requests ?? 1, seed: 1, api: 'chat', stream: options.stream });
+    const row: DatasetRow = {
+      id: 'bench',
+      source: { file: 'bench', line: 1 },
+      messages: [{ role: 'user', content: options.prompt ?? 'Benchmark this request path.' }],
+      vars: {},
+    };
+    const plan = buildPlan({
+      targets: [{ model: 'ERNIE-Speed-8K', endpoint: 'ernie_speed' }],
+      grid: {},
+      rows: [row],
+      repeat: options.requests ?? 1,
+      seed: 1,
+      api: 'chat',
+      stream: options.stream,
+    });
     await runPlan({
       plan,
       provider,

@@ -22,11 +22,15 @@ async function ttftSection(): Promise<void> {
   const results = await benchTtftOverhead({ concurrency, requests, firstChunkMs: 50, passes });
   out('client          requests  median TTFT ms  median server delay ms  overhead ms');
   for (const r of results) {
-    out(`${r.client.padEnd(14)}  ${String(r.requests).padStart(8)}  ${fmt(r.medianTtftMs).padStart(14)}  ${fmt(r.medianServerDelayMs).padStart(22)}  ${fmt(r.overheadMs).padStart(11)}`);
+    out(
+      `${r.client.padEnd(14)}  ${String(r.requests).padStart(8)}  ${fmt(r.medianTtftMs).padStart(14)}  ${fmt(r.medianServerDelayMs).padStart(22)}  ${fmt(r.overheadMs).padStart(11)}`,
+    );
   }
   const overhead = (client: string): number => median(results.filter((r) => r.client === client).map((r) => r.overheadMs));
   const difference = overhead('qfbench') - overhead('raw node:http');
-  out("(qfbench stamps dispatch when undici starts writing the request and each chunk in undici's data callback; the raw client stamps just before http.request() and in its first 'data' event)");
+  out(
+    "(qfbench stamps dispatch when undici starts writing the request and each chunk in undici's data callback; the raw client stamps just before http.request() and in its first 'data' event)",
+  );
   out(
     `median over ${passes} passes: qfbench ${fmt(overhead('qfbench'))} ms, raw ${fmt(overhead('raw node:http'))} ms; difference ${fmt(difference)} ms (goal: within 1 ms) -> ${Math.abs(difference) <= 1 ? 'MET' : 'NOT MET'}`,
   );
@@ -76,7 +80,9 @@ async function quotaSection(): Promise<void> {
   const credit = results.filter((r) => r.client === 'credit' && r.limit === limit);
   const throttledShare = (r: QuotaModelResult): number => r.throttledAttempts / Math.max(1, r.attempts);
   const goal = credit.every((r) => r.seconds <= r.idealSeconds * 1.05 && throttledShare(r) <= 0.01);
-  const floor = credit.every((r) => r.seconds <= r.idealSeconds * 1.15 + 5 && throttledShare(r) <= 0.05 && r.seconds <= (pick(r, 'even pacing')?.seconds ?? Infinity));
+  const floor = credit.every(
+    (r) => r.seconds <= r.idealSeconds * 1.15 + 5 && throttledShare(r) <= 0.05 && r.seconds <= (pick(r, 'even pacing')?.seconds ?? Infinity),
+  );
   out(
     `credit on the three models, both servers: goal (within 105% of ideal, <= 1% throttled) -> ${goal ? 'MET' : 'NOT MET'}; floor (within 115% + 5 s, <= 5% throttled, never slower than even pacing) -> ${floor ? 'MET' : 'NOT MET'}`,
   );
@@ -105,5 +111,7 @@ if (sections.has('quota')) await quotaSection();
 if (sections.has('streams')) await streamsSection();
 if (sections.has('signing')) {
   const { calls, perCallUs } = await benchSigning(5000);
-  out(`\n# IAM signing (bce-auth-v1) of one v1 request, ${calls} calls\nper call: ${fmt(perCallUs, 1)} µs (goal: < 200 µs) -> ${perCallUs < 200 ? 'MET' : 'NOT MET'}`);
+  out(
+    `\n# IAM signing (bce-auth-v1) of one v1 request, ${calls} calls\nper call: ${fmt(perCallUs, 1)} µs (goal: < 200 µs) -> ${perCallUs < 200 ? 'MET' : 'NOT MET'}`,
+  );
 }

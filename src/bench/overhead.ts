@@ -44,7 +44,8 @@ async function measure(client: string, requests: number, pass: () => Promise<voi
 export async function benchOverhead(options: { concurrency: number; requests: number; passes: number }): Promise<OverheadResult[]> {
   const server = await startChild<{ url: string }>('./noop-server.js');
   const url = server.ready.url;
-  const qfbench = (): Promise<void> => driveQfbench({ url, auth: { kind: 'access-token', accessToken: 'bench' }, concurrency: options.concurrency, requests: options.requests, stream: false });
+  const qfbench = (): Promise<void> =>
+    driveQfbench({ url, auth: { kind: 'access-token', accessToken: 'bench' }, concurrency: options.concurrency, requests: options.requests, stream: false });
   const raw = (): Promise<void> => rawUndici(url, options.concurrency, options.requests);
   try {
     await raw(); // warm-up both paths

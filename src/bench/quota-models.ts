@@ -57,7 +57,15 @@ interface QuotaTarget {
 
 async function startTarget(c: QuotaModelCase, server: BenchServer): Promise<QuotaTarget> {
   if (server === 'simulator') {
-    const sim = await startSimChild({ rpm: c.limit, windowMs: c.windowMs, quotaModel: c.model, firstChunkMs: 50, msPerOutputToken: 2, jitter: 0.1, outputTokens: { min: 20, max: 60 } });
+    const sim = await startSimChild({
+      rpm: c.limit,
+      windowMs: c.windowMs,
+      quotaModel: c.model,
+      firstChunkMs: 50,
+      msPerOutputToken: 2,
+      jitter: 0.1,
+      outputTokens: { min: 20, max: 60 },
+    });
     return { url: sim.url, auth: { kind: 'oauth', credentials: sim.credentials }, stats: () => sim.stats(), close: () => sim.close() };
   }
   const options = { model: c.model, limit: c.limit, windowMs: c.windowMs, answerMs: 130, phaseMs: c.windowMs / 3 };

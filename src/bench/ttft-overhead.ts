@@ -52,7 +52,9 @@ export async function measureRawHttp(url: string, credentials: { ak: string; sk:
       req.on('error', reject);
       req.end(body);
     });
-  const grant = JSON.parse(await post(`/oauth/2.0/token?grant_type=client_credentials&client_id=${credentials.ak}&client_secret=${credentials.sk}`, '')) as { access_token: string };
+  const grant = JSON.parse(await post(`/oauth/2.0/token?grant_type=client_credentials&client_id=${credentials.ak}&client_secret=${credentials.sk}`, '')) as {
+    access_token: string;
+  };
   const body = JSON.stringify({ messages: [{ role: 'user', content: PROMPT }], stream: true });
   const path = `/rpc/2.0/ai_custom/v1/wenxinworkshop/chat/ernie_speed?access_token=${grant.access_token}`;
   const ttfts: number[] = [];
@@ -73,7 +75,13 @@ export async function measureRawHttp(url: string, credentials: { ak: string; sk:
 }
 
 export async function benchTtftOverhead(options: { concurrency: number; requests: number; firstChunkMs: number; passes: number }): Promise<OverheadResult[]> {
-  const sim = await startSimChild({ firstChunkMs: options.firstChunkMs, prefillMsPerToken: 0, msPerOutputToken: 0.5, jitter: 0, outputTokens: { min: 20, max: 40 } });
+  const sim = await startSimChild({
+    firstChunkMs: options.firstChunkMs,
+    prefillMsPerToken: 0,
+    msPerOutputToken: 0.5,
+    jitter: 0,
+    outputTokens: { min: 20, max: 40 },
+  });
   const results: OverheadResult[] = [];
   try {
     // Alternate the clients over several passes so neither always runs on a quieter machine; the

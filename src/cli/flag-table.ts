@@ -85,7 +85,11 @@ export function flagNamesOf(table: AnyTable): string[] {
 }
 
 /** The options of a command from its flags, checked by its schema; a bad value names its flag. */
-export function parseFlags<Schema extends z.ZodObject>(schema: Schema, table: FlagTable<keyof z.output<Schema>>, argv: Readonly<Record<string, unknown>>): z.output<Schema> {
+export function parseFlags<Schema extends z.ZodObject>(
+  schema: Schema,
+  table: FlagTable<keyof z.output<Schema>>,
+  argv: Readonly<Record<string, unknown>>,
+): z.output<Schema> {
   const parsed = schema.safeParse(flagValuesOf(table, argv));
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];

@@ -26,7 +26,16 @@ import { unknownArgumentsMessage } from './unknown-flags.js';
 // build wraps at spaces (wrap-ansi). Same package, same API, same types.
 const yargs = createRequire(import.meta.url)('yargs') as (args: readonly string[]) => Argv;
 
-const COMMANDS: readonly QfbenchCommand[] = [runCommand, estimateCommand, simCommand, modelsCommand, tokensCommand, reportCommand, compareCommand, mergeCommand];
+const COMMANDS: readonly QfbenchCommand[] = [
+  runCommand,
+  estimateCommand,
+  simCommand,
+  modelsCommand,
+  tokensCommand,
+  reportCommand,
+  compareCommand,
+  mergeCommand,
+];
 const BUILT_IN_FLAGS = ['help', 'version'];
 
 /** Help wraps at the terminal's width (at most 120), or at 100 when the output is not a terminal. */

@@ -43,7 +43,11 @@ export function createProgress(total: number | undefined, options: ProgressOptio
       const name = key.slice(key.indexOf('/') + 1);
       // Spending the server's Remaining (with the refill model it inferred), or pacing evenly.
       const credit = s.refill !== undefined && s.refill !== 'shared' && s.creditRequests !== undefined;
-      const budget = credit ? ` ${s.refill} credit ${s.creditRequests}` : s.requestBudget !== undefined ? ` pace ${Math.floor(s.requestBudget)}/window${s.refill === 'shared' ? ' (shared)' : ''}` : '';
+      const budget = credit
+        ? ` ${s.refill} credit ${s.creditRequests}`
+        : s.requestBudget !== undefined
+          ? ` pace ${Math.floor(s.requestBudget)}/window${s.refill === 'shared' ? ' (shared)' : ''}`
+          : '';
       const remaining = s.remainingRequests !== undefined ? ` remaining ${s.remainingRequests}` : '';
       const tokens = s.remainingTokens !== undefined ? `/${s.remainingTokens}tok` : '';
       parts.push(`${name} c=${s.concurrency}${budget}${remaining}${tokens}${s.waiting > 0 ? ` waiting ${s.waiting}` : ''}`);

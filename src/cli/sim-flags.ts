@@ -24,7 +24,8 @@ export function parseSimOptionFlags(flags: readonly string[]): SimOptions {
     const eq = flag.indexOf('=');
     const key = eq > 0 ? flag.slice(0, eq) : flag;
     if (eq <= 0) throw configError(`--sim-opt ${shownValue(flag)}: expected key=value with key one of ${SIM_OPTION_KEYS.join(', ')}`);
-    if (!SIM_OPTION_KEYS.includes(key)) throw configError(`--sim-opt ${shownValue(flag)}: unknown option ${shownValue(key)}; the options are ${SIM_OPTION_KEYS.join(', ')}`);
+    if (!SIM_OPTION_KEYS.includes(key))
+      throw configError(`--sim-opt ${shownValue(flag)}: unknown option ${shownValue(key)}; the options are ${SIM_OPTION_KEYS.join(', ')}`);
     options[key] = flagValue(key, flag.slice(eq + 1));
   }
   const resolved = resolveOptions(options, (key, value) => `--sim-opt ${key}=${shownValue(value)}`);

@@ -36,7 +36,14 @@ export function unknownArgumentsMessage(message: string, args: readonly string[]
   }
   const flags = pieces.filter((piece) => piece.startsWith('-'));
   const where = command !== undefined ? `qfbench ${command} --help` : 'qfbench --help';
-  const noun = flags.length === pieces.length ? (pieces.length === 1 ? 'unknown flag' : 'unknown flags') : pieces.length === 1 ? 'unexpected argument' : 'unknown arguments';
+  const noun =
+    flags.length === pieces.length
+      ? pieces.length === 1
+        ? 'unknown flag'
+        : 'unknown flags'
+      : pieces.length === 1
+        ? 'unexpected argument'
+        : 'unknown arguments';
   // One flag with a hint reads as a sentence: "unknown flag --concurency; did you mean --concurrency?"
   const single = pieces.length === 1 ? (pieces[0] as string).replace(/ \((did you mean [^)]*\?)\)$/, '; $1') : pieces.join(', ');
   return `${noun} ${single} (see ${where})`;

@@ -48,9 +48,12 @@ export function resolveCompareOptions(options: CompareOptions): ResolvedCompareO
   }
   if (!(resolved.tolerance >= 0)) throw configError(`--tolerance ${resolved.tolerance}: must be 0 or more (0.05 = 5%)`);
   if (!(resolved.confidence > 0 && resolved.confidence < 1)) throw configError(`confidence ${resolved.confidence}: must be between 0 and 1`);
-  if (!(Number.isInteger(resolved.resamples) && resolved.resamples >= 100)) throw configError(`resamples ${resolved.resamples}: must be an integer of 100 or more`);
-  if (!(Number.isInteger(resolved.maxSamples) && resolved.maxSamples >= 10)) throw configError(`maxSamples ${resolved.maxSamples}: must be an integer of 10 or more`);
-  if (!(Number.isInteger(resolved.minSamples) && resolved.minSamples >= 2)) throw configError(`minSamples ${resolved.minSamples}: must be an integer of 2 or more`);
+  if (!(Number.isInteger(resolved.resamples) && resolved.resamples >= 100))
+    throw configError(`resamples ${resolved.resamples}: must be an integer of 100 or more`);
+  if (!(Number.isInteger(resolved.maxSamples) && resolved.maxSamples >= 10))
+    throw configError(`maxSamples ${resolved.maxSamples}: must be an integer of 10 or more`);
+  if (!(Number.isInteger(resolved.minSamples) && resolved.minSamples >= 2))
+    throw configError(`minSamples ${resolved.minSamples}: must be an integer of 2 or more`);
   return resolved;
 }
 
@@ -62,7 +65,10 @@ export async function compareRuns(base: ComparedRun, candidate: ComparedRun, opt
   const idsBase = new Map(pairs.map((pair) => [pair.base.id, pair.key]));
   const idsCandidate = new Map(pairs.map((pair) => [pair.candidate.id, pair.key]));
   const sampleOptions = { maxSamples: resolved.maxSamples, seed: resolved.seed };
-  const [samplesBase, samplesCandidate] = await Promise.all([collectCellSamples(base.requests, idsBase, sampleOptions), collectCellSamples(candidate.requests, idsCandidate, sampleOptions)]);
+  const [samplesBase, samplesCandidate] = await Promise.all([
+    collectCellSamples(base.requests, idsBase, sampleOptions),
+    collectCellSamples(candidate.requests, idsCandidate, sampleOptions),
+  ]);
 
   const matched = pairs.map((pair) => compareCell(pair, samplesBase.get(pair.base.id)!, samplesCandidate.get(pair.candidate.id)!, resolved));
   const verdicts = matched.flatMap((cell) => cell.deltas.map((d) => d.verdict));

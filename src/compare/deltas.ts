@@ -30,7 +30,14 @@ interface Context {
   random: (metric: string) => Random;
 }
 
-function statement(verdict: Verdict, interval: Interval | null, relative: number | null, unit: MetricUnit, options: ResolvedCompareOptions, reason?: string): string {
+function statement(
+  verdict: Verdict,
+  interval: Interval | null,
+  relative: number | null,
+  unit: MetricUnit,
+  options: ResolvedCompareOptions,
+  reason?: string,
+): string {
   const level = `${Math.round(options.confidence * 100)}%`;
   const tolerance = `±${(options.tolerance * 100).toFixed(0)}%`;
   if (verdict === 'insufficient data') return reason ?? 'not enough data on one side for an interval';
@@ -66,7 +73,12 @@ const PERCENTILES = [
   ['p99', 0.99],
 ] as const;
 
-function timingDeltas(name: 'latency' | 'ttft', base: CellSamples, candidate: CellSamples, ctx: Context): { deltas: MetricDelta[]; rankTest: RankTestResult | null } {
+function timingDeltas(
+  name: 'latency' | 'ttft',
+  base: CellSamples,
+  candidate: CellSamples,
+  ctx: Context,
+): { deltas: MetricDelta[]; rankTest: RankTestResult | null } {
   const b = base.series[name].sorted();
   const c = candidate.series[name].sorted();
   const samples = { base: base.series[name].seen, candidate: candidate.series[name].seen };
@@ -197,10 +209,16 @@ function throughputDeltas(base: CellSummary, candidate: CellSummary, sb: CellSam
         return withTokens && tokenMean > 0 ? rate * gapScale * (resampleMean(tokens, random) / tokenMean) : rate * gapScale;
       };
     };
-    const estimate = bootstrapDifference(fields.base, fields.candidate, drawer(fields.base, gapsBase, tokensBase), drawer(fields.candidate, gapsCandidate, tokensCandidate), {
-      resamples: ctx.options.resamples,
-      confidence: ctx.options.confidence,
-    });
+    const estimate = bootstrapDifference(
+      fields.base,
+      fields.candidate,
+      drawer(fields.base, gapsBase, tokensBase),
+      drawer(fields.candidate, gapsCandidate, tokensCandidate),
+      {
+        resamples: ctx.options.resamples,
+        confidence: ctx.options.confidence,
+      },
+    );
     return makeDelta({ ...fields, interval: estimate.interval }, ctx);
   });
 }
@@ -254,7 +272,9 @@ function costDelta(base: CellSummary, candidate: CellSummary, ctx: Context): Met
       samples: { base: 1, candidate: 1 },
     },
     ctx,
-    known ? { verdict: 'not tested', reason: 'no test of its own: cost follows the token counts above' } : { verdict: 'insufficient data', reason: 'cost unknown on one side' },
+    known
+      ? { verdict: 'not tested', reason: 'no test of its own: cost follows the token counts above' }
+      : { verdict: 'insufficient data', reason: 'cost unknown on one side' },
   );
 }
 

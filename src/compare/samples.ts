@@ -14,7 +14,10 @@ export const SAMPLE_SERIES = ['latency', 'ttft', 'promptTokens', 'completionToke
 export type SampleSeries = (typeof SAMPLE_SERIES)[number];
 
 /** The fields of a request row the comparison reads. */
-export type SampleRecord = Pick<RequestRecord, 'cellId' | 'outcome' | 'schedOffsetMs' | 'queueMs' | 'latencyMs' | 'latencySchedMs' | 'ttftMs' | 'promptTokens' | 'completionTokens'>;
+export type SampleRecord = Pick<
+  RequestRecord,
+  'cellId' | 'outcome' | 'schedOffsetMs' | 'queueMs' | 'latencyMs' | 'latencySchedMs' | 'ttftMs' | 'promptTokens' | 'completionTokens'
+>;
 
 /** A run's request rows, in the order they were written; read once. */
 export type SampleRows = Iterable<SampleRecord> | AsyncIterable<SampleRecord>;
@@ -34,7 +37,9 @@ function completedAt(record: SampleRecord): number | undefined {
 }
 
 function newCellSamples(cellKey: string, capacity: number, seed: number): CellSamples {
-  const series = Object.fromEntries(SAMPLE_SERIES.map((name) => [name, new Reservoir(capacity, seededRandom(hashString(`${seed}\u0000${cellKey}\u0000${name}`)))])) as Record<SampleSeries, Reservoir>;
+  const series = Object.fromEntries(
+    SAMPLE_SERIES.map((name) => [name, new Reservoir(capacity, seededRandom(hashString(`${seed}\u0000${cellKey}\u0000${name}`)))]),
+  ) as Record<SampleSeries, Reservoir>;
   return { series, rows: 0, okRows: 0 };
 }
 
@@ -42,7 +47,11 @@ function newCellSamples(cellKey: string, capacity: number, seed: number): CellSa
  * Samples of the cells in `cells` (cell id -> the key the comparison matched it by; the key seeds
  * the reservoirs, so both runs sample a matched cell the same way).
  */
-export async function collectCellSamples(rows: SampleRows, cells: ReadonlyMap<string, string>, options: { maxSamples: number; seed: number }): Promise<Map<string, CellSamples>> {
+export async function collectCellSamples(
+  rows: SampleRows,
+  cells: ReadonlyMap<string, string>,
+  options: { maxSamples: number; seed: number },
+): Promise<Map<string, CellSamples>> {
   const samples = new Map<string, CellSamples>();
   for (const [cellId, key] of cells) samples.set(cellId, newCellSamples(key, options.maxSamples, options.seed));
   for await (const record of rows) {

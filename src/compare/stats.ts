@@ -137,7 +137,12 @@ function percentileInterval(draws: Float64Array, confidence: number): Interval {
  * Bootstrap intervals for `quantile(candidate, q) - quantile(base, q)` for each q, resampling
  * each side independently (one resample serves every q). Both samples must be sorted and non-empty.
  */
-export function bootstrapQuantileDifferences(base: Float64Array, candidate: Float64Array, qs: readonly number[], options: BootstrapOptions): DifferenceEstimate[] {
+export function bootstrapQuantileDifferences(
+  base: Float64Array,
+  candidate: Float64Array,
+  qs: readonly number[],
+  options: BootstrapOptions,
+): DifferenceEstimate[] {
   const baseResampler = new QuantileResampler(base, qs);
   const candidateResampler = new QuantileResampler(candidate, qs);
   const draws = qs.map(() => new Float64Array(options.resamples));
@@ -182,7 +187,13 @@ export function bootstrapMeanDifference(base: ArrayLike<number>, candidate: Arra
  * draw function returns the statistic on one resample. `base` and `candidate` are the observed
  * values.
  */
-export function bootstrapDifference(base: number, candidate: number, drawBase: () => number, drawCandidate: () => number, options: Omit<BootstrapOptions, 'random'>): DifferenceEstimate {
+export function bootstrapDifference(
+  base: number,
+  candidate: number,
+  drawBase: () => number,
+  drawCandidate: () => number,
+  options: Omit<BootstrapOptions, 'random'>,
+): DifferenceEstimate {
   const draws = new Float64Array(options.resamples);
   for (let r = 0; r < options.resamples; r++) draws[r] = drawCandidate() - drawBase();
   return { estimate: candidate - base, base, candidate, interval: percentileInterval(draws, options.confidence) };
@@ -196,7 +207,11 @@ export function erfc(x: number): number {
   const z = Math.abs(x);
   const t = 1 / (1 + 0.5 * z);
   const poly =
-    -z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
+    -z * z -
+    1.26551223 +
+    t *
+      (1.00002368 +
+        t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
   const r = t * Math.exp(poly);
   return x >= 0 ? r : 2 - r;
 }
@@ -226,7 +241,9 @@ export function normalQuantile(p: number): number {
   if (p > 1 - low) return -normalQuantile(1 - p);
   const q = p - 0.5;
   const r = q * q;
-  return ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) / (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1);
+  return (
+    ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) / (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1)
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -303,7 +320,13 @@ export interface ProportionTestResult {
   pValue: number;
 }
 
-export function twoProportionTest(baseHits: number, baseTrials: number, candidateHits: number, candidateTrials: number, confidence: number): ProportionTestResult | undefined {
+export function twoProportionTest(
+  baseHits: number,
+  baseTrials: number,
+  candidateHits: number,
+  candidateTrials: number,
+  confidence: number,
+): ProportionTestResult | undefined {
   if (baseTrials <= 0 || candidateTrials <= 0) return undefined;
   const p1 = baseHits / baseTrials;
   const p2 = candidateHits / candidateTrials;

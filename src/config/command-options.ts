@@ -19,8 +19,15 @@ export const ConfigFlagSchema = z.object({
 
 /** `qfbench estimate`: these come on top of every run setting. */
 export const EstimateOptionsSchema = z.object({
-  tokenizer: z.enum(['local', 'server']).default('local').describe('Input tokens: offline estimate, or the tokenizer endpoint (one call per distinct text; --sim asks the simulator)'),
-  from: z.string().min(1).optional().describe("An earlier run's folder: its mean and shortest answer per cell give expected and low output, its limiter the quota"),
+  tokenizer: z
+    .enum(['local', 'server'])
+    .default('local')
+    .describe('Input tokens: offline estimate, or the tokenizer endpoint (one call per distinct text; --sim asks the simulator)'),
+  from: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("An earlier run's folder: its mean and shortest answer per cell give expected and low output, its limiter the quota"),
   deadline: z.string().min(1).optional().describe('Print the requests and tokens per quota window needed to finish within this time (10m, 90s, 1h)'),
   runsPerDay: z
     .number({ error: 'expected a positive number of runs a day' })

@@ -44,7 +44,8 @@ export async function loadConfigFile(path: string): Promise<Record<string, unkno
   try {
     const info = await stat(path);
     if (!info.isFile()) throw configError(`--config ${path}: not a regular file`);
-    if (info.size > MAX_CONFIG_FILE_BYTES) throw configError(`--config ${path}: ${info.size} bytes, more than the ${MAX_CONFIG_FILE_BYTES} a config file may have`);
+    if (info.size > MAX_CONFIG_FILE_BYTES)
+      throw configError(`--config ${path}: ${info.size} bytes, more than the ${MAX_CONFIG_FILE_BYTES} a config file may have`);
     text = (await readFile(path, 'utf8')).replace(/^\uFEFF/, '');
   } catch (error) {
     if (isUserError(error)) throw error;
@@ -92,7 +93,9 @@ function yamlData(document: Document, path: string): unknown {
   } catch (error) {
     // The yaml package throws a ReferenceError for an alias bomb or an alias with no anchor.
     const excessive = /excessive alias count/i.test((error as Error).message);
-    throw configError(`${path}: invalid YAML: ${excessive ? `its aliases expand to more than ${MAX_CONFIG_ALIAS_COUNT} nodes (a "billion laughs" file?)` : (error as Error).message.split('\n')[0]}`);
+    throw configError(
+      `${path}: invalid YAML: ${excessive ? `its aliases expand to more than ${MAX_CONFIG_ALIAS_COUNT} nodes (a "billion laughs" file?)` : (error as Error).message.split('\n')[0]}`,
+    );
   }
 }
 

@@ -82,7 +82,11 @@ export const RunConfigSchema = z.object({
   out: z.string().min(1).optional().describe('Output directory (default reports/<timestamp>)'),
   force: z.boolean().default(false).describe('Replace the run already in the --out folder (without it such a folder is refused)'),
   provider: z.enum(['qianfan', 'openai']).default('qianfan').describe('qianfan: the v1 API; openai: an OpenAI-compatible server (Qianfan v2, vLLM, …)'),
-  apiKey: z.string().min(1).optional().describe('Bearer key for --provider openai (prefer QIANFAN_BEARER_TOKEN or OPENAI_API_KEY: flags show in the process list)'),
+  apiKey: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Bearer key for --provider openai (prefer QIANFAN_BEARER_TOKEN or OPENAI_API_KEY: flags show in the process list)'),
   appId: z.string().min(1).optional().describe('Qianfan v2 appid header'),
   baseUrl: z
     .url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' })
@@ -91,7 +95,11 @@ export const RunConfigSchema = z.object({
   sim: z.boolean().default(false).describe('Run against the built-in simulator (in-process, port 0)'),
   simOpt: z.array(z.string()).default([]).describe('Simulator option key=value (e.g. firstChunkMs=50, rpm=120)'),
   catalog: z.string().min(1).optional().describe('JSON file of extra or overriding model entries'),
-  baseModel: z.string().min(1).optional().describe('Catalog model an --endpoint service was fine-tuned from (SFT of ERNIE Speed/Lite/Tiny/Character allows output up to 7K)'),
+  baseModel: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Catalog model an --endpoint service was fine-tuned from (SFT of ERNIE Speed/Lite/Tiny/Character allows output up to 7K)'),
   connectTimeout: positiveSeconds.default(10).describe('Connect timeout, seconds'),
   firstByteTimeout: positiveSeconds.default(120).describe('Time to the response headers, seconds'),
   idleTimeout: positiveSeconds.default(60).describe('Longest gap between stream chunks, seconds'),
@@ -101,22 +109,42 @@ export const RunConfigSchema = z.object({
     .number({ error: 'expected a number of bytes, e.g. 8388608 (8 MiB, the default)' })
     .int('expected a whole number of bytes')
     .min(1, 'the limit must be at least 1 byte')
-    .max(MAX_RESPONSE_BYTES_LIMIT, `the limit is at most ${MAX_RESPONSE_BYTES_LIMIT} bytes (256 MiB): a longer text does not fit in one JavaScript string per request in flight`)
+    .max(
+      MAX_RESPONSE_BYTES_LIMIT,
+      `the limit is at most ${MAX_RESPONSE_BYTES_LIMIT} bytes (256 MiB): a longer text does not fit in one JavaScript string per request in flight`,
+    )
     .default(DEFAULT_MAX_RESPONSE_BYTES)
-    .describe('Largest answer body, SSE line or event, or streamed answer text kept per request, in bytes (8388608 is 8 MiB); past it the request fails with response_too_large'),
+    .describe(
+      'Largest answer body, SSE line or event, or streamed answer text kept per request, in bytes (8388608 is 8 MiB); past it the request fails with response_too_large',
+    ),
   grace: z.number().min(0).max(600).default(5).describe('Seconds in-flight requests get to finish after Ctrl-C'),
   excel: z.boolean().default(false).describe('Write CSVs with a UTF-8 BOM for Excel'),
   quiet: z.boolean().default(false).describe('No progress output'),
   prices: z.string().min(1).optional().describe('JSON price table (CNY per 1,000 tokens) that extends or overrides the built-in one'),
   priceDate: PriceDateSchema.optional().describe('Price the run as of this date, YYYY-MM-DD (default: today in Beijing time)'),
-  maxCost: z.number({ error: 'expected an amount in CNY' }).positive().optional().describe('Stop dispatching once the run has cost this many CNY; the rest is dropped and the run exits 4'),
-  maxTokens: z.number({ error: 'expected a number of tokens' }).int().min(1).optional().describe('Stop dispatching once the run has used this many tokens (prompt + completion); exits 4'),
+  maxCost: z
+    .number({ error: 'expected an amount in CNY' })
+    .positive()
+    .optional()
+    .describe('Stop dispatching once the run has cost this many CNY; the rest is dropped and the run exits 4'),
+  maxTokens: z
+    .number({ error: 'expected a number of tokens' })
+    .int()
+    .min(1)
+    .optional()
+    .describe('Stop dispatching once the run has used this many tokens (prompt + completion); exits 4'),
   estimateCheck: z.boolean().default(false).describe('Estimate the cost before the run and print it beside the actual figures after it'),
   thresholds: z
     .array(thresholdExpression)
     .default([])
-    .describe('Every cell must meet it or the run exits 3: ttft.p95<800, latency.p99<5s, error_rate<1%, pass_rate>=0.95, cost_cny<2; model=NAME: in front limits it to some cells; repeatable'),
-  baseline: z.string().min(1).optional().describe('Earlier run folder to compare with after the run: a regression beyond --tolerance exits 3; changed answers are listed'),
+    .describe(
+      'Every cell must meet it or the run exits 3: ttft.p95<800, latency.p99<5s, error_rate<1%, pass_rate>=0.95, cost_cny<2; model=NAME: in front limits it to some cells; repeatable',
+    ),
+  baseline: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Earlier run folder to compare with after the run: a regression beyond --tolerance exits 3; changed answers are listed'),
   tolerance: ToleranceSchema.default(0.05).describe('Smallest relative change --baseline calls a regression (5% or 0.05)'),
   record: z.string().min(1).optional().describe('Save every answer to DIR/recordings.jsonl for a later --replay'),
   replay: z.string().min(1).optional().describe('Answer from a --record folder instead of the network: no credentials, no quota, no timings'),

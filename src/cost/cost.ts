@@ -21,7 +21,11 @@ export function priceRef(entry: PriceEntry): PriceRef {
 }
 
 /** What `promptTokens` and `completionTokens` cost at `price`; null when there is no price. */
-export function costOfTokens(price: Pick<PriceRef, 'inputPer1k' | 'outputPer1k'> | undefined | null, promptTokens: number, completionTokens: number): TokenCost | null {
+export function costOfTokens(
+  price: Pick<PriceRef, 'inputPer1k' | 'outputPer1k'> | undefined | null,
+  promptTokens: number,
+  completionTokens: number,
+): TokenCost | null {
   if (price === undefined || price === null) return null;
   const inputCny = (promptTokens / 1000) * price.inputPer1k;
   const outputCny = (completionTokens / 1000) * price.outputPer1k;

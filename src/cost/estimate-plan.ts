@@ -175,8 +175,10 @@ export function estimateRun(input: EstimateRunInput): RunEstimate {
       costCny: { perRun: totalCost, perDay: scaleCostRange(totalCost, input.runsPerDay), per30Days: scaleCostRange(totalCost, input.runsPerDay * 30) },
     };
   }
-  if (!config.adapt && (config.rpm !== undefined || config.tpm !== undefined)) notes.push('--no-adapt: the run does not pace to --rpm/--tpm, so they are not used for the quota times');
-  if (config.maxRequests !== undefined && config.duration !== undefined && config.rate === undefined) notes.push('--duration may end the run before --max-requests: the figures are an upper bound');
+  if (!config.adapt && (config.rpm !== undefined || config.tpm !== undefined))
+    notes.push('--no-adapt: the run does not pace to --rpm/--tpm, so they are not used for the quota times');
+  if (config.maxRequests !== undefined && config.duration !== undefined && config.rate === undefined)
+    notes.push('--duration may end the run before --max-requests: the figures are an upper bound');
   return estimate;
 }
 
@@ -191,6 +193,10 @@ function budgetVerdict(config: Pick<EstimateConfig, 'maxCost' | 'maxTokens'>, to
   return {
     ...(config.maxCost !== undefined ? { maxCostCny: config.maxCost } : {}),
     ...(config.maxTokens !== undefined ? { maxTokens: config.maxTokens } : {}),
-    exceeds: { low: over(cost.low, inputTokens + out.low), expected: over(cost.expected, inputTokens + out.expected), high: over(cost.high, inputTokens + out.high) },
+    exceeds: {
+      low: over(cost.low, inputTokens + out.low),
+      expected: over(cost.expected, inputTokens + out.expected),
+      high: over(cost.high, inputTokens + out.high),
+    },
   };
 }

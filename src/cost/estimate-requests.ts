@@ -26,7 +26,8 @@ export interface CellTally {
 export function stageRequestCounts(config: EstimateConfig, planSize: number): StageRequestCount[] {
   if (config.rate !== undefined) {
     return config.rate.map((rate) => {
-      if (config.duration === undefined) return config.maxRequests !== undefined ? { count: config.maxRequests, cycle: true } : { count: planSize, cycle: false };
+      if (config.duration === undefined)
+        return config.maxRequests !== undefined ? { count: config.maxRequests, cycle: true } : { count: planSize, cycle: false };
       // Arrivals are due while their offset is under the duration: ceil(rate x duration) of them at a constant rate.
       const arrivals = config.arrival === 'constant' ? Math.ceil(rate * config.duration - 1e-9) : Math.round(rate * config.duration);
       return { count: Math.min(arrivals, config.maxRequests ?? Number.POSITIVE_INFINITY), cycle: true };
@@ -35,7 +36,9 @@ export function stageRequestCounts(config: EstimateConfig, planSize: number): St
   return config.concurrency.map(() => {
     if (config.maxRequests !== undefined) return { count: config.maxRequests, cycle: true };
     if (config.duration !== undefined) {
-      throw configError('--duration: a closed-loop run bounded by time sends as many requests as the server answers in it; give --max-requests N (or --rate) to estimate it');
+      throw configError(
+        '--duration: a closed-loop run bounded by time sends as many requests as the server answers in it; give --max-requests N (or --rate) to estimate it',
+      );
     }
     return { count: planSize, cycle: false };
   });
@@ -43,7 +46,15 @@ export function stageRequestCounts(config: EstimateConfig, planSize: number): St
 
 /** The plan's cells and, per cell, the requests it sends in a stage of `count` requests. */
 export function tallyPlan(config: EstimateConfig, prepared: EstimatePlanSource, stage: StageRequestCount): { cells: CellPlan[]; tallies: CellTally[] } {
-  const plan = buildPlan({ targets: prepared.targets, grid: prepared.grid, rows: prepared.rows, repeat: config.repeat, seed: config.seed, api: config.api, stream: config.stream });
+  const plan = buildPlan({
+    targets: prepared.targets,
+    grid: prepared.grid,
+    rows: prepared.rows,
+    repeat: config.repeat,
+    seed: config.seed,
+    api: config.api,
+    stream: config.stream,
+  });
   const tallies: CellTally[] = plan.cells.map(() => ({ requests: 0, byRow: new Map() }));
   const rowIndex = new Map(prepared.rows.map((row, index) => [row, index]));
   if (!stage.cycle) {

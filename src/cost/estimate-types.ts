@@ -16,7 +16,23 @@ export type TokenizerMode = 'local' | 'server';
 /** The run settings an estimate reads: the same plan, load bounds, quota pacing and budgets `run` uses. */
 export type EstimateConfig = Pick<
   RunConfig,
-  'api' | 'stream' | 'repeat' | 'seed' | 'concurrency' | 'rate' | 'arrival' | 'duration' | 'maxRequests' | 'endpoints' | 'baseModel' | 'quotaWindow' | 'rpm' | 'tpm' | 'adapt' | 'maxCost' | 'maxTokens'
+  | 'api'
+  | 'stream'
+  | 'repeat'
+  | 'seed'
+  | 'concurrency'
+  | 'rate'
+  | 'arrival'
+  | 'duration'
+  | 'maxRequests'
+  | 'endpoints'
+  | 'baseModel'
+  | 'quotaWindow'
+  | 'rpm'
+  | 'tpm'
+  | 'adapt'
+  | 'maxCost'
+  | 'maxTokens'
 >;
 
 /** The plan's ingredients, validated (a PreparedRun fits). */

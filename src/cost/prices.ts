@@ -83,7 +83,10 @@ function describe(value: unknown): string {
  */
 function parseEntries(raw: unknown, where: string, override: boolean): PriceEntry[] {
   const list = Array.isArray(raw) ? raw : raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>)['prices'] : undefined;
-  if (!Array.isArray(list)) throw configError(`${where}: expected {"prices": [ {"model", "inputPer1k", "outputPer1k", "effectiveFrom", "source"}, ... ]} or a JSON array of such entries`);
+  if (!Array.isArray(list))
+    throw configError(
+      `${where}: expected {"prices": [ {"model", "inputPer1k", "outputPer1k", "effectiveFrom", "source"}, ... ]} or a JSON array of such entries`,
+    );
   if (!Array.isArray(raw)) {
     const currency = (raw as Record<string, unknown>)['currency'];
     if (currency !== undefined && currency !== 'CNY') throw configError(`${where}: currency ${describe(currency)}: prices are in CNY (per 1,000 tokens)`);
@@ -91,7 +94,10 @@ function parseEntries(raw: unknown, where: string, override: boolean): PriceEntr
   const entries: PriceEntry[] = [];
   const seen = new Map<string, number>();
   list.forEach((item, index) => {
-    const model = item !== null && typeof item === 'object' && typeof (item as Record<string, unknown>)['model'] === 'string' ? ` (${String((item as Record<string, unknown>)['model'])})` : '';
+    const model =
+      item !== null && typeof item === 'object' && typeof (item as Record<string, unknown>)['model'] === 'string'
+        ? ` (${String((item as Record<string, unknown>)['model'])})`
+        : '';
     const entry = `${where}: prices[${index}]${model}`;
     if (item === null || typeof item !== 'object' || Array.isArray(item))
       throw configError(`${entry}: expected an object {"model", "inputPer1k", "outputPer1k", "effectiveFrom", "source"}, got ${describe(item)}`);
@@ -100,7 +106,9 @@ function parseEntries(raw: unknown, where: string, override: boolean): PriceEntr
       const issue = parsed.error.issues[0];
       const field = issue?.path.join('.') ?? '';
       if (issue?.code === 'unrecognized_keys') {
-        throw configError(`${entry}: unknown field ${issue.keys.map((key) => JSON.stringify(key)).join(', ')} (fields: model, inputPer1k, outputPer1k, effectiveFrom, source, note)`);
+        throw configError(
+          `${entry}: unknown field ${issue.keys.map((key) => JSON.stringify(key)).join(', ')} (fields: model, inputPer1k, outputPer1k, effectiveFrom, source, note)`,
+        );
       }
       const got = field === '' ? '' : `, got ${describe((item as Record<string, unknown>)[field])}`;
       throw configError(`${entry}.${field}: ${issue?.message ?? 'invalid value'}${got}`);

@@ -79,7 +79,11 @@ export function quotaEstimate(
   };
   if (deadlineSeconds !== undefined) {
     const windows = deadlineSeconds / window;
-    quota.needed = { deadlineSeconds, rpm: round1(requests / windows), tpm: { expected: Math.ceil(tokens.expected / windows), high: Math.ceil(tokens.high / windows) } };
+    quota.needed = {
+      deadlineSeconds,
+      rpm: round1(requests / windows),
+      tpm: { expected: Math.ceil(tokens.expected / windows), high: Math.ceil(tokens.high / windows) },
+    };
   }
   return quota;
 }

@@ -148,7 +148,10 @@ function readHeader(header: LocatedRecord, file: string): Columns {
     }
     const first = names.indexOf(name);
     if (first !== i) {
-      throw datasetError(at(file, header.line, i + 1), `duplicate column ${JSON.stringify(name)} (columns ${first + 1} and ${i + 1}); column names must be unique`);
+      throw datasetError(
+        at(file, header.line, i + 1),
+        `duplicate column ${JSON.stringify(name)} (columns ${first + 1} and ${i + 1}); column names must be unique`,
+      );
     }
   });
   const prompt = names.indexOf('prompt');

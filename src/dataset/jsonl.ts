@@ -131,7 +131,9 @@ export function parseJsonlRecord(text: string, file: string, line: number): Data
     conversation.push({ role: 'user', content });
   } else {
     if (!Array.isArray(messages) || messages.length === 0) {
-      return fail(`"messages" must be a non-empty array of {"role", "content"} objects; got ${Array.isArray(messages) ? 'an empty array' : describeValue(messages)}`);
+      return fail(
+        `"messages" must be a non-empty array of {"role", "content"} objects; got ${Array.isArray(messages) ? 'an empty array' : describeValue(messages)}`,
+      );
     }
     messages.forEach((message: unknown, i) => {
       const name = `messages[${i}]`;

@@ -55,7 +55,11 @@ export interface BaselineSide<Rows> {
   rows: Rows;
 }
 
-export async function checkBaseline(base: BaselineSide<AsyncIterable<AnswerRow> | Iterable<AnswerRow>>, run: BaselineSide<readonly AnswerRow[]>, tolerance: number): Promise<BaselineCheck> {
+export async function checkBaseline(
+  base: BaselineSide<AsyncIterable<AnswerRow> | Iterable<AnswerRow>>,
+  run: BaselineSide<readonly AnswerRow[]>,
+  tolerance: number,
+): Promise<BaselineCheck> {
   const { pairs } = matchCells(base.summary, run.summary);
   const keyOfBase = new Map(pairs.map((pair) => [pair.base.id, pair.key]));
   const baseAnswers = new Map<string, string>();
@@ -67,7 +71,11 @@ export async function checkBaseline(base: BaselineSide<AsyncIterable<AnswerRow> 
       yield row;
     }
   }
-  const comparison = await compareRuns({ dir: base.dir, summary: base.summary, requests: noting(base.rows) }, { dir: run.dir, summary: run.summary, requests: run.rows }, { tolerance });
+  const comparison = await compareRuns(
+    { dir: base.dir, summary: base.summary, requests: noting(base.rows) },
+    { dir: run.dir, summary: run.summary, requests: run.rows },
+    { tolerance },
+  );
   const regressions = comparison.matched.flatMap((cell) =>
     cell.deltas
       .filter((delta) => delta.verdict === 'regression')

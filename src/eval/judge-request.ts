@@ -13,11 +13,21 @@ export interface RequestJudgement {
   reason: string;
 }
 
-export function judgeRequest(assertions: readonly RowAssertion[], record: RequestRecord, subject: Omit<AssertionSubject, 'output' | 'latencyMs' | 'ttftMs' | 'completionTokens'>): RequestJudgement {
+export function judgeRequest(
+  assertions: readonly RowAssertion[],
+  record: RequestRecord,
+  subject: Omit<AssertionSubject, 'output' | 'latencyMs' | 'ttftMs' | 'completionTokens'>,
+): RequestJudgement {
   if (assertions.length === 0) return { result: 'none', reason: '' };
   if (record.outcome === 'cancelled' || record.outcome === 'dropped') return { result: 'skip', reason: `not sent: ${record.errorMsg ?? record.outcome}` };
   if (record.outcome !== 'ok') return { result: 'fail', reason: noAnswerReason(record) };
-  const full: AssertionSubject = { ...subject, output: record.output, latencyMs: record.latencyMs, ttftMs: record.ttftMs, completionTokens: record.completionTokens };
+  const full: AssertionSubject = {
+    ...subject,
+    output: record.output,
+    latencyMs: record.latencyMs,
+    ttftMs: record.ttftMs,
+    completionTokens: record.completionTokens,
+  };
   const failures: string[] = [];
   const skips: string[] = [];
   for (const assertion of assertions) {

@@ -52,7 +52,10 @@ export async function compileRowAssertions(row: DatasetRow, options: RowAssertio
   for (const raw of raws) {
     const found = findAssertionType(raw.type);
     if (found === undefined) {
-      throw datasetError(at, `${raw.where}: unknown assertion type ${JSON.stringify(raw.type)}; known types are ${ASSERTION_TYPES.join(', ')}, each also as not-TYPE`);
+      throw datasetError(
+        at,
+        `${raw.where}: unknown assertion type ${JSON.stringify(raw.type)}; known types are ${ASSERTION_TYPES.join(', ')}, each also as not-TYPE`,
+      );
     }
     const { type, negate } = found;
     let value: unknown;
@@ -100,7 +103,8 @@ function fromList(items: readonly unknown[], at: string): RawAssertion[] {
     const record = item;
     const unknown = Object.keys(record).filter((key) => key !== 'type' && key !== 'value');
     if (unknown.length > 0) throw datasetError(at, `${where}: unknown key ${JSON.stringify(unknown[0])}; an assertion has "type" and "value"`);
-    if (typeof record['type'] !== 'string' || record['type'].trim() === '') throw datasetError(at, `${where}: "type" must be an assertion type such as "contains"`);
+    if (typeof record['type'] !== 'string' || record['type'].trim() === '')
+      throw datasetError(at, `${where}: "type" must be an assertion type such as "contains"`);
     return { where, type: record['type'], value: record['value'] };
   });
 }

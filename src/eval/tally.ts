@@ -62,7 +62,8 @@ export class AssertionTally {
       const reason = noAnswerReason(record);
       tally.errors.push({ repeat: record.repeat, reason, outcome: record.outcome, ...(record.errorCode !== undefined ? { code: record.errorCode } : {}) });
       this.erroredRequests++;
-      if (this.firstErrors.length < LISTED_FAILURES) this.firstErrors.push(`request error: row ${JSON.stringify(record.rowId)} × ${cellLabel} (repeat ${record.repeat}): ${reason}`);
+      if (this.firstErrors.length < LISTED_FAILURES)
+        this.firstErrors.push(`request error: row ${JSON.stringify(record.rowId)} × ${cellLabel} (repeat ${record.repeat}): ${reason}`);
       return;
     }
     // A row without assertions still has a test case: it passes when the request got an answer.

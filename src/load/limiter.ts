@@ -290,7 +290,14 @@ export class AdaptiveLimiter {
       for (const name of ARRIVAL_METERS) this.meters[name].credit.noteArrivalDelay(entry.handles[name].credit, at - entry.grantedAt);
     }
     const observe = (name: MeterName, limit: number | undefined, remaining: number | undefined): void =>
-      this.meters[name].observe(limit, remaining, at, entry?.handles[name].credit, entry !== undefined ? this.outstandingAt(name, entry) : 0, entry !== undefined ? this.ambiguityAt(name, entry) : 0);
+      this.meters[name].observe(
+        limit,
+        remaining,
+        at,
+        entry?.handles[name].credit,
+        entry !== undefined ? this.outstandingAt(name, entry) : 0,
+        entry !== undefined ? this.ambiguityAt(name, entry) : 0,
+      );
     observe('requests', signal.limitRequests, signal.remainingRequests);
     observe('tokens', signal.limitTokens, signal.remainingTokens);
     observe('inputTokens', signal.limitInputTokens, signal.remainingInputTokens);
@@ -298,7 +305,8 @@ export class AdaptiveLimiter {
     // A server keeps all its dimensions the same way; token readings are too noisy to learn it from.
     const requests = this.meters.requests.credit;
     if (requests.model === 'bucket') for (const meter of Object.values(this.meters)) meter.credit.adoptBucket();
-    if (requests.model === 'fixed') for (const meter of Object.values(this.meters)) if (meter.credit !== requests) meter.credit.adoptFixed(requests.nextResetAt);
+    if (requests.model === 'fixed')
+      for (const meter of Object.values(this.meters)) if (meter.credit !== requests) meter.credit.adoptFixed(requests.nextResetAt);
     // Only now: while unheard, it keeps the starts it overlapped from being forgotten.
     if (entry !== undefined) this.markHeard(entry);
     const settled = (this.sent.find((candidate) => !candidate.heard)?.seq ?? this.seq + 1) - 1;
@@ -311,7 +319,8 @@ export class AdaptiveLimiter {
     const at = this.clock();
     const requests = this.meters.requests;
     const tokens = this.meters.tokens;
-    const modelOf = (meter: Meter): RefillModel | 'shared' | undefined => (!meter.credit.known ? undefined : at < meter.sharedUntil ? 'shared' : meter.credit.model);
+    const modelOf = (meter: Meter): RefillModel | 'shared' | undefined =>
+      !meter.credit.known ? undefined : at < meter.sharedUntil ? 'shared' : meter.credit.model;
     const creditOf = (meter: Meter, name: MeterName): number | undefined => {
       const credit = meter.credit.available(at, this.outstanding(name), this.seq);
       return credit === undefined ? undefined : Math.max(0, Math.floor(credit - meter.margin(this.config.headroom)));
@@ -394,7 +403,15 @@ export class AdaptiveLimiter {
       const meter = this.meters[name];
       handles[name] = meter.charge(at, waiter.amounts[name], meter.budget(at, this.config.headroom, this.share), paced, seq);
     }
-    const entry: Outstanding = { seq, amounts: { ...waiter.amounts }, handles, grantedAt: at, heard: false, heardAt: Number.POSITIVE_INFINITY, released: false };
+    const entry: Outstanding = {
+      seq,
+      amounts: { ...waiter.amounts },
+      handles,
+      grantedAt: at,
+      heard: false,
+      heardAt: Number.POSITIVE_INFINITY,
+      released: false,
+    };
     this.sent.push(entry);
     for (const name of Object.keys(this.unheard) as MeterName[]) {
       this.unheard[name] += entry.amounts[name];
@@ -455,7 +472,9 @@ export class AdaptiveLimiter {
     this.throttledCount++;
     this.timeline.throttled(at);
     // Headers seen since this request was sent: what the server said while it refused it.
-    const fresh = Object.values(this.meters).filter((meter) => meter.remaining !== undefined && meter.observedAt >= grantedAt && meter.credit.limit !== undefined);
+    const fresh = Object.values(this.meters).filter(
+      (meter) => meter.remaining !== undefined && meter.observedAt >= grantedAt && meter.credit.limit !== undefined,
+    );
     const contradicted = fresh.length > 0 && fresh.every((meter) => meter.remaining! > Math.max(2, CONTRADICTED_SHARE * meter.credit.limit!));
     // Plenty remains by the server's own word (a prompt-triggered refusal): nothing to back off from.
     if (contradicted && this.config.pacing !== 'even') return;
@@ -523,7 +542,13 @@ export class AdaptiveLimiter {
     // first, and its answer says what is left.
     // The same for even pacing, whose estimate of what others spend would otherwise only decay.
     const heardAt = this.lastHeardAt();
-    if (this.config.pacing !== 'even' && Number.isFinite(heardAt) && this.unheard.requests > 0 && at - heardAt > Math.max(50, STALE_SHARE * this.config.windowMs)) return Number.POSITIVE_INFINITY;
+    if (
+      this.config.pacing !== 'even' &&
+      Number.isFinite(heardAt) &&
+      this.unheard.requests > 0 &&
+      at - heardAt > Math.max(50, STALE_SHARE * this.config.windowMs)
+    )
+      return Number.POSITIVE_INFINITY;
     for (const name of Object.keys(this.meters) as MeterName[]) {
       const meter = this.meters[name];
       if (credit && meter.credit.known) {

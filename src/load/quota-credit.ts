@@ -144,7 +144,17 @@ export class QuotaCredit {
     this.charged += amount;
     const usedEarly = this.early.used(at);
     const corrections = this.correctionsOffset + this.corrections.length;
-    return { seq, at, handles, charged: this.charged, expired: this.log.expired(at), expiredEarly: this.early.expired(at), usedEarly, oldestEarly: this.early.oldest(at) ?? at, corrections };
+    return {
+      seq,
+      at,
+      handles,
+      charged: this.charged,
+      expired: this.log.expired(at),
+      expiredEarly: this.early.expired(at),
+      usedEarly,
+      oldestEarly: this.early.oldest(at) ?? at,
+      corrections,
+    };
   }
 
   correct(mark: Mark, estimate: number, amount: number): void {
@@ -205,7 +215,8 @@ export class QuotaCredit {
     const oursThrough = this.log.used(at) - (this.charged - charged);
     const others = Math.max(0, L - remaining - oursThrough);
     this.anchor = { seq: mark.seq, remaining, others, outstanding, at: reading.heardAt, charged, expired: mark.expired };
-    if (!this.trusted && reading.ambiguity === 0 && this.firstSpendSeq !== undefined && mark.seq >= this.firstSpendSeq && others <= Math.max(2, 0.05 * L)) this.trusted = true;
+    if (!this.trusted && reading.ambiguity === 0 && this.firstSpendSeq !== undefined && mark.seq >= this.firstSpendSeq && others <= Math.max(2, 0.05 * L))
+      this.trusted = true;
   }
 
   /** What we charged up to and including the start at `mark`, as corrected since. */
@@ -285,10 +296,19 @@ export class QuotaCredit {
     const L = this.limit;
     if (anchor === undefined || L === undefined) return undefined;
     // No answer has shown the last reset: windows are periodic, so the next is at most a window later.
-    if (this.model === 'fixed' && this.nextResetAt !== undefined && anchor.at >= this.nextResetAt && at >= this.nextResetAt + this.expiryMs) this.nextResetAt += this.expiryMs;
+    if (this.model === 'fixed' && this.nextResetAt !== undefined && anchor.at >= this.nextResetAt && at >= this.nextResetAt + this.expiryMs)
+      this.nextResetAt += this.expiryMs;
     if (this.model === 'fixed' && this.nextResetAt !== undefined && at >= this.nextResetAt && anchor.at < this.nextResetAt) {
       // The window has ended: a fresh one, less what we have in flight that it may still count.
-      this.anchor = { seq: seqNow, remaining: L, others: 0, outstanding: outstandingNow, at: this.nextResetAt, charged: this.charged, expired: this.log.expired(at) };
+      this.anchor = {
+        seq: seqNow,
+        remaining: L,
+        others: 0,
+        outstanding: outstandingNow,
+        at: this.nextResetAt,
+        charged: this.charged,
+        expired: this.log.expired(at),
+      };
       return this.credit(at, outstandingNow, seqNow);
     }
     const spentSince = this.charged - anchor.charged + anchor.outstanding;
@@ -323,7 +343,11 @@ export class QuotaCredit {
         const whenOurs = inLog >= need ? this.log.fitsAt(at, need, inLog) : Number.POSITIVE_INFINITY;
         // Until a probe rules a bucket out, try once when a bucket would have refilled what we need:
         // at worst one throttled attempt, and a bucket is otherwise only seen a window later.
-        const probing = (this.model === 'unknown' || this.model === 'rolling') && !this.notBucket && this.anchor !== undefined && (this.probeSeq === undefined || this.anchor.seq >= this.probeSeq);
+        const probing =
+          (this.model === 'unknown' || this.model === 'rolling') &&
+          !this.notBucket &&
+          this.anchor !== undefined &&
+          (this.probeSeq === undefined || this.anchor.seq >= this.probeSeq);
         // (Three times the refill time: the probe's answer then tells a bucket from a window clearly.)
         const probeAt = probing ? this.anchor!.at + (3 * Math.max(2, need) * this.windowMs) / (this.limit ?? 1) : Number.POSITIVE_INFINITY;
         if (probeAt <= at) {

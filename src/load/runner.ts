@@ -251,14 +251,18 @@ export async function runPlan(options: RunnerOptions): Promise<RunnerResult> {
       // Latency runs from the first attempt's dispatch, so retries never hide time.
       result.dispatchedAt = firstDispatchAt;
       const answered = result;
-      const finish = (): FinishedRequest => answeredRecord(spec, answered, { schedAt, epoch, attempts: count.attempts, backoffMs: count.backoffMs, stream: request.stream });
+      const finish = (): FinishedRequest =>
+        answeredRecord(spec, answered, { schedAt, epoch, attempts: count.attempts, backoffMs: count.backoffMs, stream: request.stream });
       finishWithLast = finish;
       if (result.ok || error === undefined || !isRetryable(error) || count.attempts > retry.retries || stopped()) return finish();
       const delay = backoffDelayMs(count.attempts, retry, random, error.retryAfterMs);
       const left = timeLeft(firstSentAt);
       if (delay > left.ms) {
         // Waiting longer than the request (or the run) may take would only end it later, not better.
-        const asked = error.retryAfterMs !== undefined && error.retryAfterMs >= delay ? `the server asked to wait ${formatWait(delay)} (Retry-After)` : `the backoff of ${formatWait(delay)}`;
+        const asked =
+          error.retryAfterMs !== undefined && error.retryAfterMs >= delay
+            ? `the server asked to wait ${formatWait(delay)} (Retry-After)`
+            : `the backoff of ${formatWait(delay)}`;
         error.message = `not retried: ${asked} is longer than the ${formatWait(left.ms)} left of ${left.of}; ${error.message}`;
         return finish();
       }

@@ -53,7 +53,13 @@ function baseRecord(spec: RequestPlan, outcome: Outcome, history: Pick<RequestHi
  * A request that got no answer from the server: `cancelled` (run stopped), `dropped` (a cap or
  * budget kept it from being sent) or `failed` with a client-side `errorCode`.
  */
-export function unansweredRecord(spec: RequestPlan, outcome: Outcome, reason: string, history = { attempts: 0, backoffMs: 0 }, errorCode?: string): FinishedRequest {
+export function unansweredRecord(
+  spec: RequestPlan,
+  outcome: Outcome,
+  reason: string,
+  history = { attempts: 0, backoffMs: 0 },
+  errorCode?: string,
+): FinishedRequest {
   const record = baseRecord(spec, outcome, history);
   record.errorMsg = reason;
   if (errorCode !== undefined) record.errorCode = errorCode;

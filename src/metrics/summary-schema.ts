@@ -61,7 +61,9 @@ export const cellAssertionsSchema = z
   .object({
     passed: count,
     failed: count.describe('Answers that failed an assertion.'),
-    errored: count.optional().describe('Requests that were sent and got no answer (failed, throttled, timeout): errors, not failed checks. Absent in runs before it was counted.'),
+    errored: count
+      .optional()
+      .describe('Requests that were sent and got no answer (failed, throttled, timeout): errors, not failed checks. Absent in runs before it was counted.'),
     skipped: count.describe('Requests whose assertions could not be checked (never sent; timing checks of a replay).'),
     passRate: amount.nullable().describe('passed / (passed + failed + errored); null when nothing was checked.'),
   })
@@ -76,7 +78,9 @@ export const cellSummarySchema = z.object({
   params: z.record(z.string(), z.unknown()),
   planned: count,
   outcomes: z.record(z.enum(OUTCOMES), count),
-  errors: z.record(z.string(), z.object({ count, message: z.string() })).describe('Error code (Qianfan `error_code`, HTTP status or transport code) to count and one sample message.'),
+  errors: z
+    .record(z.string(), z.object({ count, message: z.string() }))
+    .describe('Error code (Qianfan `error_code`, HTTP status or transport code) to count and one sample message.'),
   latencyMs: distributionSummarySchema,
   latencySchedMs: distributionSummarySchema,
   ttftMs: distributionSummarySchema,
@@ -90,7 +94,9 @@ export const cellSummarySchema = z.object({
   windowMs: amount.describe("From the cell's first dispatch to its last completion."),
   throughput: z.object({ requestsPerSec: amount, outputTokensPerSec: amount }),
   attempts: count,
-  histograms: z.record(z.string(), z.string()).describe('Each histogram as hdr-histogram-js compressed base64, values in integer microseconds (tokens: counts).'),
+  histograms: z
+    .record(z.string(), z.string())
+    .describe('Each histogram as hdr-histogram-js compressed base64, values in integer microseconds (tokens: counts).'),
   cost: cellCostSummarySchema.optional(),
   assertions: cellAssertionsSchema.optional(),
   replayed: count.optional().describe('Requests answered from a recording (--replay); none of their timings counts.'),
@@ -136,7 +142,9 @@ export const limiterSummarySchema = z.object({
   requestBudget: amount.optional(),
   tokenBudget: amount.optional(),
   refill: z.enum(LIMITER_REFILLS).optional().describe('The refill behaviour inferred; absent while unknown (no Remaining headers, or not enough of them yet).'),
-  creditRequests: amount.optional().describe("Requests the server's Remaining said could start at the end, net of what was in flight; absent without the header."),
+  creditRequests: amount
+    .optional()
+    .describe("Requests the server's Remaining said could start at the end, net of what was in flight; absent without the header."),
   timeline: z
     .object({
       bucketSeconds: amount.describe('Width of each bucket: 1 s, doubling on long runs.'),

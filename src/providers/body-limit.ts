@@ -49,7 +49,9 @@ export class UnsupportedEncodingError extends Error {
   override readonly name = 'UnsupportedEncodingError';
   readonly code = 'unsupported_encoding';
   constructor(readonly encoding: string) {
-    super(`unsupported_encoding: the answer is sent with Content-Encoding "${encoding.slice(0, 40)}", which qfbench cannot decode (gzip, deflate and br can be)`);
+    super(
+      `unsupported_encoding: the answer is sent with Content-Encoding "${encoding.slice(0, 40)}", which qfbench cannot decode (gzip, deflate and br can be)`,
+    );
   }
 }
 

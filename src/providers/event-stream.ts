@@ -28,7 +28,10 @@ export type EventVerdict = ProviderError | typeof END | undefined;
 /** Consumed arrival stamps are dropped in batches, so an endless stream of tiny chunks holds no growing array. */
 const ARRIVALS_KEPT = 1024;
 
-export async function readEventStream({ body, timings, maxBytes, decoded }: HttpResponse, onEvent: (event: SseEvent) => EventVerdict): Promise<StreamReadResult> {
+export async function readEventStream(
+  { body, timings, maxBytes, decoded }: HttpResponse,
+  onEvent: (event: SseEvent) => EventVerdict,
+): Promise<StreamReadResult> {
   const parser = new SseParser(maxBytes);
   const result: StreamReadResult = {};
   const handle = (events: SseEvent[]): EventVerdict => {

@@ -230,7 +230,13 @@ export async function exchange(req: ExchangeRequest, read: (response: HttpRespon
     const response = await req.dispatcher.request(options);
     body = response.body as unknown as ResponseBody;
     if (timedOut) body.destroy(new TotalTimeoutError('total timeout'));
-    await read({ status: response.statusCode, headers: response.headers as HeaderBag, body, timings, maxBytes: req.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES });
+    await read({
+      status: response.statusCode,
+      headers: response.headers as HeaderBag,
+      body,
+      timings,
+      maxBytes: req.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    });
     return withWrittenAt({}, timings);
   } catch (error) {
     if (req.signal?.aborted === true && !timedOut) throw error;

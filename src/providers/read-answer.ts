@@ -26,7 +26,13 @@ export interface AnswerProtocol {
   finishReasonOf(body: Record<string, unknown>): string | undefined;
 }
 
-export async function readAnswer(wire: HttpResponse, stream: boolean, sendOptions: SendOptions, result: AttemptResult, protocol: AnswerProtocol): Promise<void> {
+export async function readAnswer(
+  wire: HttpResponse,
+  stream: boolean,
+  sendOptions: SendOptions,
+  result: AttemptResult,
+  protocol: AnswerProtocol,
+): Promise<void> {
   result.httpStatus = wire.status;
   const rateLimit = parseRateLimitHeaders(wire.headers);
   result.rateLimit = rateLimit;
@@ -98,7 +104,13 @@ export async function readAnswer(wire: HttpResponse, stream: boolean, sendOption
  * records a transport failure or timeout as the attempt's error. `result.dispatchedAt` becomes
  * the instant the transport began writing the request.
  */
-export async function attempt(request: ExchangeRequest, stream: boolean, sendOptions: SendOptions, result: AttemptResult, protocol: AnswerProtocol): Promise<void> {
+export async function attempt(
+  request: ExchangeRequest,
+  stream: boolean,
+  sendOptions: SendOptions,
+  result: AttemptResult,
+  protocol: AnswerProtocol,
+): Promise<void> {
   const outcome = await exchange(request, (response) => {
     result.headersAt = now();
     return readAnswer(response, stream, sendOptions, result, protocol);

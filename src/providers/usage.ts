@@ -30,7 +30,11 @@ export function invalidUsageError(reason: string): ProviderError {
 export function usageFrom(body: Record<string, unknown>): Usage | InvalidUsage | undefined {
   const usage = body.usage as Record<string, unknown> | null | undefined;
   if (typeof usage !== 'object' || usage === null) return undefined;
-  return checkedUsage(usage.prompt_tokens, usage.completion_tokens, usage.total_tokens, ['usage.prompt_tokens', 'usage.completion_tokens', 'usage.total_tokens']);
+  return checkedUsage(usage.prompt_tokens, usage.completion_tokens, usage.total_tokens, [
+    'usage.prompt_tokens',
+    'usage.completion_tokens',
+    'usage.total_tokens',
+  ]);
 }
 
 function checkedUsage(prompt: unknown, completion: unknown, total: unknown, names: readonly [string, string, string]): Usage | InvalidUsage {
@@ -40,7 +44,8 @@ function checkedUsage(prompt: unknown, completion: unknown, total: unknown, name
   if (completionTokens === undefined) return { invalid: `${names[1]} is ${shown(completion)}, not a non-negative integer` };
   const totalTokens = tokenCount(total ?? promptTokens + completionTokens);
   if (totalTokens === undefined) return { invalid: `${names[2]} is ${shown(total)}, not a non-negative integer` };
-  if (totalTokens < promptTokens + completionTokens) return { invalid: `${names[2]} ${totalTokens} is less than prompt ${promptTokens} + completion ${completionTokens}` };
+  if (totalTokens < promptTokens + completionTokens)
+    return { invalid: `${names[2]} ${totalTokens} is less than prompt ${promptTokens} + completion ${completionTokens}` };
   return { promptTokens, completionTokens, totalTokens };
 }
 
@@ -67,9 +72,12 @@ const HIDDEN_TOKENS = 131_072;
 export function implausibleUsage(usage: Usage, answerText: string, requestText: string): string | undefined {
   const promptLimit = TOKENS_PER_CODE_UNIT * requestText.length + HIDDEN_TOKENS;
   const completionLimit = TOKENS_PER_CODE_UNIT * answerText.length + HIDDEN_TOKENS;
-  if (usage.promptTokens > promptLimit) return `prompt_tokens ${usage.promptTokens} for a request of ${requestText.length} characters (at most ${promptLimit} is plausible)`;
-  if (usage.completionTokens > completionLimit) return `completion_tokens ${usage.completionTokens} for an answer of ${answerText.length} characters (at most ${completionLimit} is plausible)`;
-  if (usage.totalTokens > promptLimit + completionLimit) return `total_tokens ${usage.totalTokens} is more than the request and answer can hold (at most ${promptLimit + completionLimit})`;
+  if (usage.promptTokens > promptLimit)
+    return `prompt_tokens ${usage.promptTokens} for a request of ${requestText.length} characters (at most ${promptLimit} is plausible)`;
+  if (usage.completionTokens > completionLimit)
+    return `completion_tokens ${usage.completionTokens} for an answer of ${answerText.length} characters (at most ${completionLimit} is plausible)`;
+  if (usage.totalTokens > promptLimit + completionLimit)
+    return `total_tokens ${usage.totalTokens} is more than the request and answer can hold (at most ${promptLimit + completionLimit})`;
   return undefined;
 }
 
@@ -77,6 +85,10 @@ export function implausibleUsage(usage: Usage, answerText: string, requestText: 
 export function recordedUsageProblem(usage: unknown, answerText: string, requestText: string): string | undefined {
   if (typeof usage !== 'object' || usage === null) return `usage is ${shown(usage)}, not an object`;
   const record = usage as Record<string, unknown>;
-  const checked = checkedUsage(record.promptTokens, record.completionTokens, record.totalTokens, ['usage.promptTokens', 'usage.completionTokens', 'usage.totalTokens']);
+  const checked = checkedUsage(record.promptTokens, record.completionTokens, record.totalTokens, [
+    'usage.promptTokens',
+    'usage.completionTokens',
+    'usage.totalTokens',
+  ]);
   return isInvalidUsage(checked) ? checked.invalid : implausibleUsage(checked, answerText, requestText);
 }

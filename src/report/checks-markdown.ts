@@ -17,7 +17,14 @@ export function renderChecksMarkdown(summary: RunSummary, verdict: RunVerdict): 
   const checked = summary.cells.flatMap((cell) => (cell.assertions !== undefined ? [{ label: cell.label, a: cell.assertions }] : []));
   if (checked.length > 0) {
     const rows = checked.map(({ label, a }) => {
-      return [markdownText(label), a.passRate === null ? '–' : `${(a.passRate * 100).toFixed(1)}%`, String(a.passed), String(a.failed), String(a.errored ?? 0), String(a.skipped)];
+      return [
+        markdownText(label),
+        a.passRate === null ? '–' : `${(a.passRate * 100).toFixed(1)}%`,
+        String(a.passed),
+        String(a.failed),
+        String(a.errored ?? 0),
+        String(a.skipped),
+      ];
     });
     lines.push(markdownTable(['cell', 'pass rate', 'passed', 'failed', 'no answer', 'skipped'], rows, new Set([1, 2, 3, 4, 5])), '');
   }

@@ -24,9 +24,10 @@ export function totalCostLine(cost: RunCostView): string {
 export function budgetLine(cost: RunCostView): string | undefined {
   const budget = cost.budget;
   if (budget === undefined) return undefined;
-  const limits = [isFiniteNumber(budget.maxCostCny) ? `--max-cost ${budget.maxCostCny} CNY` : undefined, isFiniteNumber(budget.maxTokens) ? `--max-tokens ${budget.maxTokens}` : undefined].filter(
-    (part): part is string => part !== undefined,
-  );
+  const limits = [
+    isFiniteNumber(budget.maxCostCny) ? `--max-cost ${budget.maxCostCny} CNY` : undefined,
+    isFiniteNumber(budget.maxTokens) ? `--max-tokens ${budget.maxTokens}` : undefined,
+  ].filter((part): part is string => part !== undefined);
   if (typeof budget.stopReason === 'string') return `${budget.stopReason}; ${budget.dropped} request(s) dropped`;
   return `budget: ${limits.join(', ')} not reached`;
 }
@@ -36,12 +37,17 @@ export function estimateCheckLines(check: EstimateCheck): string[] {
   const e = check.estimate;
   const a = check.actual;
   const count = (value: unknown): string => (isFiniteNumber(value) ? Math.round(value).toLocaleString('en-US') : '-');
-  const off = (actual: number, estimate: number): string => (estimate > 0 ? ` (${actual >= estimate ? '+' : ''}${(((actual - estimate) / estimate) * 100).toFixed(1)}% vs expected)` : '');
+  const off = (actual: number, estimate: number): string =>
+    estimate > 0 ? ` (${actual >= estimate ? '+' : ''}${(((actual - estimate) / estimate) * 100).toFixed(1)}% vs expected)` : '';
   const rows: Array<[string, string, string]> = [
     ['', 'estimate (low / expected / high)', 'actual'],
     ['requests', count(e.requests), `${count(a.requests)} (${count(a.ok)} ok)`],
     ['input tokens', `${count(e.inputTokens)} (${e.tokenizer} tokenizer)`, `${count(a.inputTokens)}${off(a.inputTokens, e.inputTokens)}`],
-    ['output tokens', `${count(e.outputTokens.low)} / ${count(e.outputTokens.expected)} / ${count(e.outputTokens.high)}`, `${count(a.outputTokens)}${off(a.outputTokens, e.outputTokens.expected)}`],
+    [
+      'output tokens',
+      `${count(e.outputTokens.low)} / ${count(e.outputTokens.expected)} / ${count(e.outputTokens.high)}`,
+      `${count(a.outputTokens)}${off(a.outputTokens, e.outputTokens.expected)}`,
+    ],
     ['cost', `${yuanText(e.costCny.low)} / ${yuanText(e.costCny.expected)} / ${yuanText(e.costCny.high)}`, yuanText(a.costCny)],
   ];
   const widths = [0, 1].map((column) => Math.max(...rows.map((row) => row[column]!.length)));

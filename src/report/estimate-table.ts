@@ -30,7 +30,10 @@ export function durationText(seconds: number | null): string {
 
 function quotaLine(model: string, quota: QuotaEstimate, window: number): string | undefined {
   if (quota.limitsFrom === null) return undefined;
-  const limits = [quota.rpm !== null ? `${quota.rpm.toLocaleString('en-US')} requests` : undefined, quota.tpm !== null ? `${quota.tpm.toLocaleString('en-US')} tokens` : undefined]
+  const limits = [
+    quota.rpm !== null ? `${quota.rpm.toLocaleString('en-US')} requests` : undefined,
+    quota.tpm !== null ? `${quota.tpm.toLocaleString('en-US')} tokens` : undefined,
+  ]
     .filter((part) => part !== undefined)
     .join(' and ');
   const by = quota.limitedBy !== null ? `, limited by ${quota.limitedBy.toUpperCase()}` : '';
@@ -71,7 +74,8 @@ export function formatEstimate(estimate: RunEstimate): string {
   out.push(widths.map((width) => '-'.repeat(width)).join('  '));
   out.push(line(rows.at(-1) as string[]));
   out.push('');
-  if (total.unpricedModels.length > 0) out.push(`No price for ${total.unpricedModels.join(', ')} on ${estimate.priceDate}: its cost, and the total, stay unknown (add it with --prices FILE).`);
+  if (total.unpricedModels.length > 0)
+    out.push(`No price for ${total.unpricedModels.join(', ')} on ${estimate.priceDate}: its cost, and the total, stay unknown (add it with --prices FILE).`);
   const fromEarlier = estimate.models.flatMap((model) => model.cells).filter((cell) => cell.outputFrom === 'earlier run').length;
   const cellCount = estimate.models.reduce((sum, model) => sum + model.cells.length, 0);
   const assumed = `expected ${estimate.assumptions.outputExpectedPerRequest}, low ${estimate.assumptions.outputLowPerRequest} (assumptions)`;
@@ -82,7 +86,9 @@ export function formatEstimate(estimate: RunEstimate): string {
         : `expected = the mean and low = the shortest answer per cell in ${estimate.from} (${fromEarlier} of ${cellCount} cells found there)${fromEarlier < cellCount ? `; the others ${assumed}` : ''}.`),
   );
 
-  const quotaLines = estimate.models.map((model) => quotaLine(model.model, model.quota, estimate.quotaWindowSeconds)).filter((text): text is string => text !== undefined);
+  const quotaLines = estimate.models
+    .map((model) => quotaLine(model.model, model.quota, estimate.quotaWindowSeconds))
+    .filter((text): text is string => text !== undefined);
   if (quotaLines.length > 0) {
     out.push(
       `Time to finish under the quota (each endpoint has its own; the run takes as long as its slowest model: ${durationText(total.quota.timeSeconds.expected)} expected, ${durationText(total.quota.timeSeconds.high)} high):`,
@@ -96,7 +102,10 @@ export function formatEstimate(estimate: RunEstimate): string {
     out.push(`To finish within ${durationText(deadline)}, per ${estimate.quotaWindowSeconds} s window:`);
     for (const model of estimate.models) {
       const needed = model.quota.needed;
-      if (needed !== undefined) out.push(`  ${model.model}: ${needed.rpm.toLocaleString('en-US')} requests and ${count(needed.tpm.expected)} tokens (expected; ${count(needed.tpm.high)} high)`);
+      if (needed !== undefined)
+        out.push(
+          `  ${model.model}: ${needed.rpm.toLocaleString('en-US')} requests and ${count(needed.tpm.expected)} tokens (expected; ${count(needed.tpm.high)} high)`,
+        );
     }
   }
   if (estimate.budget !== undefined) {
@@ -116,7 +125,9 @@ export function formatEstimate(estimate: RunEstimate): string {
   }
   if (estimate.ci !== undefined) {
     const ci = estimate.ci.costCny;
-    out.push(`CI budget at ${estimate.ci.runsPerDay} run(s) a day (low / expected / high): per run ${costRange(ci.perRun)}; per day ${costRange(ci.perDay)}; per 30 days ${costRange(ci.per30Days)}.`);
+    out.push(
+      `CI budget at ${estimate.ci.runsPerDay} run(s) a day (low / expected / high): per run ${costRange(ci.perRun)}; per day ${costRange(ci.perDay)}; per 30 days ${costRange(ci.per30Days)}.`,
+    );
   }
   for (const note of estimate.notes) out.push(`Note: ${note}.`);
   return out.join('\n');

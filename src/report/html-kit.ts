@@ -95,10 +95,19 @@ export interface TableOptions<T> {
 
 export function renderTable<T>(rows: readonly T[], columns: readonly Column<T>[], options: TableOptions<T> = {}): string {
   const caption = options.caption !== undefined ? `<caption>${escapeHtml(options.caption)}${simTag(options.simulated === true)}</caption>` : '';
-  const groupRow = options.groups !== undefined ? `<tr>${options.groups.map((g) => `<th colspan="${g.span}"${g.label === '' ? '' : ' class="group"'}>${escapeHtml(g.label)}</th>`).join('')}</tr>` : '';
+  const groupRow =
+    options.groups !== undefined
+      ? `<tr>${options.groups.map((g) => `<th colspan="${g.span}"${g.label === '' ? '' : ' class="group"'}>${escapeHtml(g.label)}</th>`).join('')}</tr>`
+      : '';
   const headRow = `<tr>${columns.map((c) => `<th${c.numeric === true ? ' class="num"' : ''}>${escapeHtml(c.header)}</th>`).join('')}</tr>`;
-  const body = rows.map((row) => `<tr${options.rowAttributes?.(row) ?? ''}>${columns.map((c) => `<td${c.numeric === true ? ' class="num"' : ''}>${c.html(row)}</td>`).join('')}</tr>`).join('\n');
-  const cls = (options.id !== undefined ? ` id="${escapeHtml(options.id)}"` : '') + (options.className !== undefined ? ` class="${escapeHtml(options.className)}"` : '');
+  const body = rows
+    .map(
+      (row) =>
+        `<tr${options.rowAttributes?.(row) ?? ''}>${columns.map((c) => `<td${c.numeric === true ? ' class="num"' : ''}>${c.html(row)}</td>`).join('')}</tr>`,
+    )
+    .join('\n');
+  const cls =
+    (options.id !== undefined ? ` id="${escapeHtml(options.id)}"` : '') + (options.className !== undefined ? ` class="${escapeHtml(options.className)}"` : '');
   return `<div class="table-wrap"><table${cls}>${caption}<thead>${groupRow}${headRow}</thead><tbody>
 ${body}
 </tbody></table></div>`;

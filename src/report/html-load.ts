@@ -69,7 +69,9 @@ function renderStages(stages: readonly StageSummary[], simulated: boolean): stri
     ],
     { caption: 'Stages: offered, dispatched and completed rates', simulated },
   );
-  const note = behind ? '<p class="notice"><strong>Behind schedule</strong> — some requests started late: the client or the quota could not keep up with the offered rate.</p>' : '';
+  const note = behind
+    ? '<p class="notice"><strong>Behind schedule</strong> — some requests started late: the client or the quota could not keep up with the offered rate.</p>'
+    : '';
   return note + table;
 }
 

@@ -83,7 +83,12 @@ function renderRunMetadata(summary: RunSummary): string {
   const grid = Object.entries(run.paramGrid);
   const items: Array<[string, string]> = [
     ['Models', run.models.map(escapeHtml).join(', ') || DASH],
-    ['Parameter grid', grid.length === 0 ? '(none)' : grid.map(([key, values]) => `${escapeHtml(key)} = ${values.map((v) => escapeHtml(renderParamValue(v))).join(', ')}`).join('<br>')],
+    [
+      'Parameter grid',
+      grid.length === 0
+        ? '(none)'
+        : grid.map(([key, values]) => `${escapeHtml(key)} = ${values.map((v) => escapeHtml(renderParamValue(v))).join(', ')}`).join('<br>'),
+    ],
     ['Datasets', run.datasets.map((d) => `${escapeHtml(d.file)} (${countText(d.rows)} rows)`).join('<br>') || DASH],
     ['Repeat', countText(run.repeat)],
     ['Concurrency', countText(run.concurrency)],
@@ -95,14 +100,22 @@ function renderRunMetadata(summary: RunSummary): string {
     ['Ended', escapeHtml(run.endedAt)],
     ['Duration', `${(run.durationMs / 1000).toFixed(1)} s`],
     ['Simulated', run.simulated ? '<strong class="sim-text">yes</strong>' : 'no'],
-    ...(run.replayedFrom !== undefined ? [['Replayed from', `${escapeHtml(run.replayedFrom)} (answers from a recording: no timing or cost figure)`] as [string, string]] : []),
+    ...(run.replayedFrom !== undefined
+      ? [['Replayed from', `${escapeHtml(run.replayedFrom)} (answers from a recording: no timing or cost figure)`] as [string, string]]
+      : []),
     ['Interrupted', run.interrupted ? 'yes' : 'no'],
   ];
-  items.push(['Tool', `${escapeHtml(summary.tool.name)} ${escapeHtml(summary.tool.version)}`], ['Metrics definition', `version ${countText(run.metricsDefinitionVersion)}`]);
+  items.push(
+    ['Tool', `${escapeHtml(summary.tool.name)} ${escapeHtml(summary.tool.version)}`],
+    ['Metrics definition', `version ${countText(run.metricsDefinitionVersion)}`],
+  );
   return section('run', 'Run', definitionList(items));
 }
 
-function distColumns(pick: (cell: CellSummary) => DistributionSummary | undefined, keys: ReadonlyArray<'p50' | 'p90' | 'p95' | 'p99' | 'mean' | 'max'>): Column<CellSummary>[] {
+function distColumns(
+  pick: (cell: CellSummary) => DistributionSummary | undefined,
+  keys: ReadonlyArray<'p50' | 'p90' | 'p95' | 'p99' | 'mean' | 'max'>,
+): Column<CellSummary>[] {
   return keys.map((key) => ({ header: key, html: (c) => msText(stat(pick(c), key)), numeric: true }));
 }
 
@@ -118,7 +131,10 @@ function totalCostHtml(summary: RunSummary): string {
   const cost = summary.cost;
   if (cost === undefined) return '';
   const amount = cost.totalCny === null ? '<span class="unknown">unknown</span>' : `¥${escapeHtml(formatCny(cost.totalCny))}`;
-  const unpriced = cost.unpricedModels.length > 0 ? ` (no price for ${escapeHtml(cost.unpricedModels.join(', '))}; the priced cells come to ¥${escapeHtml(formatCny(cost.knownCny))})` : '';
+  const unpriced =
+    cost.unpricedModels.length > 0
+      ? ` (no price for ${escapeHtml(cost.unpricedModels.join(', '))}; the priced cells come to ¥${escapeHtml(formatCny(cost.knownCny))})`
+      : '';
   const stopped = cost.budget?.stopReason !== undefined ? ` Budget stop: ${escapeHtml(cost.budget.stopReason)}.` : '';
   return `<p class="total-cost"><strong>Total cost:</strong> ${amount}${unpriced}, prices as of ${escapeHtml(cost.priceDate)}${cost.simulated ? ' <span class="sim-text">(SIMULATED tokens at real prices)</span>' : ''}.${stopped}</p>`;
 }
@@ -226,7 +242,14 @@ function renderEmbeddedSummary(summary: RunSummary): string {
 
 function renderHeader(summary: RunSummary, hasRequests: boolean, hasLoad: boolean): string {
   const models = summary.run.models.join(', ');
-  const toc = [['run', 'Run'], ...(hasLoad ? [['load', 'Load']] : []), ['cells', 'Comparison'], ['charts', 'Charts'], ['errors', 'Errors'], ...(hasRequests ? [['requests', 'Requests']] : [])]
+  const toc = [
+    ['run', 'Run'],
+    ...(hasLoad ? [['load', 'Load']] : []),
+    ['cells', 'Comparison'],
+    ['charts', 'Charts'],
+    ['errors', 'Errors'],
+    ...(hasRequests ? [['requests', 'Requests']] : []),
+  ]
     .map(([id, name]) => `<a href="#${id}">${name}</a>`)
     .join('');
   return `<header><h1>qfbench report${summary.run.simulated ? ' <span class="sim-tag">SIMULATED</span>' : ''}</h1>
@@ -243,7 +266,10 @@ export function renderHtmlReport(summary: RunSummary, options: HtmlReportOptions
   const simulated = summary.run.simulated;
   const title = `${simulated ? '[SIMULATED] ' : ''}qfbench report — ${summary.run.startedAt}`;
   const requests = options.requests;
-  const requestsSection = requests === undefined ? '' : renderRequestsSection(summary, requests.slice(0, HTML_REQUEST_ROW_LIMIT), Math.max(options.requestsTotal ?? 0, requests.length));
+  const requestsSection =
+    requests === undefined
+      ? ''
+      : renderRequestsSection(summary, requests.slice(0, HTML_REQUEST_ROW_LIMIT), Math.max(options.requestsTotal ?? 0, requests.length));
   const load = renderLoadSection(summary);
   const sections = [
     renderHeader(summary, requests !== undefined, load !== ''),
@@ -258,7 +284,11 @@ export function renderHtmlReport(summary: RunSummary, options: HtmlReportOptions
     renderFooter(summary),
     renderEmbeddedSummary(summary),
   ];
-  return renderPage(title, sections.filter((s) => s !== '').join('\n'), requestsSection !== '' ? { script: REQUEST_FILTER_SCRIPT, css: REQUEST_FILTER_CSS } : {});
+  return renderPage(
+    title,
+    sections.filter((s) => s !== '').join('\n'),
+    requestsSection !== '' ? { script: REQUEST_FILTER_SCRIPT, css: REQUEST_FILTER_CSS } : {},
+  );
 }
 
 /** The report page with its charts (Vega renders them asynchronously, so this is async). */

@@ -39,7 +39,11 @@ export function junitSuites(input: JunitInput): JunitSuite[] {
       cases: [
         ...check.comparison.matched.map((cell): JunitCase => {
           const regressions = check.regressions.filter((regression) => regression.cellLabel === cell.label).map((regression) => regression.line);
-          return { name: cell.label, classname: 'baseline', ...(regressions.length > 0 ? { failure: { message: regressions[0] as string, details: regressions.join('\n') } } : {}) };
+          return {
+            name: cell.label,
+            classname: 'baseline',
+            ...(regressions.length > 0 ? { failure: { message: regressions[0] as string, details: regressions.join('\n') } } : {}),
+          };
         }),
         ...(check.noMatch !== undefined ? [{ name: 'matching cells', classname: 'baseline', failure: { message: check.noMatch } }] : []),
       ],
@@ -60,7 +64,10 @@ function rowCase(tally: RowCellTally, label: string): JunitCase {
   const firstError = errors[0];
   if (firstError !== undefined) {
     // Nothing could be checked: the request got no answer (JUnit's error, not an assertion failure).
-    const message = tally.requests === 1 ? firstError.reason : `${errors.length} of ${tally.requests} repeats got no answer; repeat ${firstError.repeat}: ${firstError.reason}`;
+    const message =
+      tally.requests === 1
+        ? firstError.reason
+        : `${errors.length} of ${tally.requests} repeats got no answer; repeat ${firstError.repeat}: ${firstError.reason}`;
     return { ...base, error: { type: `${firstError.outcome}${firstError.code !== undefined ? ` ${firstError.code}` : ''}`, message, details: details() } };
   }
   const first = failures[0];

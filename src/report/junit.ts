@@ -78,7 +78,9 @@ export function renderJunitXml(suites: readonly JunitSuite[], options: { name: s
   for (const suite of suites) {
     const c = junitCounts(suite.cases);
     const stamp = options.timestamp !== undefined ? ` timestamp="${xmlAttribute(options.timestamp)}"` : '';
-    lines.push(`  <testsuite name="${xmlAttribute(suite.name)}" tests="${c.tests}" failures="${c.failures}" errors="${c.errors}" skipped="${c.skipped}" time="${seconds(c.time)}"${stamp}>`);
+    lines.push(
+      `  <testsuite name="${xmlAttribute(suite.name)}" tests="${c.tests}" failures="${c.failures}" errors="${c.errors}" skipped="${c.skipped}" time="${seconds(c.time)}"${stamp}>`,
+    );
     lines.push(...suite.cases.map(renderCase));
     lines.push('  </testsuite>');
   }

@@ -327,7 +327,9 @@ export async function* readRequestsCsv(path: string): AsyncIterable<RequestRecor
       columns = headerColumns(row);
       if (columns === undefined) {
         const optional = OPTIONAL_REQUEST_CSV_COLUMNS.join(',');
-        throw configError(`${path}:${line}: not a qfbench requests.csv (expected the header ${REQUEST_CSV_COLUMNS.join(',')}, optionally followed by some of ${optional}; found ${row.join(',')})`);
+        throw configError(
+          `${path}:${line}: not a qfbench requests.csv (expected the header ${REQUEST_CSV_COLUMNS.join(',')}, optionally followed by some of ${optional}; found ${row.join(',')})`,
+        );
       }
       continue;
     }

@@ -95,7 +95,8 @@ export const COST_CSV_COLUMNS: readonly string[] = COST_COLUMNS.map(([name]) => 
 /** The TOTAL row: counts and tokens added up, cost in total; per-cell figures left blank. */
 function totalRow(summary: RunSummary, columns: ReadonlyArray<readonly [string, Getter]>): string[] {
   const cost = summaryCost(summary);
-  const sum = (get: (cell: CellSummary) => number | undefined): string => String(summary.cells.reduce((total, cell) => total + (isFiniteNumber(get(cell)) ? (get(cell) as number) : 0), 0));
+  const sum = (get: (cell: CellSummary) => number | undefined): string =>
+    String(summary.cells.reduce((total, cell) => total + (isFiniteNumber(get(cell)) ? (get(cell) as number) : 0), 0));
   const knownParts = (part: 'inputCny' | 'outputCny'): string => {
     const values = summary.cells.map((cell) => cellCostPart(cell, part));
     return values.some((value) => value === null) ? 'unknown' : cny(values.reduce((total: number, value) => total + (value as number), 0));

@@ -15,7 +15,8 @@ export function summaryJsonSchema(): Record<string, unknown> {
   return {
     $schema: schema['$schema'],
     title: `qfbench run summary (summary.json, schemaVersion ${SUMMARY_SCHEMA_VERSION})`,
-    description: "What `qfbench run` writes as summary.json: the run, its load settings and stages, and each cell's figures. Times in milliseconds, money in CNY.",
+    description:
+      "What `qfbench run` writes as summary.json: the run, its load settings and stages, and each cell's figures. Times in milliseconds, money in CNY.",
     ...Object.fromEntries(Object.entries(schema).filter(([key]) => key !== '$schema')),
   };
 }

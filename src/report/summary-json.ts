@@ -77,7 +77,8 @@ async function readSummaryText(path: string): Promise<string> {
   try {
     const info = await stat(path);
     if (!info.isFile()) throw configError(`${path}: not a file; give the folder a qfbench run wrote`);
-    if (info.size > MAX_SUMMARY_JSON_BYTES) throw configError(`${path}: ${info.size} bytes, too large for a qfbench summary (at most ${MAX_SUMMARY_JSON_BYTES})`);
+    if (info.size > MAX_SUMMARY_JSON_BYTES)
+      throw configError(`${path}: ${info.size} bytes, too large for a qfbench summary (at most ${MAX_SUMMARY_JSON_BYTES})`);
     return await readFile(path, 'utf8');
   } catch (error) {
     if (isUserError(error)) throw error;

@@ -11,5 +11,9 @@ import type { PreparedRun } from './prepare-run.js';
 import { createRecordExtension } from './record-extension.js';
 
 export async function buildExtensions(_config: RunConfig, _prepared: PreparedRun, _logger: Logger): Promise<RunExtension[]> {
-  return [await createRecordExtension(_config, _prepared, _logger), await createEvalExtension(_config, _prepared, _logger), await createCostExtension(_config, _prepared, _logger)];
+  return [
+    await createRecordExtension(_config, _prepared, _logger),
+    await createEvalExtension(_config, _prepared, _logger),
+    await createCostExtension(_config, _prepared, _logger),
+  ];
 }

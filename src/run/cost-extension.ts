@@ -55,9 +55,12 @@ export async function createCostExtension(config: RunConfig, prepared: PreparedR
   }
   const unpriced = [...prices].filter(([, price]) => price === null).map(([model]) => model);
   if (config.maxCost !== undefined && unpriced.length > 0) {
-    throw configError(`--max-cost: no price is known for ${unpriced.join(', ')} on ${priceDate}, so the budget cannot be kept; price ${unpriced.length === 1 ? 'it' : 'them'} with --prices FILE`);
+    throw configError(
+      `--max-cost: no price is known for ${unpriced.join(', ')} on ${priceDate}, so the budget cannot be kept; price ${unpriced.length === 1 ? 'it' : 'them'} with --prices FILE`,
+    );
   }
-  if (unpriced.length > 0) logger.info(`cost: no price known for ${unpriced.join(', ')} on ${priceDate}; its cost shows as unknown (add it with --prices FILE)`);
+  if (unpriced.length > 0)
+    logger.info(`cost: no price known for ${unpriced.join(', ')} on ${priceDate}; its cost shows as unknown (add it with --prices FILE)`);
 
   let estimate: RunEstimate | undefined;
   if (config.estimateCheck) {

@@ -38,10 +38,19 @@ export async function countRowTokens(tokenizer: ServerTokenizer, row: DatasetRow
   return counts.reduce((sum, count) => sum + count, 0);
 }
 
-export async function countDatasetTokens(options: { datasets: string[]; model?: string; baseUrl?: string; sim: boolean; env?: NodeJS.ProcessEnv }): Promise<DatasetTokens> {
+export async function countDatasetTokens(options: {
+  datasets: string[];
+  model?: string;
+  baseUrl?: string;
+  sim: boolean;
+  env?: NodeJS.ProcessEnv;
+}): Promise<DatasetTokens> {
   const rows: DatasetRow[] = [];
   for (const file of options.datasets) rows.push(...(await loadDataset(file)));
-  const target = await openTarget({ provider: 'qianfan', sim: options.sim, baseUrl: options.baseUrl }, { env: options.env, connections: 8, timeouts: DEFAULT_TIMEOUTS });
+  const target = await openTarget(
+    { provider: 'qianfan', sim: options.sim, baseUrl: options.baseUrl },
+    { env: options.env, connections: 8, timeouts: DEFAULT_TIMEOUTS },
+  );
   try {
     if (target.auth.protocol !== 'qianfan') throw new Error(`openTarget gave a ${target.auth.protocol} target for the v1 tokenizer`);
     const tokenizer = createServerTokenizer({

@@ -56,14 +56,25 @@ export function createRunProvider(options: {
   const given = target.auth.auth;
   const stop = tokenFetchStop(options.stopSignal, options.abortSignal);
   const auth: QianfanAuth = given.kind === 'oauth' ? { ...given, tokenFetch: tokenFetchOptions(config, timeouts, stop.signal) } : given;
-  const inner = createQianfanProvider({ baseUrl, auth, dispatcher, timeouts, refreshOnExpiredToken: config.retries > 0, maxResponseBytes: config.maxResponseBytes });
+  const inner = createQianfanProvider({
+    baseUrl,
+    auth,
+    dispatcher,
+    timeouts,
+    refreshOnExpiredToken: config.retries > 0,
+    maxResponseBytes: config.maxResponseBytes,
+  });
   const provider = { ...inner, preflight: () => stop.duringPreflight(() => inner.preflight()) };
   return { provider, name: 'qianfan', baseUrl, authHint: credentialsHint(target.simulated ? undefined : given) };
 }
 
 /** The token fetch is bounded by the run's own limits: its connect, first-byte and total timeouts, and its byte cap. */
 function tokenFetchOptions(config: RunConfig, timeouts: HttpTimeouts, signal: AbortSignal): TokenFetchOptions {
-  return { timeouts: { connectMs: timeouts.connectMs, firstByteMs: timeouts.firstByteMs, totalMs: timeouts.totalMs }, maxBytes: config.maxResponseBytes, signal };
+  return {
+    timeouts: { connectMs: timeouts.connectMs, firstByteMs: timeouts.firstByteMs, totalMs: timeouts.totalMs },
+    maxBytes: config.maxResponseBytes,
+    signal,
+  };
 }
 
 /**
@@ -71,7 +82,10 @@ function tokenFetchOptions(config: RunConfig, timeouts: HttpTimeouts, signal: Ab
  * the preflight fetch runs (before any request went out there is nothing to give grace to; later,
  * requests waiting for a refreshed token keep their grace).
  */
-function tokenFetchStop(stopSignal: AbortSignal | undefined, abortSignal: AbortSignal | undefined): { signal: AbortSignal; duringPreflight: (run: () => Promise<void>) => Promise<void> } {
+function tokenFetchStop(
+  stopSignal: AbortSignal | undefined,
+  abortSignal: AbortSignal | undefined,
+): { signal: AbortSignal; duringPreflight: (run: () => Promise<void>) => Promise<void> } {
   const controller = new AbortController();
   let preflighting = false;
   abortSignal?.addEventListener('abort', () => controller.abort(), { once: true });

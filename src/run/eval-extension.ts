@@ -151,7 +151,8 @@ async function checkBaselineFolder(dir: string, out: string | undefined): Promis
     if (isUserError(error)) throw configError(`--baseline: ${error.message}`);
     // csv-parse's own errors (an unclosed quote, a short row) are the file's fault too.
     const code = (error as { code?: unknown }).code;
-    if (typeof code === 'string' && code.startsWith('CSV_')) throw configError(`--baseline: ${join(dir, 'requests.csv')}: not a valid CSV (${(error as Error).message.split('\n')[0]})`);
+    if (typeof code === 'string' && code.startsWith('CSV_'))
+      throw configError(`--baseline: ${join(dir, 'requests.csv')}: not a valid CSV (${(error as Error).message.split('\n')[0]})`);
     throw error;
   }
   return { dir, runDir: out, summary };

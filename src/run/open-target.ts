@@ -108,5 +108,7 @@ function openAIBaseUrl(settings: TargetSettings, env: NodeJS.ProcessEnv): string
   if (settings.baseUrl !== undefined) return settings.baseUrl;
   if (env.OPENAI_BASE_URL !== undefined && env.OPENAI_BASE_URL.trim() !== '') return env.OPENAI_BASE_URL.trim();
   if (settings.apiKey === undefined && env.QIANFAN_BEARER_TOKEN !== undefined) return QIANFAN_V2_BASE_URL;
-  throw configError('--provider openai: give --base-url (e.g. http://localhost:8000/v1), or set QIANFAN_BEARER_TOKEN to use Qianfan v2 at https://qianfan.baidubce.com/v2');
+  throw configError(
+    '--provider openai: give --base-url (e.g. http://localhost:8000/v1), or set QIANFAN_BEARER_TOKEN to use Qianfan v2 at https://qianfan.baidubce.com/v2',
+  );
 }

@@ -76,7 +76,9 @@ export function defaultOutDir(now: Date = new Date()): string {
 
 export async function claimOutputDir(dir: string, options: ClaimOptions): Promise<ClaimedOutputDir> {
   // A symbolic link to a folder is a folder; ENOTDIR (a path through a file) is reported by makeFolder.
-  const info = await stat(dir).catch((error: unknown) => (errnoCode(error) === 'ENOENT' || errnoCode(error) === 'ENOTDIR' ? undefined : Promise.reject(environmentError(error, `use --out ${dir}`))));
+  const info = await stat(dir).catch((error: unknown) =>
+    errnoCode(error) === 'ENOENT' || errnoCode(error) === 'ENOTDIR' ? undefined : Promise.reject(environmentError(error, `use --out ${dir}`)),
+  );
   if (info !== undefined && !info.isDirectory()) throw configError(`--out ${dir}: it is a file, not a folder; give a folder (it is created if missing)`);
   await makeFolder(dir).catch((error: unknown) => Promise.reject(prefixed(error, `--out ${dir}`)));
   const lockPath = join(dir, LOCK_FILE);
@@ -151,7 +153,13 @@ async function takeLock(dir: string, lockPath: string, warn: ((message: string) 
 function parseHolder(text: string): LockHolder | undefined {
   try {
     const value = JSON.parse(text) as Partial<LockHolder>;
-    if (typeof value.pid === 'number' && Number.isSafeInteger(value.pid) && value.pid > 0 && typeof value.host === 'string' && typeof value.startedAt === 'string') {
+    if (
+      typeof value.pid === 'number' &&
+      Number.isSafeInteger(value.pid) &&
+      value.pid > 0 &&
+      typeof value.host === 'string' &&
+      typeof value.startedAt === 'string'
+    ) {
       return { pid: value.pid, host: value.host, startedAt: value.startedAt };
     }
   } catch {
@@ -173,7 +181,8 @@ function isStale(holder: LockHolder): boolean {
 }
 
 function describeHolder(holder: LockHolder | undefined): string {
-  if (holder === undefined) return `another qfbench run (its lock file ${LOCK_FILE} names no pid: it is being written, or damaged; remove it if no run uses the folder)`;
+  if (holder === undefined)
+    return `another qfbench run (its lock file ${LOCK_FILE} names no pid: it is being written, or damaged; remove it if no run uses the folder)`;
   return `another qfbench run (${holderDetails(holder)})`;
 }
 

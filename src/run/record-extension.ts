@@ -33,7 +33,15 @@ export async function createRecordExtension(config: RunConfig, prepared: Prepare
     throw configError('--record and --replay together: a replay sends nothing, so there is nothing new to record; give one of them');
   }
   // The requests of one pass over rows x cells; a stage or a repeat sends the same ones again.
-  const plan = buildPlan({ targets: prepared.targets, grid: prepared.grid, rows: prepared.rows, repeat: 1, seed: config.seed, api: config.api, stream: config.stream });
+  const plan = buildPlan({
+    targets: prepared.targets,
+    grid: prepared.grid,
+    rows: prepared.rows,
+    repeat: 1,
+    seed: config.seed,
+    api: config.api,
+    stream: config.stream,
+  });
   if (config.replay !== undefined) return replayExtension(config.replay, config, plan);
   if (config.record !== undefined) return recordExtension(config.record, config, plan, logger);
   return {};
@@ -69,10 +77,21 @@ function recordExtension(dir: string, config: RunConfig, plan: Plan, logger: Log
       // A recording is shared (CI fixtures): an answer that quotes a key or token is masked.
       const answer: RecordingEntry['answer'] = { output: redactSecrets(record.output) };
       if (record.usageSource === 'server' && record.promptTokens !== undefined && record.completionTokens !== undefined) {
-        answer.usage = { promptTokens: record.promptTokens, completionTokens: record.completionTokens, totalTokens: record.totalTokens ?? record.promptTokens + record.completionTokens };
+        answer.usage = {
+          promptTokens: record.promptTokens,
+          completionTokens: record.completionTokens,
+          totalTokens: record.totalTokens ?? record.promptTokens + record.completionTokens,
+        };
       }
       if (record.finishReason !== undefined) answer.finishReason = record.finishReason;
-      recording.append({ key: requestKey(config.provider, request), rowId: spec.row.id, model: spec.cell.model, repeat: spec.repeat, request, answer } satisfies RecordingEntry);
+      recording.append({
+        key: requestKey(config.provider, request),
+        rowId: spec.row.id,
+        model: spec.cell.model,
+        repeat: spec.repeat,
+        request,
+        answer,
+      } satisfies RecordingEntry);
     },
     decorateSummary() {
       const path = recording.finish();

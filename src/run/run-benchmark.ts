@@ -65,14 +65,21 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBen
   const outDir = config.out as string;
   // Before anything is sent: a folder another run holds, an earlier run's files (unless --force),
   // a file, an unwritable or impossible folder and a full disk all stop the run here (exit 2).
-  const output = await claimOutputDir(outDir, { existingRun: config.force ? 'overwrite' : 'refuse', warn: (message) => logger.warn(message) }).catch(async (error: unknown) => {
-    await server.close();
-    throw error;
-  });
+  const output = await claimOutputDir(outDir, { existingRun: config.force ? 'overwrite' : 'refuse', warn: (message) => logger.warn(message) }).catch(
+    async (error: unknown) => {
+      await server.close();
+      throw error;
+    },
+  );
 
   const requestsCsv = openRequestsCsv(join(outDir, 'requests.csv'), { excelBom: config.excel });
   try {
-    const { provider, name: providerName, baseUrl, authHint } = createRunProvider({ config, target: server, catalog, stopSignal: options.stopSignal, abortSignal: options.abortSignal });
+    const {
+      provider,
+      name: providerName,
+      baseUrl,
+      authHint,
+    } = createRunProvider({ config, target: server, catalog, stopSignal: options.stopSignal, abortSignal: options.abortSignal });
     // A failed token fetch (or a Ctrl-C during it) still gives every planned request its row.
     const unsent = await preflightOutcome(provider, options);
 
@@ -103,7 +110,11 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBen
           // The page shows a short preview of each output: a row kept for it never holds megabytes of
           // answer (copied through a Buffer: a plain slice would keep the whole string alive).
           if (reportRows.length < HTML_REQUEST_ROW_LIMIT)
-            reportRows.push(finished.record.output.length > 4096 ? { ...finished.record, output: Buffer.from(finished.record.output.slice(0, 4096)).toString() } : finished.record);
+            reportRows.push(
+              finished.record.output.length > 4096
+                ? { ...finished.record, output: Buffer.from(finished.record.output.slice(0, 4096)).toString() }
+                : finished.record,
+            );
           options.onFinished?.(finished.record.outcome);
           await requestsCsv.ready();
         },
@@ -150,8 +161,17 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBen
     // throughout is an auth failure, and one where no request succeeded is aborted whatever the cause.
     const verdict = await verdictOf(extensions, summary);
     const abortReason =
-      verdict.abortReason ?? unsentAbortReason(unsent, seqOffset, outDir) ?? authFailures.failure(`${authHint} (results written to ${outDir})`)?.message ?? noSuccessReason(summary, outDir);
-    return { outDir, summary, interrupted, consoleTable: formatSummaryTable(summary, { color: false }), verdict: abortReason !== undefined ? { ...verdict, abortReason } : verdict };
+      verdict.abortReason ??
+      unsentAbortReason(unsent, seqOffset, outDir) ??
+      authFailures.failure(`${authHint} (results written to ${outDir})`)?.message ??
+      noSuccessReason(summary, outDir);
+    return {
+      outDir,
+      summary,
+      interrupted,
+      consoleTable: formatSummaryTable(summary, { color: false }),
+      verdict: abortReason !== undefined ? { ...verdict, abortReason } : verdict,
+    };
   } finally {
     await requestsCsv.close().catch(() => undefined);
     await output.release();

@@ -68,12 +68,22 @@ export async function runStage(run: StageRun): Promise<{ cells: CellSummary[]; s
     ...(run.label !== undefined ? { stage: run.label } : {}),
   });
   const recorders = new Map(
-    plan.cells.map((cell) => [cell.id, new CellRecorder({ id: cell.id, label: cell.label, model: cell.model, endpoint: cell.endpoint, params: cell.params, load: stage.load })]),
+    plan.cells.map((cell) => [
+      cell.id,
+      new CellRecorder({ id: cell.id, label: cell.label, model: cell.model, endpoint: cell.endpoint, params: cell.params, load: stage.load }),
+    ]),
   );
   const tracker = new StageTracker(stage.load, stage.model.kind === 'open');
   const limiters = new Map<string, AdaptiveLimiter>();
   const expected = config.maxRequests ?? (config.duration !== undefined ? undefined : plan.size);
-  options.onPlanned?.({ requests: expected, cells: plan.cells.length, simulated: run.simulated, stage: run.label?.label, limiters, liveText: () => liveTextOf(extensions) });
+  options.onPlanned?.({
+    requests: expected,
+    cells: plan.cells.length,
+    simulated: run.simulated,
+    stage: run.label?.label,
+    limiters,
+    liveText: () => liveTextOf(extensions),
+  });
   const onFinished = async (finished: FinishedRequest): Promise<void> => {
     finished.record.seq += run.seqOffset;
     // Before any sink sees it: a server that echoes a key or token in an answer or message.
@@ -118,7 +128,12 @@ export async function runStage(run: StageRun): Promise<{ cells: CellSummary[]; s
  * The rows of a stage that sends nothing: each planned request once (up to --max-requests, which
  * may cycle the plan; a --duration run without it gets one pass of the plan).
  */
-async function recordUnsent(plan: Plan, config: RunConfig, unsent: UnsentReason, onFinished: (finished: FinishedRequest) => Promise<void>): Promise<{ planned: number; interrupted: boolean }> {
+async function recordUnsent(
+  plan: Plan,
+  config: RunConfig,
+  unsent: UnsentReason,
+  onFinished: (finished: FinishedRequest) => Promise<void>,
+): Promise<{ planned: number; interrupted: boolean }> {
   const limit = config.maxRequests ?? plan.size;
   let planned = 0;
   for (const spec of plan.requests({ cycle: config.maxRequests !== undefined })) {
@@ -148,7 +163,12 @@ export function stageLabel(load: CellLoad): string {
 }
 
 export function loadSettings(config: RunConfig): LoadSettings {
-  const settings: LoadSettings = { kind: config.rate !== undefined ? 'open' : 'closed', concurrency: config.concurrency, adapt: config.adapt, retries: config.retries };
+  const settings: LoadSettings = {
+    kind: config.rate !== undefined ? 'open' : 'closed',
+    concurrency: config.concurrency,
+    adapt: config.adapt,
+    retries: config.retries,
+  };
   if (config.rate !== undefined) {
     settings.rate = config.rate;
     settings.arrival = config.arrival;
@@ -171,7 +191,12 @@ function limiterSummaries(limiters: ReadonlyMap<string, AdaptiveLimiter>, window
     // 'unknown' (headers seen, no pattern yet) is left out like no headers at all.
     if (snapshot.refill !== undefined && snapshot.refill !== 'unknown') result[key].refill = snapshot.refill;
     if (snapshot.creditRequests !== undefined) result[key].creditRequests = round3(snapshot.creditRequests);
-    if (snapshot.timeline !== undefined) result[key].timeline = { ...snapshot.timeline, ...(snapshot.limitRequests !== undefined ? { limitRequests: snapshot.limitRequests } : {}), windowSeconds };
+    if (snapshot.timeline !== undefined)
+      result[key].timeline = {
+        ...snapshot.timeline,
+        ...(snapshot.limitRequests !== undefined ? { limitRequests: snapshot.limitRequests } : {}),
+        windowSeconds,
+      };
   }
   return result;
 }

@@ -149,7 +149,14 @@ export interface AnswerAccounting {
 }
 
 /** Delivers the answer as a stream or one body, counting it as it completes (v1 and v2 alike). */
-export function deliverAnswer(res: ServerResponse, plan: Omit<AnswerPlan, 'meta'>, framing: AnswerFraming, timers: DeadlineTimers, stream: boolean, account: AnswerAccounting): Cancel {
+export function deliverAnswer(
+  res: ServerResponse,
+  plan: Omit<AnswerPlan, 'meta'>,
+  framing: AnswerFraming,
+  timers: DeadlineTimers,
+  stream: boolean,
+  account: AnswerAccounting,
+): Cancel {
   const hooks: AnswerHooks = {
     onFirstText: (at, plannedMs) => account.recordFirstChunk(at - account.arrival, plannedMs),
     onComplete: (completionTokens) => {

@@ -78,7 +78,13 @@ function emptyStats(): SimStats {
 
 export function createSimContext(options: ResolvedSimOptions): SimContext {
   const stats = emptyStats();
-  const quotaConfig = () => ({ rpm: options.rpm, tpm: options.tpm, mode: options.quotaModel ?? options.quotaWindow, windowMs: options.windowMs, startedAt: now() });
+  const quotaConfig = () => ({
+    rpm: options.rpm,
+    tpm: options.tpm,
+    mode: options.quotaModel ?? options.quotaWindow,
+    windowMs: options.windowMs,
+    startedAt: now(),
+  });
   const quotas = new QuotaBook(quotaConfig());
   const v2Quotas = new V2QuotaBook(quotaConfig());
   const counters: Record<RandomStream, number> = { chat: 0, embeddings: 0 };

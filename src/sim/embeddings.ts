@@ -138,7 +138,8 @@ export async function serveV2Embeddings(ctx: SimContext, req: IncomingMessage, r
   const exchange = new Exchange(ctx, req, res, arrival, 'embeddings');
   const { random, id } = exchange;
   let quota: V2EndpointQuota | undefined;
-  const fail = (error: V2Error, extraHeaders: Record<string, string> = {}): void => exchange.refuseV2(error, { ...(quota?.headers(now()) ?? {}), ...extraHeaders });
+  const fail = (error: V2Error, extraHeaders: Record<string, string> = {}): void =>
+    exchange.refuseV2(error, { ...(quota?.headers(now()) ?? {}), ...extraHeaders });
 
   const raw = await exchange.body();
   if (raw === undefined) return;

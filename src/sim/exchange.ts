@@ -95,7 +95,13 @@ export class Exchange {
    * The answer to a validated chat request and its schedule, the same for v1 and v2: keyed by the
    * v1 endpoint (`chat/ernie_speed`), slowed by what is in flight now.
    */
-  composeChat(endpointKey: string, input: ChatInput, defaultMaxOutputTokens: number, fault: FaultKind | undefined, headers: () => Record<string, string>): Omit<AnswerPlan, 'meta'> {
+  composeChat(
+    endpointKey: string,
+    input: ChatInput,
+    defaultMaxOutputTokens: number,
+    fault: FaultKind | undefined,
+    headers: () => Record<string, string>,
+  ): Omit<AnswerPlan, 'meta'> {
     const { options, stats } = this.ctx;
     const { answer, offsets, oneTokenMs } = composeAnswer(options, this.random, stats.inFlight, endpointKey, input, defaultMaxOutputTokens);
     return { answer, promptTokens: input.promptTokens, arrival: this.arrival, offsets, oneTokenMs, fault, stallMs: options.stallMs, headers };

@@ -86,7 +86,15 @@ export function syncBody(meta: AnswerMeta, result: string, finishReason: string,
 }
 
 /** One SSE event; intermediate events report the prompt only, the last one the real totals. */
-export function streamEvent(meta: AnswerMeta, sentenceId: number, result: string, isEnd: boolean, finishReason: string, promptTokens: number, completionTokens: number): string {
+export function streamEvent(
+  meta: AnswerMeta,
+  sentenceId: number,
+  result: string,
+  isEnd: boolean,
+  finishReason: string,
+  promptTokens: number,
+  completionTokens: number,
+): string {
   const event = {
     id: meta.id,
     object: meta.object,

@@ -86,7 +86,12 @@ function decodedPath(path: string): string {
 /** The signature a holder of `secretKey` would have computed for `request` under `auth`'s parameters. */
 export function expectedSignature(request: ReceivedRequest, auth: ParsedBceAuthorization, secretKey: string): string {
   const key = signingKey(secretKey, authStringPrefix(auth.accessKey, auth.timestamp, auth.expirationSeconds));
-  const canonical = canonicalRequest(request.method, canonicalUri(decodedPath(request.path)), canonicalQueryString(request.query), canonicalHeadersFor(request.headers, auth.signedHeaders).canonical);
+  const canonical = canonicalRequest(
+    request.method,
+    canonicalUri(decodedPath(request.path)),
+    canonicalQueryString(request.query),
+    canonicalHeadersFor(request.headers, auth.signedHeaders).canonical,
+  );
   return hmacHex(key, canonical);
 }
 

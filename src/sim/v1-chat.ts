@@ -17,7 +17,15 @@ import { CUSTOM_ENDPOINT_LIMITS, lastUserContent, validateChatBody } from './val
 
 export const V1_CHAT_PATH = /^\/rpc\/2\.0\/ai_custom\/v1\/wenxinworkshop\/(chat|completions)\/([^/]+)\/?$/;
 
-export async function serveV1Chat(ctx: SimContext, req: IncomingMessage, res: ServerResponse, url: URL, api: 'chat' | 'completions', endpoint: string, arrival: number): Promise<void> {
+export async function serveV1Chat(
+  ctx: SimContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  api: 'chat' | 'completions',
+  endpoint: string,
+  arrival: number,
+): Promise<void> {
   const { options } = ctx;
   const exchange = new Exchange(ctx, req, res, arrival, 'chat');
   const endpointKey = `${api}/${endpoint}`;

@@ -34,7 +34,8 @@ export async function serveV2Chat(ctx: SimContext, req: IncomingMessage, res: Se
   const exchange = new Exchange(ctx, req, res, arrival, 'chat');
   // Known once the body names a model; refusals before that carry no quota headers.
   let quota: V2EndpointQuota | undefined;
-  const fail = (error: V2Error, extraHeaders: Record<string, string> = {}): void => exchange.refuseV2(error, { ...(quota?.headers(now()) ?? {}), ...extraHeaders });
+  const fail = (error: V2Error, extraHeaders: Record<string, string> = {}): void =>
+    exchange.refuseV2(error, { ...(quota?.headers(now()) ?? {}), ...extraHeaders });
 
   const raw = await exchange.body();
   if (raw === undefined) return;

@@ -52,7 +52,10 @@ export class V2EndpointQuota {
     }
     if (tpm > 0 && (used.input >= this.inputLimit || promptTokens > this.inputLimit - used.input)) {
       // A prompt larger than the whole input half never fits: advise a whole window.
-      const retryAfterMs = promptTokens > this.inputLimit ? this.config.windowMs : this.window.waitUntil(now, (freed) => used.input - freed.input <= this.inputLimit - promptTokens);
+      const retryAfterMs =
+        promptTokens > this.inputLimit
+          ? this.config.windowMs
+          : this.window.waitUntil(now, (freed) => used.input - freed.input <= this.inputLimit - promptTokens);
       return { ok: false, limit: 'input_tpm', retryAfterMs };
     }
     if (tpm > 0 && used.output + 1 > this.outputLimit) {

@@ -114,7 +114,12 @@ export function v2SyncBody(meta: V2AnswerMeta, content: string, finishReason: st
 }
 
 /** One `data:` line of a v2 stream. `usage` is null on every chunk but the last when include_usage is on. */
-export function v2Chunk(meta: V2AnswerMeta, choice: { delta: Record<string, string>; finish_reason: string | null } | undefined, includeUsage: boolean, usageBody?: UsageBody): string {
+export function v2Chunk(
+  meta: V2AnswerMeta,
+  choice: { delta: Record<string, string>; finish_reason: string | null } | undefined,
+  includeUsage: boolean,
+  usageBody?: UsageBody,
+): string {
   const chunk: Record<string, unknown> = {
     id: meta.id,
     object: 'chat.completion.chunk',

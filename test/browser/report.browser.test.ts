@@ -19,7 +19,10 @@ import { REPO_ROOT, runCli, tempDir } from '../helpers/cli.js';
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) {
-  console.warn(`SKIPPING the browser test: ${CHROMIUM} not found. Install Debian's Chromium to run it ` + '(apt-get update && apt-get install -y chromium); .ci/run does this in CI.');
+  console.warn(
+    `SKIPPING the browser test: ${CHROMIUM} not found. Install Debian's Chromium to run it ` +
+      '(apt-get update && apt-get install -y chromium); .ci/run does this in CI.',
+  );
 }
 
 const ARTIFACTS = join(REPO_ROOT, 'test/.artifacts');
@@ -128,7 +131,16 @@ beforeAll(async () => {
   context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-quic',
+      '--disable-sync',
+    ],
   });
 }, 180_000);
 

@@ -7,7 +7,12 @@ import { RunConfigSchema } from '../../src/config/run-config.js';
 describe('flag tables over options schemas', () => {
   it('take help texts, choices and defaults from the schema, never a yargs default', () => {
     const options = runFlagOptions();
-    expect(options['concurrency']).toMatchObject({ alias: ['c'], type: 'string', defaultDescription: '8', describe: RunConfigSchema.shape.concurrency.description });
+    expect(options['concurrency']).toMatchObject({
+      alias: ['c'],
+      type: 'string',
+      defaultDescription: '8',
+      describe: RunConfigSchema.shape.concurrency.description,
+    });
     expect(options['api']).toMatchObject({ choices: ['chat', 'completions'], defaultDescription: 'chat' });
     expect(options['tolerance']?.defaultDescription).toBe('5%');
     expect(options['dataset']).toMatchObject({ alias: ['d'], array: true });
@@ -19,7 +24,11 @@ describe('flag tables over options schemas', () => {
   });
 
   it('read the keys back from parsed arguments, dashed or camelCase', () => {
-    expect(flagsFromArgv({ dataset: ['a.csv'], 'max-requests': 5, maxRequests: 5, c: '4', concurrency: '4', _: [] })).toEqual({ datasets: ['a.csv'], maxRequests: 5, concurrency: '4' });
+    expect(flagsFromArgv({ dataset: ['a.csv'], 'max-requests': 5, maxRequests: 5, c: '4', concurrency: '4', _: [] })).toEqual({
+      datasets: ['a.csv'],
+      maxRequests: 5,
+      concurrency: '4',
+    });
     expect(flagValuesOf(RUN_FLAGS, { 'allow-unknown-params': true })).toEqual({ allowUnknownParams: true });
   });
 

@@ -5,7 +5,9 @@ const KNOWN = ['concurrency', 'c', 'max-requests', 'dataset', 'd', 'quiet', 'q']
 
 describe("yargs' unknown-argument message", () => {
   it('becomes one line with the closest flag', () => {
-    expect(unknownArgumentsMessage('Unknown argument: concurency', ['run', '--concurency', '4'], 'run', KNOWN)).toBe('unknown flag --concurency; did you mean --concurrency? (see qfbench run --help)');
+    expect(unknownArgumentsMessage('Unknown argument: concurency', ['run', '--concurency', '4'], 'run', KNOWN)).toBe(
+      'unknown flag --concurency; did you mean --concurrency? (see qfbench run --help)',
+    );
   });
 
   it('drops the camelCase copy yargs adds and lists several flags', () => {

@@ -21,7 +21,18 @@ function run(dir: string, seed: number, scale: number, n = 200): { run: Compared
     clock += 40 + Math.round(random() * 20);
     const ttft = Math.round((250 + random() * 100) * scale);
     const latency = ttft + Math.round((800 + random() * 200) * scale);
-    records.push(makeRecord({ seq, cellId: 'c0', latencyMs: latency, latencySchedMs: latency, ttftMs: ttft, schedOffsetMs: clock, promptTokens: 40, completionTokens: 100 }));
+    records.push(
+      makeRecord({
+        seq,
+        cellId: 'c0',
+        latencyMs: latency,
+        latencySchedMs: latency,
+        ttftMs: ttft,
+        schedOffsetMs: clock,
+        promptTokens: 40,
+        completionTokens: 100,
+      }),
+    );
   }
   const outcomes: Record<Outcome, number> = { ok: n, failed: 0, throttled: 0, timeout: 0, cancelled: 0, dropped: 0 };
   const cell: CellSummary = makeCell({ ...speed, errors: {}, planned: n, outcomes });

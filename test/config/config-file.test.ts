@@ -36,13 +36,25 @@ describe('--config files', () => {
       ].join('\n'),
     );
     const config = await runConfigWithFile(path, {});
-    expect(config).toMatchObject({ datasets: ['suite.jsonl'], models: ['ernie-speed-8k'], concurrency: [1, 4], stream: false, tolerance: 0.1, summaryMd: 'summary.md', repeat: 1, jsTimeout: 2 });
+    expect(config).toMatchObject({
+      datasets: ['suite.jsonl'],
+      models: ['ernie-speed-8k'],
+      concurrency: [1, 4],
+      stream: false,
+      tolerance: 0.1,
+      summaryMd: 'summary.md',
+      repeat: 1,
+      jsTimeout: 2,
+    });
     expect(config.thresholds).toEqual(['ttft.p95<800', 'model=ernie-speed-8k:error_rate<1%']);
     expect(Object.hasOwn(config, '$schema')).toBe(false);
   });
 
   it('let flags given on the command line win, key by key (a list replaces the file’s list)', async () => {
-    const path = await file('base.json', JSON.stringify({ datasets: ['a.csv', 'b.csv'], models: ['ernie-speed-8k'], repeat: 3, stream: false, thresholds: ['pass_rate>=0.9'] }));
+    const path = await file(
+      'base.json',
+      JSON.stringify({ datasets: ['a.csv', 'b.csv'], models: ['ernie-speed-8k'], repeat: 3, stream: false, thresholds: ['pass_rate>=0.9'] }),
+    );
     const config = await runConfigWithFile(path, { repeat: 1, datasets: ['c.csv'], stream: true });
     expect(config).toMatchObject({ datasets: ['c.csv'], models: ['ernie-speed-8k'], repeat: 1, stream: true, thresholds: ['pass_rate>=0.9'] });
     // Without the file, the same flags alone.
@@ -59,13 +71,21 @@ describe('--config files', () => {
   });
 
   it('refuse unknown keys, with a hint for kebab-case and singular names', async () => {
-    await expect(loadConfigFile(await file('kebab.yaml', 'max-requests: 5\n'))).rejects.toThrow(/kebab\.yaml:1:1: unknown key "max-requests"; did you mean "maxRequests"\?/);
-    await expect(loadConfigFile(await file('singular.yaml', 'datasets: [a]\nthreshold: [ttft.p95<1]\n'))).rejects.toThrow(/singular\.yaml:2:1: unknown key "threshold"; did you mean "thresholds"\?/);
-    await expect(loadConfigFile(await file('odd.yaml', 'colour: blue\n'))).rejects.toThrow(/unknown key "colour"; the keys are those of schema\/qfbench\.schema\.json/);
+    await expect(loadConfigFile(await file('kebab.yaml', 'max-requests: 5\n'))).rejects.toThrow(
+      /kebab\.yaml:1:1: unknown key "max-requests"; did you mean "maxRequests"\?/,
+    );
+    await expect(loadConfigFile(await file('singular.yaml', 'datasets: [a]\nthreshold: [ttft.p95<1]\n'))).rejects.toThrow(
+      /singular\.yaml:2:1: unknown key "threshold"; did you mean "thresholds"\?/,
+    );
+    await expect(loadConfigFile(await file('odd.yaml', 'colour: blue\n'))).rejects.toThrow(
+      /unknown key "colour"; the keys are those of schema\/qfbench\.schema\.json/,
+    );
   });
 
   it('suggest the closest key for a typo', async () => {
-    await expect(loadConfigFile(await file('typo.yaml', 'datasets: [a]\nconcurency: 4\n'))).rejects.toThrow(/typo\.yaml:2:1: unknown key "concurency"; did you mean "concurrency"\?/);
+    await expect(loadConfigFile(await file('typo.yaml', 'datasets: [a]\nconcurency: 4\n'))).rejects.toThrow(
+      /typo\.yaml:2:1: unknown key "concurency"; did you mean "concurrency"\?/,
+    );
   });
 
   it('list every problem of the file, in the order of its lines, each with its key path', async () => {
@@ -76,7 +96,9 @@ describe('--config files', () => {
     expect(lines.slice(1)).toEqual([
       `  ${path}:2:1: unknown key "concurency"; did you mean "concurrency"?`,
       `  ${path}:3:9: repeat: Invalid input: expected number, received string`,
-      expect.stringMatching(new RegExp(`^  ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:5:5: thresholds\\[0\\]: "ttft.p95 < fast": limit "fast" is not a number`)),
+      expect.stringMatching(
+        new RegExp(`^  ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:5:5: thresholds\\[0\\]: "ttft.p95 < fast": limit "fast" is not a number`),
+      ),
     ]);
   });
 

@@ -34,7 +34,15 @@ describe('schema/qfbench.schema.json', () => {
       expect(properties[key]?.description, key).toBe(description);
     }
     const validate = new Ajv2020({ strict: false }).compile(schema);
-    const good = { $schema: './schema.json', datasets: ['a.csv'], models: ['ernie-speed-8k'], concurrency: '1,4,16', tolerance: '5%', thresholds: ['ttft.p95<800'], stream: false };
+    const good = {
+      $schema: './schema.json',
+      datasets: ['a.csv'],
+      models: ['ernie-speed-8k'],
+      concurrency: '1,4,16',
+      tolerance: '5%',
+      thresholds: ['ttft.p95<800'],
+      stream: false,
+    };
     expect(validate(good), JSON.stringify(validate.errors)).toBe(true);
     expect(validate({ ...good, concurrency: 8 })).toBe(true);
     expect(validate({ ...good, repeat: 'two' })).toBe(false);

@@ -16,11 +16,15 @@ describe('-p keys that no model of the run accepts', () => {
   });
 
   it('leave a key some model accepts to request validation (a warning there)', () => {
-    expect(() => checkParamKeys(parseParamFlags(['min_output_tokens=10']), [accepts('temperature'), accepts('temperature', 'min_output_tokens')], false)).not.toThrow();
+    expect(() =>
+      checkParamKeys(parseParamFlags(['min_output_tokens=10']), [accepts('temperature'), accepts('temperature', 'min_output_tokens')], false),
+    ).not.toThrow();
   });
 
   it('refuse a known request field that no model of the run accepts', () => {
-    expect(() => checkParamKeys(parseParamFlags(['min_output_tokens=10']), [accepts('temperature')], false)).toThrow(/-p min_output_tokens: no model of this run accepts/);
+    expect(() => checkParamKeys(parseParamFlags(['min_output_tokens=10']), [accepts('temperature')], false)).toThrow(
+      /-p min_output_tokens: no model of this run accepts/,
+    );
   });
 
   it('take a model of unknown parameters to accept the request fields qfbench knows', () => {
@@ -29,6 +33,8 @@ describe('-p keys that no model of the run accepts', () => {
   });
 
   it('list every such key at once', () => {
-    expect(() => checkParamKeys(parseParamFlags(['temprature=0.5', 'top_pp=0.9']), [accepts('temperature', 'top_p')], false)).toThrow(/temprature[^]*\n {2}-p top_pp: .*did you mean top_p\?/);
+    expect(() => checkParamKeys(parseParamFlags(['temprature=0.5', 'top_pp=0.9']), [accepts('temperature', 'top_p')], false)).toThrow(
+      /temprature[^]*\n {2}-p top_pp: .*did you mean top_p\?/,
+    );
   });
 });

@@ -30,7 +30,13 @@ describe('the cost extension', () => {
     await cost.decorateSummary?.(summary);
     expect(summary.cells[0]!.cost).toMatchObject({ cny: 0.18, inputCny: 0.12, outputCny: 0.06, price: { inputPer1k: 0.12 }, estimatedTokenRequests: 0 });
     expect(summary.cells[1]!.cost).toMatchObject({ cny: null, inputCny: null, outputCny: null, price: null, estimatedTokenRequests: 1 });
-    expect(summary.cost).toMatchObject({ totalCny: null, knownCny: 0.18, unpricedModels: ['Meta-Llama-3-8B'], priceDate: '2025-01-02', tokens: { prompt: 1010, completion: 520, total: 1530 } });
+    expect(summary.cost).toMatchObject({
+      totalCny: null,
+      knownCny: 0.18,
+      unpricedModels: ['Meta-Llama-3-8B'],
+      priceDate: '2025-01-02',
+      tokens: { prompt: 1010, completion: 520, total: 1530 },
+    });
     expect(cost.stopReason?.()).toBeUndefined();
     expect(cost.abortReason?.()).toBeUndefined();
     expect(cost.liveText?.()).toBeUndefined();

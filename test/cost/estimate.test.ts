@@ -15,7 +15,10 @@ import { makeCell, makeSummary } from '../report/fixtures.js';
 const PRICES: PriceTable = { builtIn: builtInPriceEntries(), overrides: [] };
 const quiet = createLogger({ quiet: true, stream: { write: () => true } as unknown as NodeJS.WritableStream });
 
-async function estimate(flags: Partial<RunConfigInput>, extra: { earlier?: RunSummary; deadlineSeconds?: number; runsPerDay?: number; priceDate?: string } = {}): Promise<RunEstimate> {
+async function estimate(
+  flags: Partial<RunConfigInput>,
+  extra: { earlier?: RunSummary; deadlineSeconds?: number; runsPerDay?: number; priceDate?: string } = {},
+): Promise<RunEstimate> {
   const config = parseRunConfig({ datasets: ['datasets/demo.csv'], ...flags });
   const prepared = await prepareRun(config, quiet);
   return estimateRun({
@@ -76,7 +79,11 @@ describe('estimateRun', () => {
   it('takes expected and low output from an earlier run with the same model and parameters', async () => {
     const earlier = makeSummary({
       cells: [
-        makeCell({ model: 'ERNIE-4.0-8K', params: { temperature: 0.3 }, completionTokensPerRequest: { count: 10, min: 40, mean: 90, p50: 80, p90: 150, p95: 160, p99: 170, p999: 170, max: 180 } }),
+        makeCell({
+          model: 'ERNIE-4.0-8K',
+          params: { temperature: 0.3 },
+          completionTokensPerRequest: { count: 10, min: 40, mean: 90, p50: 80, p90: 150, p95: 160, p99: 170, p999: 170, max: 180 },
+        }),
       ],
     });
     const result = await estimate({ models: ['ernie-4.0-8k'], params: ['temperature=0.3,0.9'] }, { earlier });
@@ -139,7 +146,14 @@ describe('estimateRun', () => {
     expect(new Set(texts).size).toBe(texts.length);
     expect(texts).toEqual(expect.arrayContaining(prepared.rows.flatMap((row) => promptPieces(row, 'chat')).filter((text) => text !== '')));
     const asked: string[] = [];
-    const result = estimateRun({ config, prepared, prices: PRICES, priceDate: '2025-01-02', tokenizer: 'server', countTokens: (text) => (asked.push(text), 10) });
+    const result = estimateRun({
+      config,
+      prepared,
+      prices: PRICES,
+      priceDate: '2025-01-02',
+      tokenizer: 'server',
+      countTokens: (text) => (asked.push(text), 10),
+    });
     expect(asked.sort()).toEqual([...texts].sort());
     const piecesPerPass = prepared.rows.reduce((sum, row) => sum + promptPieces(row, 'chat').filter((text) => text !== '').length, 0);
     expect(result.total.inputTokens).toBe(piecesPerPass * 10 * 2 * 2);

@@ -53,7 +53,13 @@ describe('cost in the outputs', () => {
       {
         budget: { maxCostCny: 0.3, stopReason: 'budget stop: --max-cost 0.3 CNY reached', dropped: 7 },
         estimateCheck: {
-          estimate: { requests: 20, inputTokens: 600, outputTokens: { low: 640, expected: 4000, high: 20480 }, costCny: { low: 0.15, expected: 0.55, high: 2.53 }, tokenizer: 'local' },
+          estimate: {
+            requests: 20,
+            inputTokens: 600,
+            outputTokens: { low: 640, expected: 4000, high: 20480 },
+            costCny: { low: 0.15, expected: 0.55, high: 2.53 },
+            tokenizer: 'local',
+          },
           actual: { requests: 20, ok: 18, inputTokens: 640, outputTokens: 1920, costCny: 0.36 },
         },
       },

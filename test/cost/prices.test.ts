@@ -88,10 +88,22 @@ describe('--prices FILE', () => {
     ['{"currency": "USD", "prices": []}', /--prices p\.json: currency "USD": prices are in CNY/],
     ['{"prices": [42]}', /--prices p\.json: prices\[0\]: expected an object/],
     ['{"prices": [{"inputPer1k": 1, "outputPer1k": 1}]}', /--prices p\.json: prices\[0\]\.model: expected the model name/],
-    ['{"prices": [{"model": "A", "inputPer1k": 0.1, "outputPer1k": "cheap"}]}', /--prices p\.json: prices\[0\] \(A\)\.outputPer1k: expected the CNY price per 1,000 output tokens.*got "cheap"/],
-    ['{"prices": [{"model": "A", "inputPer1k": 0.1, "outputPer1k": 0.1}, {"model": "B", "inputPer1k": -1, "outputPer1k": 0}]}', /prices\[1\] \(B\)\.inputPer1k: a price is 0 or more, got -1/],
-    ['{"prices": [{"model": "A", "inputPer1k": 0.1, "outputPer1k": 0.1, "effectiveFrom": "2024-02-30"}]}', /prices\[0\] \(A\)\.effectiveFrom: not a real calendar date, got "2024-02-30"/],
-    ['{"prices": [{"model": "A", "inputPer1k": 0.1, "outputPer1k": 0.1, "effectiveFrom": "21.05.2024"}]}', /prices\[0\] \(A\)\.effectiveFrom: expected a date YYYY-MM-DD/],
+    [
+      '{"prices": [{"model": "A", "inputPer1k": 0.1, "outputPer1k": "cheap"}]}',
+      /--prices p\.json: prices\[0\] \(A\)\.outputPer1k: expected the CNY price per 1,000 output tokens.*got "cheap"/,
+    ],
+    [
+      '{"prices": [{"model": "A", "inputPer1k": 0.1, "outputPer1k": 0.1}, {"model": "B", "inputPer1k": -1, "outputPer1k": 0}]}',
+      /prices\[1\] \(B\)\.inputPer1k: a price is 0 or more, got -1/,
+    ],
+    [
+      '{"prices": [{"model": "A", "inputPer1k": 0.1, "outputPer1k": 0.1, "effectiveFrom": "2024-02-30"}]}',
+      /prices\[0\] \(A\)\.effectiveFrom: not a real calendar date, got "2024-02-30"/,
+    ],
+    [
+      '{"prices": [{"model": "A", "inputPer1k": 0.1, "outputPer1k": 0.1, "effectiveFrom": "21.05.2024"}]}',
+      /prices\[0\] \(A\)\.effectiveFrom: expected a date YYYY-MM-DD/,
+    ],
     ['{"prices": [{"model": "A", "input": 0.1, "inputPer1k": 0.1, "outputPer1k": 0.1}]}', /prices\[0\] \(A\): unknown field "input"/],
     [
       '{"prices": [{"model": "A", "inputPer1k": 0.1, "outputPer1k": 0.1}, {"model": "a", "inputPer1k": 0.2, "outputPer1k": 0.2}]}',

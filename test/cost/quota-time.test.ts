@@ -37,7 +37,11 @@ describe('quotaEstimate', () => {
       limiters,
     });
     const earlier = { cells: [], stages: [stage({ 'chat/x': limiter(30) }), stage({ 'chat/x': limiter(40), 'chat/y': limiter(1) })] };
-    expect(quotaEstimate(base, 'chat/x', earlier, demand, { headroom: 1 })).toMatchObject({ rpm: 40, limitedBy: 'rpm', limitsFrom: "the earlier run's limiter (learned from X-Ratelimit headers)" });
+    expect(quotaEstimate(base, 'chat/x', earlier, demand, { headroom: 1 })).toMatchObject({
+      rpm: 40,
+      limitedBy: 'rpm',
+      limitsFrom: "the earlier run's limiter (learned from X-Ratelimit headers)",
+    });
     expect(quotaEstimate({ ...base, rpm: 20 }, 'chat/x', earlier, demand, { headroom: 1 }).rpm).toBe(20);
   });
 

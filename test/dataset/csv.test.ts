@@ -7,7 +7,10 @@ const { fixture } = useFixtures();
 
 describe('CSV datasets', () => {
   it('loads rows with id, system, vars and templated prompts; Chinese stays intact', async () => {
-    const file = await fixture('basic.csv', 'id,system,topic,prompt\n' + 'r1,你是翻译助手。,秋天,写一首关于{{topic}}的诗\n' + 'r2,, weather ,Tell me about the {{ topic }}.\n');
+    const file = await fixture(
+      'basic.csv',
+      'id,system,topic,prompt\n' + 'r1,你是翻译助手。,秋天,写一首关于{{topic}}的诗\n' + 'r2,, weather ,Tell me about the {{ topic }}.\n',
+    );
     const rows = await loadDataset(file);
     expect(rows).toEqual([
       {
@@ -96,7 +99,9 @@ describe('CSV datasets', () => {
 
   it('reports the line of a multi-line record with the wrong number of fields where it starts', async () => {
     const file = await fixture('multibad.csv', 'id,prompt\na,ok\nb,"x\ny",extra\n');
-    expect(await datasetErrorOf(loadDataset(file))).toBe(`${file}:3: row has 3 fields, the header has 2; a value containing a comma must be wrapped in double quotes`);
+    expect(await datasetErrorOf(loadDataset(file))).toBe(
+      `${file}:3: row has 3 fields, the header has 2; a value containing a comma must be wrapped in double quotes`,
+    );
   });
 
   it('reports too few fields', async () => {
@@ -111,7 +116,9 @@ describe('CSV datasets', () => {
 
   it('reports an unclosed quote at the line where its record starts', async () => {
     const file = await fixture('unclosed.csv', 'id,prompt\na,b\n\nc,"never closed\nmore\nand more\n');
-    expect(await datasetErrorOf(loadDataset(file))).toBe(`${file}:4: a quoted field starting in this row is never closed; add the closing double quote (a quote inside a quoted field is written "")`);
+    expect(await datasetErrorOf(loadDataset(file))).toBe(
+      `${file}:4: a quoted field starting in this row is never closed; add the closing double quote (a quote inside a quoted field is written "")`,
+    );
   });
 
   it('reports garbage after a closing quote', async () => {
@@ -126,7 +133,9 @@ describe('CSV datasets', () => {
 
   it('requires a prompt column and names the columns found', async () => {
     const file = await fixture('noprompt.csv', 'id,question\na,b\n');
-    expect(await datasetErrorOf(loadDataset(file))).toBe(`${file}:1: the header has no "prompt" column; a CSV dataset needs one; columns found: "id", "question"`);
+    expect(await datasetErrorOf(loadDataset(file))).toBe(
+      `${file}:1: the header has no "prompt" column; a CSV dataset needs one; columns found: "id", "question"`,
+    );
     const cased = await fixture('cased.csv', 'id,Prompt\na,b\n');
     expect(await datasetErrorOf(loadDataset(cased))).toContain('names are case-sensitive');
     const semi = await fixture('semi.csv', 'id;prompt\na;b\n');
@@ -147,7 +156,9 @@ describe('CSV datasets', () => {
 
   it('reports an unknown template variable with line, column and the columns', async () => {
     const file = await fixture('unknown.csv', 'id,topic,prompt\na,x,ok {{topic}}\nb,y,about {{ subject }}\n');
-    expect(await datasetErrorOf(loadDataset(file))).toBe(`${file}:3:3: unknown template variable "subject" in column "prompt"; columns are: id, topic, prompt (write \\{{ for a literal "{{")`);
+    expect(await datasetErrorOf(loadDataset(file))).toBe(
+      `${file}:3:3: unknown template variable "subject" in column "prompt"; columns are: id, topic, prompt (write \\{{ for a literal "{{")`,
+    );
     const sys = await fixture('unknown-sys.csv', 'system,prompt\n{{nope}},hi\n');
     expect(await datasetErrorOf(loadDataset(sys))).toMatch(new RegExp(`^${escape(sys)}:2:1: unknown template variable "nope" in column "system"`));
   });

@@ -120,7 +120,9 @@ describe('JSONL datasets', () => {
 
     it('not an object', async () => {
       const { file, message } = await errorOnLine('array.jsonl', '[{"prompt": "x"}]');
-      expect(message).toBe(`${file}:2: expected a JSON object such as {"prompt": "…"}; got an array (a .jsonl file holds one object per line, not a JSON array)`);
+      expect(message).toBe(
+        `${file}:2: expected a JSON object such as {"prompt": "…"}; got an array (a .jsonl file holds one object per line, not a JSON array)`,
+      );
       const str = await errorOnLine('string.jsonl', '"hello"');
       expect(str.message).toBe(`${str.file}:2: expected a JSON object such as {"prompt": "…"}; got the string "hello"`);
     });
@@ -192,7 +194,10 @@ describe('JSONL datasets', () => {
     });
 
     it('a non-UTF-8 line', async () => {
-      const file = await fixture('gbk.jsonl', Buffer.concat([Buffer.from('{"prompt": "ok"}\n{"prompt": "'), Buffer.from([0xc4, 0xe3, 0xba, 0xc3]), Buffer.from('"}\n')]));
+      const file = await fixture(
+        'gbk.jsonl',
+        Buffer.concat([Buffer.from('{"prompt": "ok"}\n{"prompt": "'), Buffer.from([0xc4, 0xe3, 0xba, 0xc3]), Buffer.from('"}\n')]),
+      );
       expect(await datasetErrorOf(loadDataset(file))).toMatch(new RegExp(`^${escape(file)}:2: the file is not valid UTF-8`));
     });
 

@@ -41,7 +41,10 @@ beforeAll(async () => {
       .join('\n'),
   );
   oneFailing = join(dir, 'one-failing.csv');
-  await writeFile(oneFailing, 'id,prompt,assert,assert_contains\nfine,Name three colours.,min-length:5,\nbroken,Name three animals.,,text that is never in an answer\n');
+  await writeFile(
+    oneFailing,
+    'id,prompt,assert,assert_contains\nfine,Name three colours.,min-length:5,\nbroken,Name three animals.,,text that is never in an answer\n',
+  );
 });
 afterAll(async () => sim.close());
 
@@ -63,7 +66,10 @@ describe('qfbench run as a CI check', () => {
   it('exits 0 when every assertion passes, with the results in requests.csv, summary.json and JUnit', async () => {
     const out = join(dir, 'pass');
     const junit = join(dir, 'pass.xml');
-    const result = await runCli([...base, '-d', passing, '--repeat', '2', '--out', out, '--junit', junit, '--threshold', 'pass_rate>=1', '--threshold', 'error_rate<1%'], { env: simEnv() });
+    const result = await runCli(
+      [...base, '-d', passing, '--repeat', '2', '--out', out, '--junit', junit, '--threshold', 'pass_rate>=1', '--threshold', 'error_rate<1%'],
+      { env: simEnv() },
+    );
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const rows = await requests(out);
@@ -81,7 +87,9 @@ describe('qfbench run as a CI check', () => {
     const summaryMd = join(dir, 'fail.md');
     const result = await runCli([...base, '-d', oneFailing, '--out', out, '--summary-md', summaryMd], { env: { ...simEnv(), GITHUB_STEP_SUMMARY: '' } });
     expect(result.code).toBe(3);
-    expect(result.stderr).toContain('assertion failed: row "broken" × ERNIE-Speed-8K (repeat 0): contains "text that is never in an answer": output does not contain');
+    expect(result.stderr).toContain(
+      'assertion failed: row "broken" × ERNIE-Speed-8K (repeat 0): contains "text that is never in an answer": output does not contain',
+    );
     expect(result.stderr).not.toContain('"fine"');
     const rows = await requests(out);
     expect(Object.fromEntries(rows.map((row) => [row.row_id, row.assert_result]))).toEqual({ fine: 'pass', broken: 'fail' });
@@ -94,7 +102,9 @@ describe('qfbench run as a CI check', () => {
   });
 
   it('exits 3 when a threshold is breached', async () => {
-    const result = await runCli([...base, '-d', passing, '--out', join(dir, 'slow'), '--threshold', 'latency.p50<1', '--threshold', 'ttft.p95<60s'], { env: simEnv() });
+    const result = await runCli([...base, '-d', passing, '--out', join(dir, 'slow'), '--threshold', 'latency.p50<1', '--threshold', 'ttft.p95<60s'], {
+      env: simEnv(),
+    });
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/threshold latency\.p50<1 failed for ERNIE-Speed-8K: latency\.p50 = \d+\.\d ms \(limit < 1\.0 ms\)/);
     expect(result.stderr).not.toContain('ttft.p95<60s');
@@ -103,7 +113,9 @@ describe('qfbench run as a CI check', () => {
   it('exits 3 on a threshold whose metric has no samples, and says why', async () => {
     const result = await runCli([...base, '-d', passing, '--no-stream', '--out', join(dir, 'nostream'), '--threshold', 'ttft.p95<800'], { env: simEnv() });
     expect(result.code).toBe(3);
-    expect(result.stderr).toContain('threshold ttft.p95<800 failed for ERNIE-Speed-8K: ttft.p95: no samples: ttft is measured on streamed answers only and the run used --no-stream');
+    expect(result.stderr).toContain(
+      'threshold ttft.p95<800 failed for ERNIE-Speed-8K: ttft.p95: no samples: ttft is measured on streamed answers only and the run used --no-stream',
+    );
   });
 
   it('exits 2 on a malformed threshold, from a flag or a config file, before anything is sent', async () => {
@@ -137,12 +149,27 @@ describe('qfbench run as a CI check', () => {
     const before = sim.stats.httpRequests;
     const replayed = join(dir, 'replayed');
     // No credentials and no base URL: a replay needs neither.
-    const replay = await runCli([...base, '-d', oneFailing, '-d', passing, '--repeat', '2', '--out', replayed, '--replay', recording, '--threshold', 'latency.p95<5000']);
+    const replay = await runCli([
+      ...base,
+      '-d',
+      oneFailing,
+      '-d',
+      passing,
+      '--repeat',
+      '2',
+      '--out',
+      replayed,
+      '--replay',
+      recording,
+      '--threshold',
+      'latency.p95<5000',
+    ]);
     expect(sim.stats.httpRequests).toBe(before);
     expect(replay.code).toBe(3);
     expect(replay.stderr).toContain('latency.p95: no samples: the answers were replayed (--replay)');
 
-    const results = (rows: Record<string, string>[]): string[] => rows.map((row) => `${row.row_id}#${row.repeat}: ${row.assert_result} ${row.assert_reason}`).sort();
+    const results = (rows: Record<string, string>[]): string[] =>
+      rows.map((row) => `${row.row_id}#${row.repeat}: ${row.assert_result} ${row.assert_reason}`).sort();
     const liveRows = await requests(recorded);
     const replayRows = await requests(replayed);
     expect(results(replayRows)).toEqual(results(liveRows));
@@ -197,9 +224,14 @@ describe('qfbench run as a CI check', () => {
     const slow = await startSimulator({ firstChunkMs: 200, prefillMsPerToken: 0, msPerOutputToken: 0.2, jitter: 0, seed: 6 });
     try {
       const env = { QIANFAN_BASE_URL: slow.url, QIANFAN_AK: slow.credentials.ak, QIANFAN_SK: slow.credentials.sk };
-      const result = await runCli([...base, '-d', passing, '--repeat', '5', '--out', join(dir, 'slow-candidate'), '--baseline', baseline, '--tolerance', '10%'], { env });
+      const result = await runCli(
+        [...base, '-d', passing, '--repeat', '5', '--out', join(dir, 'slow-candidate'), '--baseline', baseline, '--tolerance', '10%'],
+        { env },
+      );
       expect(result.code).toBe(3);
-      expect(result.stderr).toMatch(new RegExp(`error: baseline ${baseline.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: regression in ERNIE-Speed-8K: TTFT p50 \\+\\d`));
+      expect(result.stderr).toMatch(
+        new RegExp(`error: baseline ${baseline.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: regression in ERNIE-Speed-8K: TTFT p50 \\+\\d`),
+      );
       expect(result.stderr).toContain(`warning: baseline ${baseline}: 10 answer(s) changed:`);
       expect(result.stderr).toContain('row "capital" × ERNIE-Speed-8K (repeat 0)');
     } finally {

@@ -29,8 +29,26 @@ async function readRun(out: string): Promise<{ summary: RunSummary; requests: Re
 
 describe('qfbench estimate', () => {
   it('sends no chat request; with --tokenizer server its input tokens equal the simulator counts and a real run', async () => {
-    const flags = ['-d', 'datasets/demo.csv', '-d', 'datasets/multiturn.jsonl', '-m', 'ernie-4.0-8k', '-m', 'ernie-speed-8k', '-p', 'temperature=0.3,0.9', '--repeat', '2', ...DATE];
-    const before = { http: sim.stats.httpRequests, chat: sim.stats.chatRequests, tokenizer: sim.stats.byPath['/rpc/2.0/ai_custom/v1/wenxinworkshop/tokenizer/erniebot'] ?? 0 };
+    const flags = [
+      '-d',
+      'datasets/demo.csv',
+      '-d',
+      'datasets/multiturn.jsonl',
+      '-m',
+      'ernie-4.0-8k',
+      '-m',
+      'ernie-speed-8k',
+      '-p',
+      'temperature=0.3,0.9',
+      '--repeat',
+      '2',
+      ...DATE,
+    ];
+    const before = {
+      http: sim.stats.httpRequests,
+      chat: sim.stats.chatRequests,
+      tokenizer: sim.stats.byPath['/rpc/2.0/ai_custom/v1/wenxinworkshop/tokenizer/erniebot'] ?? 0,
+    };
 
     const local = await runCli(['estimate', ...flags, '--json'], { env: env() });
     expect(local.code, local.stderr).toBe(0);
@@ -64,11 +82,31 @@ describe('qfbench estimate', () => {
   });
 
   it('prints a human table with the quota time, the deadline and the CI budget', async () => {
-    const result = await runCli(['estimate', '-d', 'datasets/demo.csv', '-m', 'ernie-4.0-8k', '-m', 'meta-llama-3-8b', '--rpm', '300', '--deadline', '10m', '--runs-per-day', '24', ...DATE], {
-      env: env(),
-    });
+    const result = await runCli(
+      [
+        'estimate',
+        '-d',
+        'datasets/demo.csv',
+        '-m',
+        'ernie-4.0-8k',
+        '-m',
+        'meta-llama-3-8b',
+        '--rpm',
+        '300',
+        '--deadline',
+        '10m',
+        '--runs-per-day',
+        '24',
+        ...DATE,
+      ],
+      {
+        env: env(),
+      },
+    );
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/^ERNIE-4\.0-8K\s+12\s+[\d,]+\s+384 \/ 2,400 \/ 12,288\s+¥[\d.]+ \/ ¥[\d.]+ \/ ¥[\d.]+\s+0\.12 \/ 0\.12 \(from 2024-01-01\)$/m);
+    expect(result.stdout).toMatch(
+      /^ERNIE-4\.0-8K\s+12\s+[\d,]+\s+384 \/ 2,400 \/ 12,288\s+¥[\d.]+ \/ ¥[\d.]+ \/ ¥[\d.]+\s+0\.12 \/ 0\.12 \(from 2024-01-01\)$/m,
+    );
     expect(result.stdout).toMatch(/^Meta-Llama-3-8B\s+12\s+.*\bunknown\s+unknown$/m);
     expect(result.stdout).toMatch(/^total\s+24\s+.*\bunknown$/m);
     expect(result.stdout).toContain('ERNIE-4.0-8K: 291 requests per 60 s (--rpm at the limiter');
@@ -84,7 +122,9 @@ describe('qfbench estimate', () => {
     const run = await runCli(['run', '-d', 'datasets/demo.csv', '-m', 'ernie-4.0-8k', '--out', out, '--quiet', ...DATE], { env: env() });
     expect(run.code, run.stderr).toBe(0);
     const { summary } = await readRun(out);
-    const result = await runCli(['estimate', '-d', 'datasets/demo.csv', '-m', 'ernie-4.0-8k', '--tokenizer', 'server', '--from', out, '--json', ...DATE], { env: env() });
+    const result = await runCli(['estimate', '-d', 'datasets/demo.csv', '-m', 'ernie-4.0-8k', '--tokenizer', 'server', '--from', out, '--json', ...DATE], {
+      env: env(),
+    });
     expect(result.code, result.stderr).toBe(0);
     const estimate = JSON.parse(result.stdout) as RunEstimate;
     expect(estimate.models[0]!.cells[0]!.outputFrom).toBe('earlier run');
@@ -98,7 +138,10 @@ describe('cost during and after a run', () => {
   it('--max-cost stops dispatching at the budget: the rest is dropped with the reason, exit code 4', async () => {
     const out = await tempDir();
     const chatBefore = sim.stats.chatRequests;
-    const result = await runCli(['run', '-d', 'datasets/demo.csv', '-m', 'ernie-4.0-8k', '--repeat', '4', '-c', '1', '--max-cost', '0.05', '--out', out, ...DATE], { env: env() });
+    const result = await runCli(
+      ['run', '-d', 'datasets/demo.csv', '-m', 'ernie-4.0-8k', '--repeat', '4', '-c', '1', '--max-cost', '0.05', '--out', out, ...DATE],
+      { env: env() },
+    );
     expect(result.code, result.stderr).toBe(4);
     expect(result.stderr).toMatch(/run aborted: budget stop: --max-cost 0\.05 CNY reached/);
     expect(result.stderr).toMatch(/\| cost ¥[\d.]+\/¥0\.0500/); // the live view's cost so far
@@ -124,7 +167,10 @@ describe('cost during and after a run', () => {
 
   it('--max-tokens stops the same way', async () => {
     const out = await tempDir();
-    const result = await runCli(['run', '-d', 'datasets/demo.csv', '-m', 'ernie-speed-8k', '-c', '1', '--max-tokens', '300', '--out', out, '--quiet', ...DATE], { env: env() });
+    const result = await runCli(
+      ['run', '-d', 'datasets/demo.csv', '-m', 'ernie-speed-8k', '-c', '1', '--max-tokens', '300', '--out', out, '--quiet', ...DATE],
+      { env: env() },
+    );
     expect(result.code).toBe(4);
     const { summary, requests } = await readRun(out);
     expect(requests.some((row) => row.outcome === 'dropped' && row.error_msg?.startsWith('budget stop: --max-tokens 300 reached'))).toBe(true);
@@ -133,13 +179,17 @@ describe('cost during and after a run', () => {
 
   it('an unknown price stays unknown in every output: summary.json null, summary.csv, console, report.html', async () => {
     const out = await tempDir();
-    const result = await runCli(['run', '-d', 'datasets/demo.csv', '-m', 'ernie-4.0-8k', '-m', 'meta-llama-3-8b', '--endpoint', 'my_service', '--out', out, ...DATE], { env: env() });
+    const result = await runCli(
+      ['run', '-d', 'datasets/demo.csv', '-m', 'ernie-4.0-8k', '-m', 'meta-llama-3-8b', '--endpoint', 'my_service', '--out', out, ...DATE],
+      { env: env() },
+    );
     expect(result.code, result.stderr).toBe(0);
     const { summary, csv, html } = await readRun(out);
     const byModel = new Map(summary.cells.map((cell) => [cell.model, cell.cost]));
     expect(byModel.get('ERNIE-4.0-8K')?.cny).toBeGreaterThan(0);
     expect(byModel.get('ERNIE-4.0-8K')?.price).toMatchObject({ inputPer1k: 0.12, effectiveFrom: '2024-01-01', source: expect.stringContaining('SDK') });
-    for (const model of ['Meta-Llama-3-8B', 'my_service']) expect(byModel.get(model)).toMatchObject({ cny: null, inputCny: null, outputCny: null, price: null });
+    for (const model of ['Meta-Llama-3-8B', 'my_service'])
+      expect(byModel.get(model)).toMatchObject({ cny: null, inputCny: null, outputCny: null, price: null });
     expect(summary.cost).toMatchObject({ totalCny: null, unpricedModels: ['Meta-Llama-3-8B', 'my_service'], priceDate: '2025-01-02' });
     expect(csv.filter((row) => row.model !== 'ERNIE-4.0-8K').map((row) => row.cost_cny)).toEqual(['unknown', 'unknown', 'unknown']); // two cells and TOTAL
     expect(result.stdout).toMatch(/Meta-Llama-3-8B\s.*\sunknown$/m);
@@ -160,9 +210,14 @@ describe('cost during and after a run', () => {
   it('--prices FILE prices an unknown model; a malformed file is refused naming the entry and field, before any request', async () => {
     const dir = await tempDir();
     const good = join(dir, 'prices.json');
-    await writeFile(good, JSON.stringify({ prices: [{ model: 'Meta-Llama-3-8B', inputPer1k: 0.002, outputPer1k: 0.004, effectiveFrom: '2024-06-01', source: 'our contract' }] }));
+    await writeFile(
+      good,
+      JSON.stringify({ prices: [{ model: 'Meta-Llama-3-8B', inputPer1k: 0.002, outputPer1k: 0.004, effectiveFrom: '2024-06-01', source: 'our contract' }] }),
+    );
     const out = await tempDir();
-    const priced = await runCli(['run', '-d', 'datasets/demo.csv', '-m', 'meta-llama-3-8b', '--prices', good, '--out', out, '--quiet', ...DATE], { env: env() });
+    const priced = await runCli(['run', '-d', 'datasets/demo.csv', '-m', 'meta-llama-3-8b', '--prices', good, '--out', out, '--quiet', ...DATE], {
+      env: env(),
+    });
     expect(priced.code, priced.stderr).toBe(0);
     const { summary } = await readRun(out);
     expect(summary.cells[0]!.cost?.price).toMatchObject({ source: 'our contract', effectiveFrom: '2024-06-01' });
@@ -207,7 +262,9 @@ describe('cost during and after a run', () => {
       ...DATE,
     ]);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).toMatch(/estimate before the run: 12 requests, \d+ input tokens \(offline estimate\), 384\/2400\/12288 output tokens .*\[SIMULATED run\]/);
+    expect(result.stderr).toMatch(
+      /estimate before the run: 12 requests, \d+ input tokens \(offline estimate\), 384\/2400\/12288 output tokens .*\[SIMULATED run\]/,
+    );
     expect(result.stdout).toMatch(/estimate check:\n.*estimate \(low \/ expected \/ high\)\s+actual\n\s+requests\s+12\s+12 \(12 ok\)/);
     expect(result.stdout).toMatch(/total cost: ¥[\d.]+ at the prices of 2025-01-02 \(SIMULATED: simulator token counts at real prices\)/);
     const { summary } = await readRun(out);

@@ -10,7 +10,15 @@ import { runCli, tempDir } from '../helpers/cli.js';
 let sim: RunningSimulator;
 
 beforeAll(async () => {
-  sim = await startSimulator({ firstChunkMs: 5, prefillMsPerToken: 0, msPerOutputToken: 0.2, jitter: 0, seed: 5, accessKey: 'e2e-iam-access-key', secretKey: 'e2e-iam-secret-key' });
+  sim = await startSimulator({
+    firstChunkMs: 5,
+    prefillMsPerToken: 0,
+    msPerOutputToken: 0.2,
+    jitter: 0,
+    seed: 5,
+    accessKey: 'e2e-iam-access-key',
+    secretKey: 'e2e-iam-secret-key',
+  });
 });
 afterAll(async () => sim.close());
 

@@ -19,7 +19,10 @@ let consumer: string;
 
 /** What npm install does with a tarball, without a registry: unpack it, link its dependencies. */
 async function installTarball(dir: string): Promise<void> {
-  const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', dir], { cwd: REPO_ROOT, env: { ...process.env, npm_config_ignore_scripts: 'true' } });
+  const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', dir], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, npm_config_ignore_scripts: 'true' },
+  });
   const [packed] = JSON.parse(stdout) as Array<{ filename: string }>;
   const modules = join(dir, 'node_modules');
   await mkdir(join(modules, 'qfbench'), { recursive: true });
@@ -44,7 +47,8 @@ afterAll(async () => {
 describe('the packed package', () => {
   it('ships the library entry, its declarations, a LICENSE, and not the tests', async () => {
     const root = join(consumer, 'node_modules', 'qfbench');
-    for (const file of ['dist/index.js', 'dist/index.d.ts', 'LICENSE', 'README.md', 'package.json', 'dist/cli/main.js']) expect(existsSync(join(root, file)), file).toBe(true);
+    for (const file of ['dist/index.js', 'dist/index.d.ts', 'LICENSE', 'README.md', 'package.json', 'dist/cli/main.js'])
+      expect(existsSync(join(root, file)), file).toBe(true);
     expect(existsSync(join(root, 'test'))).toBe(false);
   });
 
@@ -101,15 +105,25 @@ await sim.close();
     await writeFile(
       join(consumer, 'tsconfig.json'),
       JSON.stringify({
-        compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: false, types: ['node'] },
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          noEmit: true,
+          skipLibCheck: false,
+          types: ['node'],
+        },
         files: ['consumer.ts'],
       }),
     );
     const tsc = join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-    const result = await run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: consumer, timeout: 120_000 }).catch((error: { stdout?: string; stderr?: string }) => ({
-      stdout: error.stdout ?? '',
-      stderr: error.stderr ?? 'tsc failed',
-    }));
+    const result = await run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: consumer, timeout: 120_000 }).catch(
+      (error: { stdout?: string; stderr?: string }) => ({
+        stdout: error.stdout ?? '',
+        stderr: error.stderr ?? 'tsc failed',
+      }),
+    );
     expect(`${result.stdout}${result.stderr}`).toBe('');
   }, 150_000);
 });

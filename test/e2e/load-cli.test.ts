@@ -32,7 +32,22 @@ describe('load options through the CLI', () => {
 
   it('--rate with --duration runs an open loop: offered, dispatched and completed rates side by side', async () => {
     const out = await tempDir();
-    const result = await runCli(['run', ...FAST, '-d', 'datasets/demo.csv', '-m', 'ernie-speed-8k', '--rate', '40', '--duration', '1', '-c', '16', '--out', out]);
+    const result = await runCli([
+      'run',
+      ...FAST,
+      '-d',
+      'datasets/demo.csv',
+      '-m',
+      'ernie-speed-8k',
+      '--rate',
+      '40',
+      '--duration',
+      '1',
+      '-c',
+      '16',
+      '--out',
+      out,
+    ]);
     expect(result.code, result.stderr).toBe(0);
     const { summary, rows } = await read(out);
     expect(rows).toHaveLength(40); // 40/s for 1 s, the 12-row dataset cycling

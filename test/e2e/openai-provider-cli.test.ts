@@ -6,8 +6,36 @@ import type { RunSummary } from '../../src/metrics/types.js';
 import { startSimulator } from '../../src/sim/index.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 
-const RUN = ['run', '-d', 'datasets/demo.csv', '-d', 'datasets/multiturn.jsonl', '-m', 'ernie-speed-8k', '-m', 'ERNIE-Lite-8K', '-p', 'temperature=0.3,0.9', '-c', '4', '--quiet'];
-const SAME = ['cell', 'model', 'endpoint', 'params', 'row_id', 'repeat', 'outcome', 'prompt_tokens', 'completion_tokens', 'total_tokens', 'usage_source', 'output'];
+const RUN = [
+  'run',
+  '-d',
+  'datasets/demo.csv',
+  '-d',
+  'datasets/multiturn.jsonl',
+  '-m',
+  'ernie-speed-8k',
+  '-m',
+  'ERNIE-Lite-8K',
+  '-p',
+  'temperature=0.3,0.9',
+  '-c',
+  '4',
+  '--quiet',
+];
+const SAME = [
+  'cell',
+  'model',
+  'endpoint',
+  'params',
+  'row_id',
+  'repeat',
+  'outcome',
+  'prompt_tokens',
+  'completion_tokens',
+  'total_tokens',
+  'usage_source',
+  'output',
+];
 
 async function outputs(out: string): Promise<{ rows: Record<string, string>[]; summary: RunSummary }> {
   const rows = parse(await readFile(join(out, 'requests.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
@@ -23,8 +51,12 @@ describe('--provider openai (Qianfan v2 / OpenAI-compatible)', () => {
     ]);
     try {
       const [v1Out, v2Out] = [await tempDir(), await tempDir()];
-      const v1 = await runCli([...RUN, '--out', v1Out], { env: { QIANFAN_BASE_URL: v1Sim.url, QIANFAN_AK: v1Sim.credentials.ak, QIANFAN_SK: v1Sim.credentials.sk } });
-      const v2 = await runCli([...RUN, '--provider', 'openai', '--base-url', `${v2Sim.url}/v2`, '--out', v2Out], { env: { OPENAI_API_KEY: v2Sim.credentials.bearerToken } });
+      const v1 = await runCli([...RUN, '--out', v1Out], {
+        env: { QIANFAN_BASE_URL: v1Sim.url, QIANFAN_AK: v1Sim.credentials.ak, QIANFAN_SK: v1Sim.credentials.sk },
+      });
+      const v2 = await runCli([...RUN, '--provider', 'openai', '--base-url', `${v2Sim.url}/v2`, '--out', v2Out], {
+        env: { OPENAI_API_KEY: v2Sim.credentials.bearerToken },
+      });
       expect(v1.code, v1.stderr).toBe(0);
       expect(v2.code, v2.stderr).toBe(0);
       const a = await outputs(v1Out);
@@ -47,9 +79,37 @@ describe('--provider openai (Qianfan v2 / OpenAI-compatible)', () => {
 
   it('runs against the simulator with --sim, and a model outside the catalog passes through with a warning', async () => {
     const out = await tempDir();
-    const result = await runCli(['run', '--sim', '--provider', 'openai', '-d', 'datasets/multiturn.jsonl', '-m', 'ernie-speed-8k', '--sim-opt', 'firstChunkMs=2', '--out', out, '--quiet']);
+    const result = await runCli([
+      'run',
+      '--sim',
+      '--provider',
+      'openai',
+      '-d',
+      'datasets/multiturn.jsonl',
+      '-m',
+      'ernie-speed-8k',
+      '--sim-opt',
+      'firstChunkMs=2',
+      '--out',
+      out,
+      '--quiet',
+    ]);
     expect(result.code, result.stderr).toBe(0);
-    const unknown = await runCli(['run', '--sim', '--provider', 'openai', '-d', 'datasets/multiturn.jsonl', '-m', 'my-vllm-model', '--sim-opt', 'firstChunkMs=2', '--out', await tempDir(), '--quiet']);
+    const unknown = await runCli([
+      'run',
+      '--sim',
+      '--provider',
+      'openai',
+      '-d',
+      'datasets/multiturn.jsonl',
+      '-m',
+      'my-vllm-model',
+      '--sim-opt',
+      'firstChunkMs=2',
+      '--out',
+      await tempDir(),
+      '--quiet',
+    ]);
     expect(unknown.stderr).toContain('my-vllm-model is not in the model catalog');
     // The simulator knows only catalog models: every request is answered 400 invalid_model, so
     // nothing succeeded and the run is aborted (exit 4) naming the code.

@@ -99,7 +99,9 @@ describe('qfbench compare BASE CANDIDATE', () => {
     // Same seed, same planned delays; what differs is the machine's scheduling, which shows in the
     // tails (TTFT p99 +15.5% was seen with a CPU-heavy job beside the suite). The tolerance absorbs
     // that noise; the test below finds a 40% slower simulator at the default 5%.
-    const result = await runCli(['compare', base, same, '--out', out, '--summary-md', summaryMd, '--tolerance', '0.5'], { env: { GITHUB_STEP_SUMMARY: stepSummary } });
+    const result = await runCli(['compare', base, same, '--out', out, '--summary-md', summaryMd, '--tolerance', '0.5'], {
+      env: { GITHUB_STEP_SUMMARY: stepSummary },
+    });
     expect(result.code).toBe(0);
     const markdown = await readFile(join(out, 'compare.md'), 'utf8');
     expect(result.stdout).toBe(markdown);

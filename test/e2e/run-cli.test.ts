@@ -26,7 +26,10 @@ describe('qfbench run, end to end against the simulator', () => {
   it('measures TTFT against the configured first-chunk delay and token totals against the simulator', async () => {
     const out = await tempDir();
     const before = { prompt: sim.stats.promptTokens, completion: sim.stats.completionTokens, chat: sim.stats.chatRequests };
-    const result = await runCli(['run', '-d', 'datasets/demo.csv', '-m', 'ernie-speed-8k', '-m', 'ERNIE-4.0-8K', '-p', 'temperature=0.3,0.9', '-c', '8', '--out', out, '--quiet'], { env: simEnv() });
+    const result = await runCli(
+      ['run', '-d', 'datasets/demo.csv', '-m', 'ernie-speed-8k', '-m', 'ERNIE-4.0-8K', '-p', 'temperature=0.3,0.9', '-c', '8', '--out', out, '--quiet'],
+      { env: simEnv() },
+    );
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')) as RunSummary;
@@ -56,7 +59,21 @@ describe('qfbench run, end to end against the simulator', () => {
 
   it('runs the built-in simulator with --sim and says SIMULATED everywhere figures show', async () => {
     const out = await tempDir();
-    const result = await runCli(['run', '--sim', '-d', 'datasets/multiturn.jsonl', '-m', 'ernie-lite-8k', '--sim-opt', 'firstChunkMs=5', '--sim-opt', 'msPerOutputToken=0', '--out', out, '--quiet']);
+    const result = await runCli([
+      'run',
+      '--sim',
+      '-d',
+      'datasets/multiturn.jsonl',
+      '-m',
+      'ernie-lite-8k',
+      '--sim-opt',
+      'firstChunkMs=5',
+      '--sim-opt',
+      'msPerOutputToken=0',
+      '--out',
+      out,
+      '--quiet',
+    ]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('SIMULATED');
     const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')) as RunSummary;

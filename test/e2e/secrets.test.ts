@@ -31,7 +31,9 @@ describe('secrets never reach logs or output files', () => {
       ];
       for (const run of runs) {
         const out = await tempDir();
-        const result = await runCli(['run', '-d', 'datasets/demo.csv', '-m', 'ernie-speed-8k', '--retries', '0', '--out', out, ...run.args], { env: { ...run.env, CI: 'true' } });
+        const result = await runCli(['run', '-d', 'datasets/demo.csv', '-m', 'ernie-speed-8k', '--retries', '0', '--out', out, ...run.args], {
+          env: { ...run.env, CI: 'true' },
+        });
         const everything = `${result.stdout}\n${result.stderr}\n${await outputs(out).catch(() => '')}`;
         for (const secret of Object.values(secrets)) expect(everything).not.toContain(secret);
         expect(everything).not.toMatch(/access_token=[^*&\s"]/);

@@ -8,7 +8,14 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CompareOptionsSchema, EstimateOptionsSchema, MergeOptionsSchema, ModelsOptionsSchema, ReportOptionsSchema, SimCommandOptionsSchema } from '../../src/config/command-options.js';
+import {
+  CompareOptionsSchema,
+  EstimateOptionsSchema,
+  MergeOptionsSchema,
+  ModelsOptionsSchema,
+  ReportOptionsSchema,
+  SimCommandOptionsSchema,
+} from '../../src/config/command-options.js';
 import { RunConfigSchema } from '../../src/config/run-config.js';
 import { startSimulator, type RunningSimulator } from '../../src/sim/index.js';
 import { runCli, tempDir } from '../helpers/cli.js';
@@ -62,7 +69,10 @@ describe('mistakes get one line, exit 2 and the closest real name', () => {
   });
 
   it('a config file with three problems lists all three', async () => {
-    const config = await file('three.json', JSON.stringify({ datasets: ['datasets/demo.csv'], models: ['ernie-speed-8k'], repat: 2, retries: -1, thresholds: ['ttft.p95 < fast'] }, null, 2));
+    const config = await file(
+      'three.json',
+      JSON.stringify({ datasets: ['datasets/demo.csv'], models: ['ernie-speed-8k'], repat: 2, retries: -1, thresholds: ['ttft.p95 < fast'] }, null, 2),
+    );
     const result = await runCli(['estimate', '--config', config]);
     expect(result.code).toBe(2);
     const lines = result.stderr.trimEnd().split('\n');
@@ -90,7 +100,9 @@ describe('-p keys no model of the run accepts', () => {
     const out = join(dir, 'temprature');
     const result = await runCli(['run', '-d', 'datasets/demo.csv', '-m', 'ernie-speed-8k', '-p', 'temprature=0.5', '--out', out, '--quiet'], { env: env() });
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe('qfbench: -p temprature: no model of this run accepts temprature; did you mean temperature? (--allow-unknown-params sends it anyway)\n');
+    expect(result.stderr).toBe(
+      'qfbench: -p temprature: no model of this run accepts temprature; did you mean temperature? (--allow-unknown-params sends it anyway)\n',
+    );
     expect(sim.stats.httpRequests).toBe(before);
     expect(existsSync(join(out, 'requests.csv'))).toBe(false);
   });
@@ -98,7 +110,10 @@ describe('-p keys no model of the run accepts', () => {
   it('are sent with --allow-unknown-params, with a warning', async () => {
     const before = sim.stats.chatRequests;
     const dataset = await file('one.jsonl', `${JSON.stringify({ prompt: 'hello' })}\n`);
-    const result = await runCli(['run', '-d', dataset, '-m', 'ernie-speed-8k', '-p', 'temprature=0.5', '--allow-unknown-params', '--out', join(dir, 'allowed'), '--quiet'], { env: env() });
+    const result = await runCli(
+      ['run', '-d', dataset, '-m', 'ernie-speed-8k', '-p', 'temprature=0.5', '--allow-unknown-params', '--out', join(dir, 'allowed'), '--quiet'],
+      { env: env() },
+    );
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/warning: .*does not accept temprature/);
     expect(sim.stats.chatRequests - before).toBe(1);

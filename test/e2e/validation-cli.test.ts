@@ -98,7 +98,23 @@ describe('validation before sending, through the CLI', () => {
   it('allows 7K output on an SFT service of ERNIE-Speed, and refuses input + output over 8192', async () => {
     const short = await jsonl('short.jsonl', [{ prompt: 'hi' }]);
     const before = sim.stats.chatRequests;
-    const ok = await runCli(['run', '-d', short, '--endpoint', 'my-sft-speed', '--base-model', 'ernie-speed-8k', '-p', 'max_output_tokens=7000', '--out', join(dir, 'sft'), '--quiet'], { env: env() });
+    const ok = await runCli(
+      [
+        'run',
+        '-d',
+        short,
+        '--endpoint',
+        'my-sft-speed',
+        '--base-model',
+        'ernie-speed-8k',
+        '-p',
+        'max_output_tokens=7000',
+        '--out',
+        join(dir, 'sft'),
+        '--quiet',
+      ],
+      { env: env() },
+    );
     expect(ok.code, ok.stderr).toBe(0);
     expect(sim.stats.chatRequests - before).toBe(1);
     expect(await readFile(join(dir, 'sft', 'requests.csv'), 'utf8')).toMatch(/,ok,/);
@@ -114,7 +130,10 @@ describe('validation before sending, through the CLI', () => {
   it('warns, and still runs, when one model of the run does not accept a parameter another accepts', async () => {
     const short = await jsonl('warn.jsonl', [{ prompt: 'hello' }]);
     // A key that no model of the run accepts is refused instead (test/e2e/typed-options-cli.test.ts).
-    const result = await runCli(['run', '-d', short, '-m', 'ernie-4.0-8k', '-m', 'ernie-speed-8k', '-p', 'min_output_tokens=10', '--out', join(dir, 'warn'), '--quiet'], { env: env() });
+    const result = await runCli(
+      ['run', '-d', short, '-m', 'ernie-4.0-8k', '-m', 'ernie-speed-8k', '-p', 'min_output_tokens=10', '--out', join(dir, 'warn'), '--quiet'],
+      { env: env() },
+    );
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/warning: .*does not accept min_output_tokens/);
   });

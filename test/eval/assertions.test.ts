@@ -40,7 +40,9 @@ describe('text assertions', () => {
     expect(await resultOf('not-regex', '/sorry|抱歉/', '很抱歉')).toBe('fail');
     // `g` would make test() remember its position between answers.
     expect(await resultOf('regex', '/a/g', 'a')).toBe('pass');
-    await expect(judge([{ type: 'regex', value: '(unclosed' }], 'x')).rejects.toThrow(/\/data\/rows\.jsonl:3: assert\[0\]: regex "\(unclosed" does not compile/);
+    await expect(judge([{ type: 'regex', value: '(unclosed' }], 'x')).rejects.toThrow(
+      /\/data\/rows\.jsonl:3: assert\[0\]: regex "\(unclosed" does not compile/,
+    );
   });
 });
 
@@ -63,7 +65,9 @@ describe('is-json', () => {
     const dir = await mkdtemp(join(tmpdir(), 'qfbench-schema-'));
     await writeFile(join(dir, 'city.json'), JSON.stringify(schema));
     expect(await resultOf('is-json', 'file:city.json', '{"town": "Rome"}', { dir })).toBe('fail');
-    await expect(judge([{ type: 'is-json', value: 'file:missing.json' }], '{}', { dir })).rejects.toThrow(/is-json schema .*missing\.json: cannot read it \(ENOENT\)/);
+    await expect(judge([{ type: 'is-json', value: 'file:missing.json' }], '{}', { dir })).rejects.toThrow(
+      /is-json schema .*missing\.json: cannot read it \(ENOENT\)/,
+    );
   });
 
   it('follows the draft the schema names, and refuses a schema that does not compile', async () => {
@@ -96,7 +100,9 @@ describe('lengths and tokens', () => {
 describe('timing ceilings', () => {
   it('latency-ms: at most the ceiling; skipped on a replayed answer', async () => {
     expect(await resultOf('latency-ms', 2000, 'x', { record: { latencyMs: 1999.5 } })).toBe('pass');
-    expect((await judge([{ type: 'latency-ms', value: '1000' }], 'x', { record: { latencyMs: 1234.56 } })).reason).toBe('latency-ms ≤ 1000 ms: latency 1234.6 ms (ceiling 1000 ms)');
+    expect((await judge([{ type: 'latency-ms', value: '1000' }], 'x', { record: { latencyMs: 1234.56 } })).reason).toBe(
+      'latency-ms ≤ 1000 ms: latency 1234.6 ms (ceiling 1000 ms)',
+    );
     const replayed = await judge(
       [
         { type: 'latency-ms', value: 10 },
@@ -124,7 +130,9 @@ describe('javascript', () => {
   it('runs an expression or a function body with output, vars and the context in scope', async () => {
     expect(await resultOf('javascript', "output.length > 3 && vars.lang === 'en'", 'long enough')).toBe('pass');
     expect(await resultOf('javascript', 'const n = JSON.parse(output).items.length;\nreturn n === 2;', '{"items": [1, 2]}')).toBe('pass');
-    expect(await resultOf('javascript', "context.model === 'ERNIE-Speed-8K' && params.temperature === 0.3 && rowId === 'r1' && latencyMs > 0", 'x')).toBe('pass');
+    expect(await resultOf('javascript', "context.model === 'ERNIE-Speed-8K' && params.temperature === 0.3 && rowId === 'r1' && latencyMs > 0", 'x')).toBe(
+      'pass',
+    );
     expect(await resultOf('not-javascript', 'output === "x"', 'x')).toBe('fail');
   });
 
@@ -137,7 +145,9 @@ describe('javascript', () => {
     expect((await judge([{ type: 'javascript', value: '({ pass: false, reason: "only " + output.length + " characters" })' }], 'abc')).reason).toBe(
       'javascript "({ pass: false, reason: \\"only \\" + output…": only 3 characters',
     );
-    expect((await judge([{ type: 'javascript', value: 'output.length' }], 'abc')).reason).toContain('returned 3; a check returns true, false or {pass, reason}');
+    expect((await judge([{ type: 'javascript', value: 'output.length' }], 'abc')).reason).toContain(
+      'returned 3; a check returns true, false or {pass, reason}',
+    );
     expect((await judge([{ type: 'not-javascript', value: 'JSON.parse(output)' }], 'nope')).reason).toMatch(/threw: Unexpected token/);
   });
 
@@ -170,19 +180,26 @@ describe('javascript', () => {
   });
 
   it('refuses code that does not compile, before the run', async () => {
-    await expect(judge([{ type: 'javascript', value: 'output.length >' }], 'x')).rejects.toThrow(/\/data\/rows\.jsonl:3: assert\[0\]: javascript "output\.length >" does not compile/);
+    await expect(judge([{ type: 'javascript', value: 'output.length >' }], 'x')).rejects.toThrow(
+      /\/data\/rows\.jsonl:3: assert\[0\]: javascript "output\.length >" does not compile/,
+    );
   });
 });
 
 describe('requests without an answer', () => {
   it('a failed, throttled or timed-out request fails every assertion with that reason', async () => {
-    const failed = await judge([{ type: 'not-contains', value: 'x' }, { type: 'is-json' }], '', { record: { outcome: 'failed', errorCode: '336100', errorMsg: 'server busy' } });
+    const failed = await judge([{ type: 'not-contains', value: 'x' }, { type: 'is-json' }], '', {
+      record: { outcome: 'failed', errorCode: '336100', errorMsg: 'server busy' },
+    });
     expect(failed).toEqual({ result: 'fail', reason: 'no answer: failed 336100: server busy' });
     expect((await judge(['is-json'], '', { record: { outcome: 'timeout', errorMsg: 'idle timeout' } })).reason).toBe('no answer: timeout: idle timeout');
   });
 
   it('a request never sent is skipped; a row without assertions is `none`', async () => {
-    expect(await judge(['is-json'], '', { record: { outcome: 'dropped', errorMsg: '--max-cost reached' } })).toEqual({ result: 'skip', reason: 'not sent: --max-cost reached' });
+    expect(await judge(['is-json'], '', { record: { outcome: 'dropped', errorMsg: '--max-cost reached' } })).toEqual({
+      result: 'skip',
+      reason: 'not sent: --max-cost reached',
+    });
     expect(await judge([], 'x')).toEqual({ result: 'none', reason: '' });
   });
 

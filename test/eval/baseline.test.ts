@@ -23,7 +23,9 @@ function side(dir: string, scale: number, answer: (row: number) => string, cell:
       }),
     );
   }
-  const summary = makeSummary({ cells: [makeCell({ ...cell, errors: {}, planned: 60, outcomes: { ok: 60, failed: 0, throttled: 0, timeout: 0, cancelled: 0, dropped: 0 } })] });
+  const summary = makeSummary({
+    cells: [makeCell({ ...cell, errors: {}, planned: 60, outcomes: { ok: 60, failed: 0, throttled: 0, timeout: 0, cancelled: 0, dropped: 0 } })],
+  });
   return { dir, summary, rows: records.map(answerRow) };
 }
 

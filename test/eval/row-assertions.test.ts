@@ -32,7 +32,9 @@ describe('assertions in CSV columns', () => {
     await expect(typesOf('prompt,assert\nhi,Paris\n')).rejects.toThrow(
       '/data/suite.csv:2: column "assert" line 1: expected TYPE:VALUE such as contains:Paris (or name the column assert_TYPE to give one value verbatim); got "Paris"',
     );
-    await expect(typesOf('prompt,assert\nhi,"contains:a\nhas:b"\n')).rejects.toThrow('/data/suite.csv:2: column "assert" line 2: unknown assertion type "has"; known types are equals, contains');
+    await expect(typesOf('prompt,assert\nhi,"contains:a\nhas:b"\n')).rejects.toThrow(
+      '/data/suite.csv:2: column "assert" line 2: unknown assertion type "has"; known types are equals, contains',
+    );
     await expect(typesOf('prompt,assert_max-tokens\nhi,many\n')).rejects.toThrow(
       '/data/suite.csv:2: column "assert_max-tokens": max-tokens needs a whole number of 0 or more; got the string "many" (max-tokens takes a whole number of completion tokens)',
     );
@@ -43,7 +45,10 @@ describe('assertions in CSV columns', () => {
 describe('assertions in a JSONL `assert` list', () => {
   it('takes {type, value} objects and TYPE:VALUE strings', async () => {
     const row = parseJsonlRecord(
-      JSON.stringify({ prompt: 'hi', assert: [{ type: 'contains', value: 'x' }, 'not-icontains:sorry', { type: 'is-json', value: { type: 'object' } }, { type: 'NOT_REGEX', value: '^$' }] }),
+      JSON.stringify({
+        prompt: 'hi',
+        assert: [{ type: 'contains', value: 'x' }, 'not-icontains:sorry', { type: 'is-json', value: { type: 'object' } }, { type: 'NOT_REGEX', value: '^$' }],
+      }),
       '/data/suite.jsonl',
       7,
     );
@@ -52,10 +57,16 @@ describe('assertions in a JSONL `assert` list', () => {
 
   it('refuses malformed items, naming FILE:LINE and the item', async () => {
     const compile = (asserts: unknown[]): Promise<unknown> => compileRowAssertions(makeRow({ asserts }), options);
-    await expect(compile([{ type: 'contains', value: 'x', weight: 2 }])).rejects.toThrow('/data/rows.jsonl:3: assert[0]: unknown key "weight"; an assertion has "type" and "value"');
-    await expect(compile(['contains:x', 42])).rejects.toThrow('/data/rows.jsonl:3: assert[1]: expected an object {"type": …, "value": …} or a "TYPE:VALUE" string');
+    await expect(compile([{ type: 'contains', value: 'x', weight: 2 }])).rejects.toThrow(
+      '/data/rows.jsonl:3: assert[0]: unknown key "weight"; an assertion has "type" and "value"',
+    );
+    await expect(compile(['contains:x', 42])).rejects.toThrow(
+      '/data/rows.jsonl:3: assert[1]: expected an object {"type": …, "value": …} or a "TYPE:VALUE" string',
+    );
     await expect(compile([{ value: 'x' }])).rejects.toThrow('assert[0]: "type" must be an assertion type such as "contains"');
-    await expect(compile([{ type: 'contains' }])).rejects.toThrow('assert[0]: contains needs a text value; got no value (contains takes the text the answer must contain)');
+    await expect(compile([{ type: 'contains' }])).rejects.toThrow(
+      'assert[0]: contains needs a text value; got no value (contains takes the text the answer must contain)',
+    );
     await expect(compile([{ type: 'contains', value: { text: 'x' } }])).rejects.toThrow('contains needs a text value; got an object');
   });
 });

@@ -17,8 +17,18 @@ function messageOf(text: string): string {
 
 describe('parseThreshold', () => {
   it('reads metrics, operators, units and selectors', () => {
-    expect(threshold('ttft.p95<800')).toMatchObject({ metric: { kind: 'distribution', series: 'ttft', stat: 'p95' }, operator: '<', limit: 800, selectors: [] });
-    expect(threshold(' latency.p99 <= 5s ')).toMatchObject({ text: 'latency.p99 <= 5s', metric: { series: 'latency', stat: 'p99' }, operator: '<=', limit: 5000 });
+    expect(threshold('ttft.p95<800')).toMatchObject({
+      metric: { kind: 'distribution', series: 'ttft', stat: 'p95' },
+      operator: '<',
+      limit: 800,
+      selectors: [],
+    });
+    expect(threshold(' latency.p99 <= 5s ')).toMatchObject({
+      text: 'latency.p99 <= 5s',
+      metric: { series: 'latency', stat: 'p99' },
+      operator: '<=',
+      limit: 5000,
+    });
     expect(threshold('tpot.p50<60ms').limit).toBe(60);
     expect(threshold('latency_sched.p99.9<9000').metric).toEqual({ kind: 'distribution', series: 'latency_sched', stat: 'p999' });
     expect(threshold('error_rate<0.01')).toMatchObject({ metric: { kind: 'rate', name: 'error_rate' }, limit: 0.01 });
@@ -63,13 +73,18 @@ describe('evaluateThresholds', () => {
   });
 
   it('fails a selector that matches no cell', () => {
-    expect(evaluateThresholds([threshold('model=ernie-lite-8k:ttft.p95<1000')], makeSummary())).toEqual([expect.objectContaining({ pass: false, reason: 'no cell matches model=ernie-lite-8k' })]);
+    expect(evaluateThresholds([threshold('model=ernie-lite-8k:ttft.p95<1000')], makeSummary())).toEqual([
+      expect.objectContaining({ pass: false, reason: 'no cell matches model=ernie-lite-8k' }),
+    ]);
   });
 
   it('reads rates, pass rates and cost', () => {
     const summary = makeSummary();
     // c0: 8 ok, 1 failed, 1 throttled.
-    expect(evaluateThresholds([threshold('model=ernie-speed-8k:error_rate<=10%')], summary)[0]).toMatchObject({ pass: true, reason: 'error_rate = 10.00% (limit <= 10.00%)' });
+    expect(evaluateThresholds([threshold('model=ernie-speed-8k:error_rate<=10%')], summary)[0]).toMatchObject({
+      pass: true,
+      reason: 'error_rate = 10.00% (limit <= 10.00%)',
+    });
     expect(evaluateThresholds([threshold('model=ernie-speed-8k:throttled_rate<0.05')], summary)[0]?.pass).toBe(false);
     const withChecks = makeSummary({ cells: [makeCell({ assertions: { passed: 19, failed: 1, skipped: 0, passRate: 0.95 } })] });
     expect(evaluateThresholds([threshold('pass_rate>=0.95')], withChecks)[0]?.pass).toBe(true);
@@ -87,9 +102,13 @@ describe('evaluateThresholds', () => {
     const noStream = makeSummary({ cells: [makeCell({ ttftMs: emptyDist(), tpotMs: emptyDist() })] });
     noStream.run.stream = false;
     expect(reasonOf('ttft.p95<800', noStream)).toBe('ttft.p95: no samples: ttft is measured on streamed answers only and the run used --no-stream');
-    expect(reasonOf('tpot.p50<60', makeSummary({ cells: [makeCell({ tpotMs: emptyDist() })] }))).toBe('tpot.p50: no samples: tpot needs answers that arrived in two or more text events');
+    expect(reasonOf('tpot.p50<60', makeSummary({ cells: [makeCell({ tpotMs: emptyDist() })] }))).toBe(
+      'tpot.p50: no samples: tpot needs answers that arrived in two or more text events',
+    );
     const noOk = makeCell({ latencyMs: emptyDist(), outcomes: { ok: 0, failed: 3, throttled: 0, timeout: 0, cancelled: 0, dropped: 0 } });
-    expect(reasonOf('latency.p99<5000', makeSummary({ cells: [noOk] }))).toBe('latency.p99: no samples: the cell has no ok request (timings come from ok requests only)');
+    expect(reasonOf('latency.p99<5000', makeSummary({ cells: [noOk] }))).toBe(
+      'latency.p99: no samples: the cell has no ok request (timings come from ok requests only)',
+    );
     const nothing = makeCell({ outcomes: { ok: 0, failed: 0, throttled: 0, timeout: 0, cancelled: 4, dropped: 0 } });
     expect(reasonOf('error_rate<0.01', makeSummary({ cells: [nothing] }))).toBe('error_rate: no samples: no request of this cell got an answer');
     expect(reasonOf('pass_rate>=0.9')).toBe('pass_rate: no samples: the run checked no assertions (the dataset has none)');
@@ -97,7 +116,9 @@ describe('evaluateThresholds', () => {
       'pass_rate: no samples: no assertion of this cell could be checked',
     );
     expect(reasonOf('cost_cny<2')).toBe('cost_cny: no samples: the run has no cost figures');
-    expect(reasonOf('cost_cny<2', makeSummary({ cells: [makeCell({ cost: { cny: null } as never })] }))).toBe('cost_cny: no samples: the cost is unknown (no price for ernie-speed-8k)');
+    expect(reasonOf('cost_cny<2', makeSummary({ cells: [makeCell({ cost: { cny: null } as never })] }))).toBe(
+      'cost_cny: no samples: the cost is unknown (no price for ernie-speed-8k)',
+    );
     const replayed = makeSummary({ cells: [makeCell({ latencyMs: emptyDist(), cost: { cny: 0 } as never })] });
     replayed.run.replayedFrom = 'fixtures/recording';
     expect(reasonOf('latency.p95<5000', replayed)).toMatch(/^latency\.p95: no samples: the answers were replayed \(--replay\)/);

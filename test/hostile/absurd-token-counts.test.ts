@@ -91,8 +91,16 @@ describe('absurd token counts', () => {
     });
     const { agent } = providers(server.url);
     try {
-      const tokenizer = createServerTokenizer({ baseUrl: server.url, auth: { kind: 'access-token', accessToken: 'hostile-test-token' }, dispatcher: agent, timeouts: DEFAULT_TIMEOUTS });
-      await expect(tokenizer.count('three words here')).rejects.toMatchObject({ name: 'UserError', message: expect.stringContaining('impossible usage.prompt_tokens') });
+      const tokenizer = createServerTokenizer({
+        baseUrl: server.url,
+        auth: { kind: 'access-token', accessToken: 'hostile-test-token' },
+        dispatcher: agent,
+        timeouts: DEFAULT_TIMEOUTS,
+      });
+      await expect(tokenizer.count('three words here')).rejects.toMatchObject({
+        name: 'UserError',
+        message: expect.stringContaining('impossible usage.prompt_tokens'),
+      });
     } finally {
       await agent.close();
       await server.close();
@@ -104,7 +112,14 @@ describe('absurd token counts', () => {
     const request = chat('replayed question', false);
     const key = requestKey('qianfan', request);
     await writeRecording(dir, { provider: 'qianfan', simulated: false, recordedAt: new Date(0).toISOString() }, [
-      { key, rowId: 'r1', model: request.model, repeat: 0, request, answer: { output: 'Two words', usage: { promptTokens: 3, completionTokens: 2 ** 53, totalTokens: 2 ** 53 + 3 } } },
+      {
+        key,
+        rowId: 'r1',
+        model: request.model,
+        repeat: 0,
+        request,
+        answer: { output: 'Two words', usage: { promptTokens: 3, completionTokens: 2 ** 53, totalTokens: 2 ** 53 + 3 } },
+      },
     ]);
     const replay = createReplayProvider({ dir, provider: 'qianfan' });
     await replay.preflight();
@@ -125,7 +140,25 @@ describe('absurd token counts', () => {
     const out = await tempDir();
     try {
       const run = await runCliWithPeakRss(
-        ['run', '-d', 'datasets/demo.csv', '-m', 'ernie-speed-8k', '--provider', 'openai', '--base-url', `${server.url}/v2`, '--no-stream', '--max-requests', '6', '-c', '2', '--out', out, '--quiet'],
+        [
+          'run',
+          '-d',
+          'datasets/demo.csv',
+          '-m',
+          'ernie-speed-8k',
+          '--provider',
+          'openai',
+          '--base-url',
+          `${server.url}/v2`,
+          '--no-stream',
+          '--max-requests',
+          '6',
+          '-c',
+          '2',
+          '--out',
+          out,
+          '--quiet',
+        ],
         {
           env: { OPENAI_API_KEY: 'hostile-test-key' },
         },

@@ -37,7 +37,10 @@ describe('a server that sends ANSI escapes and control characters in its message
       ];
       for (const run of runs) {
         const out = await tempDir();
-        const result = await runCli(['run', '-d', 'datasets/demo.csv', '-m', 'ernie-speed-8k', '--max-requests', '3', '--retries', '0', '--no-stream', '--out', out, ...run.args], { env: run.env });
+        const result = await runCli(
+          ['run', '-d', 'datasets/demo.csv', '-m', 'ernie-speed-8k', '--max-requests', '3', '--retries', '0', '--no-stream', '--out', out, ...run.args],
+          { env: run.env },
+        );
         // Every request failed: the run says why, on stderr, with the escapes made visible.
         expect(result.code).toBe(4);
         expect(result.stderr).toContain('\\x1b[2J');

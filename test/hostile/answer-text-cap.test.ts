@@ -47,7 +47,9 @@ describe('answer text accumulated past the cap from many small events', () => {
       if (isV2(req)) {
         for (let i = 0; i < pieces; i++) res.write(v2Event(WORDS));
         res.write(v2Event(tail));
-        res.end(`data: ${JSON.stringify({ id: 'c-1', object: 'chat.completion.chunk', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\ndata: [DONE]\n\n`);
+        res.end(
+          `data: ${JSON.stringify({ id: 'c-1', object: 'chat.completion.chunk', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\ndata: [DONE]\n\n`,
+        );
       } else {
         for (let i = 0; i < pieces; i++) res.write(v1Event(WORDS));
         res.end(v1Event(tail, true));

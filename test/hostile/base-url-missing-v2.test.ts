@@ -13,9 +13,12 @@ describe('a base URL missing /v2', () => {
     try {
       const dataset = await writeDataset(THREE_ROWS);
       const out = await tempDir();
-      const result = await runCli(['run', '--provider', 'openai', '--base-url', sim.url, '-d', dataset, '-m', 'ernie-speed-8k', '--retries', '0', '--out', out], {
-        env: { OPENAI_API_KEY: sim.credentials.bearerToken, CI: 'true' },
-      });
+      const result = await runCli(
+        ['run', '--provider', 'openai', '--base-url', sim.url, '-d', dataset, '-m', 'ernie-speed-8k', '--retries', '0', '--out', out],
+        {
+          env: { OPENAI_API_KEY: sim.credentials.bearerToken, CI: 'true' },
+        },
+      );
       expect(result.code, result.stderr).toBe(4);
       expect(result.stderr).toMatch(/no request succeeded: all 3 requests sent got no answer \(3 failed\); most frequent: 404 ×3/);
       const rows = await requestRows(out);

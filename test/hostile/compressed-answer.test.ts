@@ -9,7 +9,13 @@ import { describe, expect, it } from 'vitest';
 import { chat, isV2, providers, startHostileServer } from './hostile-server.js';
 
 const TEXT = '你好, compressed world. '.repeat(200);
-const V1_SYNC = JSON.stringify({ id: 'as-1', object: 'chat.completion', result: TEXT, is_end: true, usage: { prompt_tokens: 2, completion_tokens: 800, total_tokens: 802 } });
+const V1_SYNC = JSON.stringify({
+  id: 'as-1',
+  object: 'chat.completion',
+  result: TEXT,
+  is_end: true,
+  usage: { prompt_tokens: 2, completion_tokens: 800, total_tokens: 802 },
+});
 const V2_SYNC = JSON.stringify({
   id: 'c-1',
   object: 'chat.completion',

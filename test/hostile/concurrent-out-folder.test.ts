@@ -33,7 +33,12 @@ describe('one --out folder, two runs', () => {
 
     const second = await runCli(quickSimRun(out), { timeoutMs: 60_000 });
     expect(second.code).toBe(2);
-    expectOneLineError(second.stderr, new RegExp(`--out ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: another qfbench run \\(pid ${firstPid} on ${hostname()}, started .*\\) is writing there`));
+    expectOneLineError(
+      second.stderr,
+      new RegExp(
+        `--out ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: another qfbench run \\(pid ${firstPid} on ${hostname()}, started .*\\) is writing there`,
+      ),
+    );
 
     const result = await first;
     expect(result.code).toBe(0);

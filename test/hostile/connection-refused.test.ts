@@ -12,9 +12,12 @@ describe('connection refused', () => {
     const port = await closedPort();
     const dataset = await writeDataset(THREE_ROWS);
     const out = await tempDir();
-    const result = await runCli(['run', '--provider', 'openai', '--base-url', `http://127.0.0.1:${port}/v1`, '-d', dataset, '-m', 'gpt-x', '--retries', '0', '--quiet', '--out', out], {
-      env: { OPENAI_API_KEY: 'sk-some-key-123456' },
-    });
+    const result = await runCli(
+      ['run', '--provider', 'openai', '--base-url', `http://127.0.0.1:${port}/v1`, '-d', dataset, '-m', 'gpt-x', '--retries', '0', '--quiet', '--out', out],
+      {
+        env: { OPENAI_API_KEY: 'sk-some-key-123456' },
+      },
+    );
     expect(result.code, result.stderr).toBe(4);
     expect(result.stderr).toMatch(/run aborted: no request succeeded: all 3 requests sent got no answer \(3 failed\); most frequent: ECONNREFUSED ×3/);
     expect(result.stdout).toMatch(/errors of gpt-x: ECONNREFUSED ×3 "connection failed/);

@@ -42,11 +42,32 @@ describe('a full disk', () => {
     const out = join(disk, 'run');
     // 1,200 answers of a few hundred bytes: far more than 64 KiB.
     const result = await runCli(
-      ['run', '--sim', '-d', 'datasets/demo.csv', '-m', 'ernie-speed-8k', '--repeat', '100', '-c', '8', '--quiet', '--sim-opt', 'firstChunkMs=1', '--sim-opt', 'msPerOutputToken=0', '--out', out],
+      [
+        'run',
+        '--sim',
+        '-d',
+        'datasets/demo.csv',
+        '-m',
+        'ernie-speed-8k',
+        '--repeat',
+        '100',
+        '-c',
+        '8',
+        '--quiet',
+        '--sim-opt',
+        'firstChunkMs=1',
+        '--sim-opt',
+        'msPerOutputToken=0',
+        '--out',
+        out,
+      ],
       { timeoutMs: 90_000 },
     );
     expect(result.code).toBe(2);
-    expectOneLineError(result.stderr, new RegExp(`disk full: cannot write ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/requests\\.csv; the rows written before are kept`));
+    expectOneLineError(
+      result.stderr,
+      new RegExp(`disk full: cannot write ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/requests\\.csv; the rows written before are kept`),
+    );
     const kept = await readFile(join(out, 'requests.csv'), 'utf8');
     expect(kept.startsWith('seq,cell,model,')).toBe(true);
     expect(kept.split('\n').length).toBeGreaterThan(10);
@@ -89,7 +110,9 @@ describe('a full disk', () => {
     await mkdir(join(disk, 'run'));
     // Fill the disk: write until ENOSPC.
     execFileSync('sh', ['-c', `dd if=/dev/zero of=${join(disk, 'filler')} bs=1k count=1000 2>/dev/null || true`]);
-    const result = await runCli(['run', '--sim', '-d', 'datasets/demo.csv', '-m', 'ernie-speed-8k', '--quiet', '--out', join(disk, 'run')], { timeoutMs: 60_000 });
+    const result = await runCli(['run', '--sim', '-d', 'datasets/demo.csv', '-m', 'ernie-speed-8k', '--quiet', '--out', join(disk, 'run')], {
+      timeoutMs: 60_000,
+    });
     expect(result.code).toBe(2);
     expectOneLineError(result.stderr, /disk full: cannot write .*\.qfbench\.lock/);
     expect(existsSync(join(disk, 'run', 'requests.csv'))).toBe(false);

@@ -68,7 +68,10 @@ function v1Answer(req: IncomingMessage & { body: string }, res: ServerResponse, 
       return;
     case 'midStreamError':
       if (stream) {
-        sse(res, [`data: ${JSON.stringify({ result: `${PAD}${TOKEN}`, is_end: false })}\n\n`, `${JSON.stringify({ error_code: 336100, error_msg: `${PAD}${TOKEN} ${echo}` })}\n`]);
+        sse(res, [
+          `data: ${JSON.stringify({ result: `${PAD}${TOKEN}`, is_end: false })}\n\n`,
+          `${JSON.stringify({ error_code: 336100, error_msg: `${PAD}${TOKEN} ${echo}` })}\n`,
+        ]);
         return;
       }
       break;
@@ -77,7 +80,10 @@ function v1Answer(req: IncomingMessage & { body: string }, res: ServerResponse, 
   }
   const answer = `Here you are: ${PAD}${TOKEN} and ${echo}`;
   if (stream) {
-    sse(res, [`data: ${JSON.stringify({ result: answer.slice(0, 110), is_end: false })}\n\n`, `data: ${JSON.stringify({ result: answer.slice(110), is_end: true, usage })}\n\n`]);
+    sse(res, [
+      `data: ${JSON.stringify({ result: answer.slice(0, 110), is_end: false })}\n\n`,
+      `data: ${JSON.stringify({ result: answer.slice(110), is_end: true, usage })}\n\n`,
+    ]);
     return;
   }
   res.writeHead(200, { 'content-type': 'application/json', 'x-echo-token': TOKEN }).end(JSON.stringify({ id: 'as-1', result: answer, is_end: true, usage }));
@@ -100,13 +106,16 @@ function v2Answer(req: IncomingMessage & { body: string }, res: ServerResponse, 
     return;
   }
   if (kind === 'throttled') {
-    res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '0' }).end(JSON.stringify({ error: { code: 'rpm_rate_limit_exceeded', message: `slow down ${echo}` } }));
+    res
+      .writeHead(429, { 'content-type': 'application/json', 'retry-after': '0' })
+      .end(JSON.stringify({ error: { code: 'rpm_rate_limit_exceeded', message: `slow down ${echo}` } }));
     return;
   }
   const answer = `Your key: ${PAD}${KEY} (${echo})`;
   const usage = { prompt_tokens: 5, completion_tokens: 30, total_tokens: 35 };
   if (stream) {
-    const chunk = (delta: object, extra: object = {}): string => `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', choices: [{ index: 0, delta, ...extra }] })}\n\n`;
+    const chunk = (delta: object, extra: object = {}): string =>
+      `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', choices: [{ index: 0, delta, ...extra }] })}\n\n`;
     sse(res, [
       chunk({ role: 'assistant', content: answer.slice(0, 110) }),
       chunk({ content: answer.slice(110) }),
@@ -118,7 +127,14 @@ function v2Answer(req: IncomingMessage & { body: string }, res: ServerResponse, 
   }
   res
     .writeHead(200, { 'content-type': 'application/json' })
-    .end(JSON.stringify({ id: 'c1', object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: answer }, finish_reason: 'stop' }], usage }));
+    .end(
+      JSON.stringify({
+        id: 'c1',
+        object: 'chat.completion',
+        choices: [{ index: 0, message: { role: 'assistant', content: answer }, finish_reason: 'stop' }],
+        usage,
+      }),
+    );
 }
 
 async function echoingServer() {

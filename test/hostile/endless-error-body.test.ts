@@ -49,9 +49,12 @@ describe('an HTTP 500 whose body never ends', () => {
     const server = await endless500();
     const out = await tempDir();
     try {
-      const run = await runCliWithPeakRss(['run', '-d', 'datasets/demo.csv', '-m', 'ernie-speed-8k', '--max-requests', '40', '-c', '4', '--retries', '2', '--no-stream', '--out', out, '--quiet'], {
-        env: { QIANFAN_BASE_URL: server.url, QIANFAN_ACCESS_TOKEN: 'hostile-test-token' },
-      });
+      const run = await runCliWithPeakRss(
+        ['run', '-d', 'datasets/demo.csv', '-m', 'ernie-speed-8k', '--max-requests', '40', '-c', '4', '--retries', '2', '--no-stream', '--out', out, '--quiet'],
+        {
+          env: { QIANFAN_BASE_URL: server.url, QIANFAN_ACCESS_TOKEN: 'hostile-test-token' },
+        },
+      );
       // No request succeeded: exit 4 with every file written, never a crash (1) or a signal.
       expect(run.signal).toBeNull();
       expect(run.code, run.stderr).toBe(4);

@@ -51,7 +51,24 @@ describe('an endless SSE stream of 256 KB events', () => {
     const out = await tempDir();
     try {
       const run = await runCliWithPeakRss(
-        ['run', '-d', 'datasets/demo.csv', '-m', 'ernie-speed-8k', '--provider', 'openai', '--base-url', `${server.url}/v2`, '--max-requests', '12', '-c', '4', '--out', out, '--quiet'],
+        [
+          'run',
+          '-d',
+          'datasets/demo.csv',
+          '-m',
+          'ernie-speed-8k',
+          '--provider',
+          'openai',
+          '--base-url',
+          `${server.url}/v2`,
+          '--max-requests',
+          '12',
+          '-c',
+          '4',
+          '--out',
+          out,
+          '--quiet',
+        ],
         {
           env: { OPENAI_API_KEY: 'hostile-test-key' },
         },

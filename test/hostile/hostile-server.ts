@@ -69,7 +69,13 @@ export async function startHostileServer(handle: HostileHandler): Promise<Hostil
  * Writes `piece` until the client hangs up or `limitBytes` are written; then ends the response
  * (`end: true`) or leaves it open until the client goes (`end: false`, a server that never ends).
  */
-export async function pour(res: ServerResponse, piece: string | Buffer, limitBytes: number, sent: (bytes: number) => void, options: { end?: boolean } = {}): Promise<void> {
+export async function pour(
+  res: ServerResponse,
+  piece: string | Buffer,
+  limitBytes: number,
+  sent: (bytes: number) => void,
+  options: { end?: boolean } = {},
+): Promise<void> {
   const size = Buffer.byteLength(piece);
   let written = 0;
   while (!res.destroyed && written + size <= limitBytes) {
@@ -104,7 +110,14 @@ export function providers(
   const cap = maxResponseBytes !== undefined ? { maxResponseBytes } : {};
   return {
     agent,
-    v1: createQianfanProvider({ baseUrl: url, auth: { kind: 'access-token', accessToken: 'hostile-test-token' }, dispatcher: agent, timeouts, refreshOnExpiredToken: false, ...cap }),
+    v1: createQianfanProvider({
+      baseUrl: url,
+      auth: { kind: 'access-token', accessToken: 'hostile-test-token' },
+      dispatcher: agent,
+      timeouts,
+      refreshOnExpiredToken: false,
+      ...cap,
+    }),
     v2: createOpenAIProvider({ baseUrl: `${url}/v2`, apiKey: 'hostile-test-key', dispatcher: agent, timeouts, ...cap }),
   };
 }

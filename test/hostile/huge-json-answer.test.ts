@@ -19,11 +19,17 @@ function hugeAnswer() {
     res.writeHead(200, { 'content-type': 'application/json' });
     const v2 = isV2(req);
     res.write(
-      v2 ? '{"id":"c","object":"chat.completion","choices":[{"index":0,"finish_reason":"stop","message":{"role":"assistant","content":"' : '{"id":"as-1","object":"chat.completion","result":"',
+      v2
+        ? '{"id":"c","object":"chat.completion","choices":[{"index":0,"finish_reason":"stop","message":{"role":"assistant","content":"'
+        : '{"id":"as-1","object":"chat.completion","result":"',
     );
     await pour(res, PIECE, ANSWER_BYTES, sent, { end: false });
     if (!res.destroyed)
-      res.end(v2 ? '"}}],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}' : '","is_end":true,"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}');
+      res.end(
+        v2
+          ? '"}}],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}'
+          : '","is_end":true,"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}',
+      );
   });
 }
 
@@ -102,9 +108,12 @@ describe('a 50 MB sync JSON answer', () => {
     try {
       for (const value of ['0', '-5', '1.5', 'lots']) {
         const out = await tempDir();
-        const run = await runCli(['run', '-d', 'datasets/demo.csv', '-m', 'ernie-speed-8k', '--max-requests', '2', '--max-response-bytes', value, '--out', out, '--quiet'], {
-          env: { QIANFAN_BASE_URL: server.url, QIANFAN_ACCESS_TOKEN: 'hostile-test-token' },
-        });
+        const run = await runCli(
+          ['run', '-d', 'datasets/demo.csv', '-m', 'ernie-speed-8k', '--max-requests', '2', '--max-response-bytes', value, '--out', out, '--quiet'],
+          {
+            env: { QIANFAN_BASE_URL: server.url, QIANFAN_ACCESS_TOKEN: 'hostile-test-token' },
+          },
+        );
         expect(run.code).toBe(2);
         expect(run.stderr).toContain('--max-response-bytes');
         expect(run.stderr).not.toMatch(/\n\s+at /);

@@ -30,7 +30,9 @@ describe('JUnit errors vs failures, and the exit code', () => {
     const out = await tempDir();
     const junit = join(out, 'junit.xml');
     const summaryMd = join(out, 'summary.md');
-    const result = await runCli(['run', ...SIM, '-d', dataset, '--out', out, '--junit', junit, '--summary-md', summaryMd], { env: { CI: 'true', GITHUB_STEP_SUMMARY: undefined } });
+    const result = await runCli(['run', ...SIM, '-d', dataset, '--out', out, '--junit', junit, '--summary-md', summaryMd], {
+      env: { CI: 'true', GITHUB_STEP_SUMMARY: undefined },
+    });
     expect(result.code, result.stderr).toBe(3);
     const xml = await readFile(junit, 'utf8');
     expect(xml).toMatch(/<testsuites [^>]*tests="4" failures="1" errors="2"/);

@@ -9,7 +9,20 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir, type CliResult } from '../helpers/cli.js';
 
-const RUN = ['run', '--sim', '--sim-opt', 'firstChunkMs=1', '--sim-opt', 'msPerOutputToken=0', '-d', 'datasets/demo.csv', '-m', 'ernie-speed-8k', '--no-stream', '--quiet'];
+const RUN = [
+  'run',
+  '--sim',
+  '--sim-opt',
+  'firstChunkMs=1',
+  '--sim-opt',
+  'msPerOutputToken=0',
+  '-d',
+  'datasets/demo.csv',
+  '-m',
+  'ernie-speed-8k',
+  '--no-stream',
+  '--quiet',
+];
 
 /** A field to set (`undefined` deletes it), as a dotted path into the summary, or a whole new text. */
 type Damage = { path: string; value: unknown } | string;
@@ -81,7 +94,11 @@ describe('a malformed summary.json', () => {
     // Valid base64 with the histogram magic, cut short: only decoding finds it out.
     const dir = await damaged({ path: 'cells.0.histograms.latency', value: 'HISTFAAAACx4nJNpmSzMwMDAxAABzFCaEUrLQPkMDG8fPz7w8+HzFwDg' });
     const file = join(dir, 'summary.json');
-    expectRefusal(await runCli(['merge', good, dir, '--out', join(await tempDir(), 'merged'), '--quiet']), file, /: cells\[0\]\.histograms\.latency: not a valid encoded histogram/);
+    expectRefusal(
+      await runCli(['merge', good, dir, '--out', join(await tempDir(), 'merged'), '--quiet']),
+      file,
+      /: cells\[0\]\.histograms\.latency: not a valid encoded histogram/,
+    );
   }, 60_000);
 
   it('that is missing: merge and report say so in one line', async () => {

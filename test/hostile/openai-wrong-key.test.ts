@@ -13,13 +13,18 @@ const WRONG_KEY = 'sk-wrong-key-visible-nowhere-9876';
 
 describe('--provider openai with a wrong key', () => {
   it('against an OpenAI-style server (401 invalid_api_key): exit 4 naming invalid_api_key, files written, key never shown', async () => {
-    const server = await startFixedServer(401, { error: { code: 'invalid_api_key', type: 'invalid_request_error', message: `Incorrect API key provided: ${WRONG_KEY}` } });
+    const server = await startFixedServer(401, {
+      error: { code: 'invalid_api_key', type: 'invalid_request_error', message: `Incorrect API key provided: ${WRONG_KEY}` },
+    });
     try {
       const dataset = await writeDataset(THREE_ROWS);
       const out = await tempDir();
-      const result = await runCli(['run', '--provider', 'openai', '--base-url', `${server.url}/v1`, '-d', dataset, '-m', 'gpt-x', '--retries', '0', '--out', out], {
-        env: { OPENAI_API_KEY: WRONG_KEY, CI: 'true' },
-      });
+      const result = await runCli(
+        ['run', '--provider', 'openai', '--base-url', `${server.url}/v1`, '-d', dataset, '-m', 'gpt-x', '--retries', '0', '--out', out],
+        {
+          env: { OPENAI_API_KEY: WRONG_KEY, CI: 'true' },
+        },
+      );
       expect(result.code, result.stderr).toBe(4);
       expect(result.stderr).toContain('invalid_api_key');
       expect(result.stderr).toMatch(/authentication failed/);
@@ -41,9 +46,12 @@ describe('--provider openai with a wrong key', () => {
     try {
       const dataset = await writeDataset(THREE_ROWS);
       const out = await tempDir();
-      const result = await runCli(['run', '--provider', 'openai', '--base-url', `${sim.url}/v2`, '-d', dataset, '-m', 'ernie-speed-8k', '--retries', '0', '--quiet', '--out', out], {
-        env: { OPENAI_API_KEY: WRONG_KEY },
-      });
+      const result = await runCli(
+        ['run', '--provider', 'openai', '--base-url', `${sim.url}/v2`, '-d', dataset, '-m', 'ernie-speed-8k', '--retries', '0', '--quiet', '--out', out],
+        {
+          env: { OPENAI_API_KEY: WRONG_KEY },
+        },
+      );
       expect(result.code, result.stderr).toBe(4);
       expect(result.stderr).toContain('invalid_iam_token');
       expect(result.stderr).not.toContain(WRONG_KEY);

@@ -34,7 +34,22 @@ export function slowSimRun(out: string, repeat = 100, extra: string[] = []): str
 
 /** A quick simulated run: 12 requests. */
 export function quickSimRun(out: string, extra: string[] = []): string[] {
-  return ['run', '--sim', '-d', 'datasets/demo.csv', '-m', 'ernie-speed-8k', '--quiet', '--sim-opt', 'firstChunkMs=1', '--sim-opt', 'msPerOutputToken=0', '--out', out, ...extra];
+  return [
+    'run',
+    '--sim',
+    '-d',
+    'datasets/demo.csv',
+    '-m',
+    'ernie-speed-8k',
+    '--quiet',
+    '--sim-opt',
+    'firstChunkMs=1',
+    '--sim-opt',
+    'msPerOutputToken=0',
+    '--out',
+    out,
+    ...extra,
+  ];
 }
 
 /** Lines in a file so far (0 when it does not exist yet). */

@@ -28,11 +28,15 @@ describe('--replay of a recording whose rows errored', () => {
       .split('\n')
       .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines.filter((line) => line['answer'] !== undefined)).toHaveLength(1);
-    expect(lines.filter((line) => line['error'] !== undefined)).toEqual([expect.objectContaining({ rowId: 'busy', error: expect.objectContaining({ outcome: 'failed', code: '336100' }) })]);
+    expect(lines.filter((line) => line['error'] !== undefined)).toEqual([
+      expect.objectContaining({ rowId: 'busy', error: expect.objectContaining({ outcome: 'failed', code: '336100' }) }),
+    ]);
 
     const replay = await runCli(['run', '-m', 'ernie-speed-8k', '--quiet', '-d', dataset, '--out', await tempDir(), '--replay', recording]);
     expect(replay.code, replay.stderr).toBe(2);
-    expect(replay.stderr).toMatch(/1 request\(s\) got no answer while recording, so there is none to replay: row "busy" \([^)]*rows\.csv:3\) × ERNIE-Speed-8K: failed 336100 "server high load/);
+    expect(replay.stderr).toMatch(
+      /1 request\(s\) got no answer while recording, so there is none to replay: row "busy" \([^)]*rows\.csv:3\) × ERNIE-Speed-8K: failed 336100 "server high load/,
+    );
     expect(replay.stderr).not.toContain('differ');
     expect(replay.stderr).not.toContain('"fine"');
 

@@ -55,8 +55,24 @@ async function startThrottler(style: Style, retryAfter: () => string): Promise<T
 /** The real CLI against `server`: `requests` requests one at a time, --retries 2 unless `extra` says otherwise. */
 function cliArgs(style: Style, server: Throttler, out: string, requests: number, extra: string[]): { args: string[]; env: Record<string, string> } {
   const retries = extra.includes('--retries') ? [] : ['--retries', '2'];
-  const common = ['run', '-d', 'datasets/demo.csv', '-m', 'ernie-speed-8k', '--max-requests', String(requests), '-c', '1', ...retries, '--out', out, '--quiet', ...extra];
-  if (style === 'v2-429') return { args: [...common, '--provider', 'openai', '--base-url', `${server.url}/v2`], env: { OPENAI_API_KEY: 'test-key-not-secret' } };
+  const common = [
+    'run',
+    '-d',
+    'datasets/demo.csv',
+    '-m',
+    'ernie-speed-8k',
+    '--max-requests',
+    String(requests),
+    '-c',
+    '1',
+    ...retries,
+    '--out',
+    out,
+    '--quiet',
+    ...extra,
+  ];
+  if (style === 'v2-429')
+    return { args: [...common, '--provider', 'openai', '--base-url', `${server.url}/v2`], env: { OPENAI_API_KEY: 'test-key-not-secret' } };
   return { args: common, env: { QIANFAN_BASE_URL: server.url, QIANFAN_ACCESS_TOKEN: 'test-token-not-secret' } };
 }
 

@@ -28,7 +28,9 @@ describe('a token endpoint with a 200 MB body', () => {
     });
     const out = await tempDir();
     try {
-      const run = await runCliWithPeakRss(['run', '-d', 'datasets/demo.csv', '-m', 'ernie-speed-8k', '--max-requests', '4', '--out', out, '--quiet'], { env: oauthEnv(server.url) });
+      const run = await runCliWithPeakRss(['run', '-d', 'datasets/demo.csv', '-m', 'ernie-speed-8k', '--max-requests', '4', '--out', out, '--quiet'], {
+        env: oauthEnv(server.url),
+      });
       expect(run.signal).toBeNull();
       expect(run.code).toBe(4);
       expect(run.stderr).toContain('8388608 bytes');
@@ -38,7 +40,9 @@ describe('a token endpoint with a 200 MB body', () => {
       // The client hung up near the cap, long before the server's budget.
       await expect.poll(() => server.hungUp()).toBe(1);
       expect(server.bytesSent()).toBeLessThan(SERVER_BUDGET / 2);
-      console.log(`200 MB token body, 8 MiB cap: server poured ${(server.bytesSent() / 2 ** 20).toFixed(1)} MiB, child peak RSS ${(run.peakRssBytes / 2 ** 20).toFixed(1)} MiB`);
+      console.log(
+        `200 MB token body, 8 MiB cap: server poured ${(server.bytesSent() / 2 ** 20).toFixed(1)} MiB, child peak RSS ${(run.peakRssBytes / 2 ** 20).toFixed(1)} MiB`,
+      );
       if (run.peakRssBytes > 0) expect(run.peakRssBytes).toBeLessThan(400 * 1024 * 1024);
     } finally {
       await server.close();

@@ -43,10 +43,13 @@ describe('a token endpoint that trickles one byte a second', () => {
     const server = await tricklingTokenEndpoint();
     const out = await tempDir();
     try {
-      const run = await runCli(['run', '-d', 'datasets/demo.csv', '-m', 'ernie-speed-8k', '--max-requests', '5', '-c', '1,2', '--total-timeout', '2', '--out', out], {
-        env: oauthEnv(server.url),
-        timeoutMs: 60_000,
-      });
+      const run = await runCli(
+        ['run', '-d', 'datasets/demo.csv', '-m', 'ernie-speed-8k', '--max-requests', '5', '-c', '1,2', '--total-timeout', '2', '--out', out],
+        {
+          env: oauthEnv(server.url),
+          timeoutMs: 60_000,
+        },
+      );
       expect(run.signal).toBeNull();
       expect(run.code).toBe(4);
       expect(run.stderr).toMatch(/error: run aborted: could not fetch an access token from .*timeout \(total\)/);

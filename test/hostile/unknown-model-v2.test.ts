@@ -10,7 +10,10 @@ describe('an unknown model on the v2 simulator', () => {
   it('exits 4, naming invalid_model with a sample message', async () => {
     const dataset = await writeDataset(THREE_ROWS);
     const out = await tempDir();
-    const result = await runCli(['run', '--sim', '--provider', 'openai', '-d', dataset, '-m', 'my-vllm-model', '--sim-opt', 'firstChunkMs=1', '--retries', '0', '--out', out], { env: { CI: 'true' } });
+    const result = await runCli(
+      ['run', '--sim', '--provider', 'openai', '-d', dataset, '-m', 'my-vllm-model', '--sim-opt', 'firstChunkMs=1', '--retries', '0', '--out', out],
+      { env: { CI: 'true' } },
+    );
     expect(result.code, result.stderr).toBe(4);
     expect(result.stderr).toContain('my-vllm-model is not in the model catalog');
     expect(result.stderr).toMatch(/no request succeeded: .*invalid_model ×3 "The model does not exist/);

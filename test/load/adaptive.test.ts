@@ -39,7 +39,13 @@ interface Tally {
 async function drive(target: RunningSimulator, overrides: Partial<RunnerOptions>): Promise<Tally> {
   const agent = createAgent({ connections: 64, timeouts: DEFAULT_TIMEOUTS });
   cleanups.push(() => agent.destroy());
-  const provider = createQianfanProvider({ baseUrl: target.url, auth: { kind: 'oauth', credentials: target.credentials }, dispatcher: agent, timeouts: DEFAULT_TIMEOUTS, refreshOnExpiredToken: true });
+  const provider = createQianfanProvider({
+    baseUrl: target.url,
+    auth: { kind: 'oauth', credentials: target.credentials },
+    dispatcher: agent,
+    timeouts: DEFAULT_TIMEOUTS,
+    refreshOnExpiredToken: true,
+  });
   const plan = buildPlan({ targets: [{ model: 'ERNIE-Speed-8K', endpoint: 'ernie_speed' }], grid: {}, rows, repeat: 1, seed: 3, api: 'chat', stream: false });
   const tally: Tally = { ok: 0, throttledAttempts: 0, attempts: 0, finished: [] };
   const before = target.stats.throttled;
@@ -64,7 +70,10 @@ describe('adaptive limiter against the simulator quota', () => {
   it('uses the RPM quota almost fully with almost no throttling, where fixed -c 64 is throttled', async () => {
     const [adaptiveSim, fixedSim] = await Promise.all([sim({ rpm: 40 }), sim({ rpm: 40 })]);
     const durationMs = 3 * WINDOW_MS;
-    const [adaptive, fixed] = await Promise.all([drive(adaptiveSim, { durationMs, adapt: { windowMs: WINDOW_MS, headroom: 0.97 } }), drive(fixedSim, { durationMs })]);
+    const [adaptive, fixed] = await Promise.all([
+      drive(adaptiveSim, { durationMs, adapt: { windowMs: WINDOW_MS, headroom: 0.97 } }),
+      drive(fixedSim, { durationMs }),
+    ]);
     // Fixed -c 64 takes every request the quota admits, on the same machine at the same moment: the
     // adaptive client gets nearly as many through without the throttling. (The share of the quota
     // used in a fixed time is a throughput figure, measured by `npm run bench`, not asserted.)

@@ -19,7 +19,12 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
-const rows: DatasetRow[] = Array.from({ length: 4 }, (_, i) => ({ id: `r${i}`, source: { file: 'mem', line: i + 1 }, messages: [{ role: 'user' as const, content: `question ${i}` }], vars: {} }));
+const rows: DatasetRow[] = Array.from({ length: 4 }, (_, i) => ({
+  id: `r${i}`,
+  source: { file: 'mem', line: i + 1 },
+  messages: [{ role: 'user' as const, content: `question ${i}` }],
+  vars: {},
+}));
 
 interface Outcome {
   server: QuotaServer;

@@ -21,7 +21,16 @@ beforeAll(async () => {
     jitter: 0,
     stallMs: 2_000,
     seed: 11,
-    faults: { http500: 0.05, busy: 0.05, resetBeforeHeaders: 0.05, jsonInsteadOfStream: 0.05, cutMidStream: 0.05, garbageSse: 0.05, midStreamError: 0.05, stall: 0.02 },
+    faults: {
+      http500: 0.05,
+      busy: 0.05,
+      resetBeforeHeaders: 0.05,
+      jsonInsteadOfStream: 0.05,
+      cutMidStream: 0.05,
+      garbageSse: 0.05,
+      midStreamError: 0.05,
+      stall: 0.02,
+    },
   });
   agent = createAgent({ connections: 16, timeouts });
 });
@@ -31,11 +40,22 @@ afterAll(async () => {
 });
 
 function rows(count: number): DatasetRow[] {
-  return Array.from({ length: count }, (_, i) => ({ id: `r${i}`, source: { file: 'mem', line: i + 1 }, messages: [{ role: 'user' as const, content: `question number ${i}` }], vars: {} }));
+  return Array.from({ length: count }, (_, i) => ({
+    id: `r${i}`,
+    source: { file: 'mem', line: i + 1 },
+    messages: [{ role: 'user' as const, content: `question number ${i}` }],
+    vars: {},
+  }));
 }
 
 async function run(retries: number, repeat: number, stop?: AbortController): Promise<FinishedRequest[]> {
-  const provider = createQianfanProvider({ baseUrl: sim.url, auth: { kind: 'oauth', credentials: sim.credentials }, dispatcher: agent, timeouts, refreshOnExpiredToken: retries > 0 });
+  const provider = createQianfanProvider({
+    baseUrl: sim.url,
+    auth: { kind: 'oauth', credentials: sim.credentials },
+    dispatcher: agent,
+    timeouts,
+    refreshOnExpiredToken: retries > 0,
+  });
   const plan = buildPlan({
     targets: [
       { model: 'ERNIE-Speed-8K', endpoint: 'ernie_speed' },
@@ -96,8 +116,22 @@ describe('runner under injected faults', () => {
 
 describe('runner edge cases found in review', () => {
   it('a sink that throws fails the run with that error, after the requests in flight have ended', async () => {
-    const provider = createQianfanProvider({ baseUrl: sim.url, auth: { kind: 'oauth', credentials: sim.credentials }, dispatcher: agent, timeouts, refreshOnExpiredToken: true });
-    const plan = buildPlan({ targets: [{ model: 'ERNIE-Speed-8K', endpoint: 'ernie_speed' }], grid: {}, rows: rows(4), repeat: 5, seed: 5, api: 'chat', stream: false });
+    const provider = createQianfanProvider({
+      baseUrl: sim.url,
+      auth: { kind: 'oauth', credentials: sim.credentials },
+      dispatcher: agent,
+      timeouts,
+      refreshOnExpiredToken: true,
+    });
+    const plan = buildPlan({
+      targets: [{ model: 'ERNIE-Speed-8K', endpoint: 'ernie_speed' }],
+      grid: {},
+      rows: rows(4),
+      repeat: 5,
+      seed: 5,
+      api: 'chat',
+      stream: false,
+    });
     let calls = 0;
     await expect(
       runPlan({
@@ -115,11 +149,27 @@ describe('runner edge cases found in review', () => {
   });
 
   it('a retry still waiting for the limiter when --duration ends keeps the answer it got', async () => {
-    const provider = createQianfanProvider({ baseUrl: sim.url, auth: { kind: 'oauth', credentials: sim.credentials }, dispatcher: agent, timeouts, refreshOnExpiredToken: true });
+    const provider = createQianfanProvider({
+      baseUrl: sim.url,
+      auth: { kind: 'oauth', credentials: sim.credentials },
+      dispatcher: agent,
+      timeouts,
+      refreshOnExpiredToken: true,
+    });
     // Every attempt is throttled (336501, no Retry-After): the limiter then holds starts for a
     // second, so the retries are still waiting for it when the 300 ms run ends.
-    const throttledRows: DatasetRow[] = [{ id: 'q', source: { file: 'mem', line: 1 }, messages: [{ role: 'user', content: '[[sim:error=336501]] hello' }], vars: {} }];
-    const plan = buildPlan({ targets: [{ model: 'ERNIE-Speed-8K', endpoint: 'ernie_speed' }], grid: {}, rows: throttledRows, repeat: 1, seed: 5, api: 'chat', stream: false });
+    const throttledRows: DatasetRow[] = [
+      { id: 'q', source: { file: 'mem', line: 1 }, messages: [{ role: 'user', content: '[[sim:error=336501]] hello' }], vars: {} },
+    ];
+    const plan = buildPlan({
+      targets: [{ model: 'ERNIE-Speed-8K', endpoint: 'ernie_speed' }],
+      grid: {},
+      rows: throttledRows,
+      repeat: 1,
+      seed: 5,
+      api: 'chat',
+      stream: false,
+    });
     const finished: FinishedRequest[] = [];
     await runPlan({
       plan,

@@ -71,12 +71,16 @@ describe('fetchAccessToken limits', () => {
   it('caps the body and registers the token the moment it arrives', async () => {
     server = createServer((req, res) => {
       const big = (req.url ?? '').includes('client_id=big');
-      res.writeHead(200, { 'content-type': 'application/json' }).end(big ? `{"access_token":"${'a'.repeat(4096)}"}` : '{"access_token":"lib-fetched-token-abcdef"}');
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(big ? `{"access_token":"${'a'.repeat(4096)}"}` : '{"access_token":"lib-fetched-token-abcdef"}');
     });
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
     agent = new Agent();
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    await expect(fetchAccessToken(url, { ak: 'big-ak-0123456', sk: 'big-sk-0123456' }, agent, { maxBytes: 1024 })).rejects.toMatchObject({ code: 'auth_token_too_large' });
+    await expect(fetchAccessToken(url, { ak: 'big-ak-0123456', sk: 'big-sk-0123456' }, agent, { maxBytes: 1024 })).rejects.toMatchObject({
+      code: 'auth_token_too_large',
+    });
     const grant = await fetchAccessToken(url, credentials, agent);
     expect(grant.accessToken).toBe('lib-fetched-token-abcdef');
     expect(redact('echo lib-fetched-token-abcdef')).toBe('echo ***');

@@ -82,7 +82,13 @@ describe('Qianfan v1 provider against the simulator', () => {
     const short = { ...DEFAULT_TIMEOUTS, idleMs: 100 };
     const shortAgent = createAgent({ connections: 2, timeouts: short });
     try {
-      const p = createQianfanProvider({ baseUrl: sim.url, auth: { kind: 'oauth', credentials: sim.credentials }, dispatcher: shortAgent, timeouts: short, refreshOnExpiredToken: true });
+      const p = createQianfanProvider({
+        baseUrl: sim.url,
+        auth: { kind: 'oauth', credentials: sim.credentials },
+        dispatcher: shortAgent,
+        timeouts: short,
+        refreshOnExpiredToken: true,
+      });
       const result = await p.send(chat('[[sim:fault=stall]] x'));
       expect(result.error).toMatchObject({ class: 'timeout' });
       expect(result.error?.message).toContain('idle');

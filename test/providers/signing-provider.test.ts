@@ -80,22 +80,40 @@ describe('Qianfan provider with IAM (bce-auth-v1) credentials', () => {
   });
 
   it('replaces caller-supplied credential headers instead of sending them twice', async () => {
-    const authorized = await authorizeV1(iam(), undefined, 'POST', `${sim.url}/x`, { 'Content-Type': 'application/json', Host: 'elsewhere', Authorization: 'x' });
+    const authorized = await authorizeV1(iam(), undefined, 'POST', `${sim.url}/x`, {
+      'Content-Type': 'application/json',
+      Host: 'elsewhere',
+      Authorization: 'x',
+    });
     expect(Object.keys(authorized.headers).sort()).toEqual(['Content-Type', 'authorization', 'host', 'x-bce-date']);
   });
 
   it('keeps the token schemes in the query string', async () => {
     const token = await authorizeV1({ kind: 'access-token', accessToken: 'tok/en+1' }, undefined, 'POST', 'https://h.example/p?x=1');
-    expect(token).toEqual({ url: 'https://h.example/p?x=1&access_token=tok%2Fen%2B1', headers: { 'content-type': 'application/json' }, accessToken: 'tok/en+1' });
+    expect(token).toEqual({
+      url: 'https://h.example/p?x=1&access_token=tok%2Fen%2B1',
+      headers: { 'content-type': 'application/json' },
+      accessToken: 'tok/en+1',
+    });
     await expect(authorizeV1({ kind: 'oauth', credentials: { ak: 'a', sk: 'b' } }, undefined, 'POST', 'https://h.example/p')).rejects.toThrow(/token source/);
   });
 });
 
 describe('credentials from the environment', () => {
   it('prefers QIANFAN_AK+SK, then QIANFAN_ACCESS_KEY+SECRET_KEY, then QIANFAN_ACCESS_TOKEN', () => {
-    const all = { QIANFAN_AK: 'api-key-1', QIANFAN_SK: 'api-secret-1', QIANFAN_ACCESS_KEY: 'iam-access-1', QIANFAN_SECRET_KEY: 'iam-secret-1', QIANFAN_ACCESS_TOKEN: 'token-1234' };
+    const all = {
+      QIANFAN_AK: 'api-key-1',
+      QIANFAN_SK: 'api-secret-1',
+      QIANFAN_ACCESS_KEY: 'iam-access-1',
+      QIANFAN_SECRET_KEY: 'iam-secret-1',
+      QIANFAN_ACCESS_TOKEN: 'token-1234',
+    };
     expect(qianfanAuthFromEnv(all)).toEqual({ kind: 'oauth', credentials: { ak: 'api-key-1', sk: 'api-secret-1' } });
-    expect(qianfanAuthFromEnv({ ...all, QIANFAN_AK: undefined, QIANFAN_SK: undefined })).toEqual({ kind: 'iam', accessKey: 'iam-access-1', secretKey: 'iam-secret-1' });
+    expect(qianfanAuthFromEnv({ ...all, QIANFAN_AK: undefined, QIANFAN_SK: undefined })).toEqual({
+      kind: 'iam',
+      accessKey: 'iam-access-1',
+      secretKey: 'iam-secret-1',
+    });
     expect(qianfanAuthFromEnv({ QIANFAN_ACCESS_KEY: ' iam-access-2 ', QIANFAN_SECRET_KEY: 'iam-secret-2', QIANFAN_ACCESS_TOKEN: 'token-1234' })).toMatchObject({
       kind: 'iam',
       accessKey: 'iam-access-2',
@@ -109,7 +127,9 @@ describe('credentials from the environment', () => {
   });
 
   it('refuses half a key pair and names all three ways when nothing is set', () => {
-    expect(() => qianfanAuthFromEnv({ QIANFAN_ACCESS_KEY: 'iam-access-1' })).toThrow(/QIANFAN_ACCESS_KEY and QIANFAN_SECRET_KEY go together; only QIANFAN_ACCESS_KEY/);
+    expect(() => qianfanAuthFromEnv({ QIANFAN_ACCESS_KEY: 'iam-access-1' })).toThrow(
+      /QIANFAN_ACCESS_KEY and QIANFAN_SECRET_KEY go together; only QIANFAN_ACCESS_KEY/,
+    );
     expect(() => qianfanAuthFromEnv({ QIANFAN_SECRET_KEY: 'iam-secret-1' })).toThrow(/only QIANFAN_SECRET_KEY is set/);
     expect(() => qianfanAuthFromEnv({})).toThrow(/QIANFAN_AK and QIANFAN_SK.*QIANFAN_ACCESS_KEY and QIANFAN_SECRET_KEY.*QIANFAN_ACCESS_TOKEN.*--sim/);
   });

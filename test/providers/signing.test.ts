@@ -14,10 +14,16 @@ describe('BceSigner on a Qianfan-shaped request (qianfan-api.md vector)', () => 
     timestamp: new Date('2024-01-01T00:00:00Z'),
     expirationSeconds: 1800,
   };
-  const expected = 'bce-auth-v1/test_ak/2024-01-01T00:00:00Z/1800/content-type;host;x-bce-date/571649a655c80a63051beb1018334a8c2810a3d1571d7fd5ef1ed3418c7959dc';
+  const expected =
+    'bce-auth-v1/test_ak/2024-01-01T00:00:00Z/1800/content-type;host;x-bce-date/571649a655c80a63051beb1018334a8c2810a3d1571d7fd5ef1ed3418c7959dc';
 
   it('BceSigner (the cached hot-path signer) agrees, within the second and across seconds', () => {
-    const signer = new BceSigner({ accessKey: 'test_ak', secretKey: 'test_sk', expirationSeconds: 1800, headersToSign: ['host', 'content-type', 'x-bce-date'] });
+    const signer = new BceSigner({
+      accessKey: 'test_ak',
+      secretKey: 'test_sk',
+      expirationSeconds: 1800,
+      headersToSign: ['host', 'content-type', 'x-bce-date'],
+    });
     const at = Date.parse('2024-01-01T00:00:00Z');
     expect(signer.timestamp(at + 999)).toBe('2024-01-01T00:00:00Z');
     expect(signer.sign(input, at + 999).authorization).toBe(expected);

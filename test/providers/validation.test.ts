@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage, DatasetRow } from '../../src/dataset/types.js';
 import { BUILT_IN_CATALOG, findModel, type ModelEntry } from '../../src/qianfan/spec/catalog.js';
-import { checkBaseModel, formatFinding, validateParams, validateRow, validateRun, type Finding, type ValidationTarget } from '../../src/providers/qianfan/validation.js';
+import {
+  checkBaseModel,
+  formatFinding,
+  validateParams,
+  validateRow,
+  validateRun,
+  type Finding,
+  type ValidationTarget,
+} from '../../src/providers/qianfan/validation.js';
 import type { Params } from '../../src/providers/types.js';
 
 function model(name: string): ModelEntry {
@@ -44,7 +52,9 @@ const words = (count: number): string => Array.from({ length: count }, () => 'w'
 
 describe('conversation shape', () => {
   it('refuses an empty conversation', () => {
-    expect(lines(validateRow(row([]), ERNIE_4, {}))).toEqual(['datasets/x.jsonl:7: messages: the conversation has no messages; Qianfan v1 needs at least one user message']);
+    expect(lines(validateRow(row([]), ERNIE_4, {}))).toEqual([
+      'datasets/x.jsonl:7: messages: the conversation has no messages; Qianfan v1 needs at least one user message',
+    ]);
   });
 
   it('refuses an even number of messages and says the last turn must be the user', () => {
@@ -57,13 +67,17 @@ describe('conversation shape', () => {
 
   it('refuses roles that do not alternate user, assistant, user', () => {
     const found = lines(validateRow(row([user('a'), user('b'), user('c')], { line: 3 }), ERNIE_4, {}));
-    expect(found).toEqual(['datasets/x.jsonl:3: messages[1].role: role is "user"; Qianfan v1 needs the roles in turn user, assistant, user, …, so messages[1] must be "assistant"']);
+    expect(found).toEqual([
+      'datasets/x.jsonl:3: messages[1].role: role is "user"; Qianfan v1 needs the roles in turn user, assistant, user, …, so messages[1] must be "assistant"',
+    ]);
   });
 
   it('refuses a conversation whose last message is not the user (flagged once)', () => {
     const messages = [user('a'), assistant('b'), { role: 'assistant', content: 'c' } as ChatMessage];
     const found = lines(validateRow(row(messages), ERNIE_4, {}));
-    expect(found).toEqual(['datasets/x.jsonl:7: messages[2].role: role is "assistant"; Qianfan v1 needs the roles in turn user, assistant, user, …, so messages[2] must be "user"']);
+    expect(found).toEqual([
+      'datasets/x.jsonl:7: messages[2].role: role is "assistant"; Qianfan v1 needs the roles in turn user, assistant, user, …, so messages[2] must be "user"',
+    ]);
   });
 
   it('refuses an empty or blank content and a content that is not text', () => {
@@ -89,7 +103,9 @@ describe('input length', () => {
     const [finding, ...rest] = validateRow(over, ERNIE_4, {});
     expect(rest).toEqual([]);
     expect(finding).toMatchObject({ level: 'error', where: 'datasets/x.jsonl:7', field: 'input' });
-    expect(formatFinding(finding!)).toBe('datasets/x.jsonl:7: input: the input is 20001 characters (system plus every message, counted in Unicode code points); ERNIE-4.0-8K accepts at most 20000');
+    expect(formatFinding(finding!)).toBe(
+      'datasets/x.jsonl:7: input: the input is 20001 characters (system plus every message, counted in Unicode code points); ERNIE-4.0-8K accepts at most 20000',
+    );
   });
 
   it('checks the estimated tokens against the token limit and says it is an estimate', () => {
@@ -103,7 +119,9 @@ describe('input length', () => {
   it('counts Chinese text in code points (and astral characters once)', () => {
     // 9000 CJK characters fit 20000 characters but estimate to 5625 tokens.
     const found = validateRow(row('中'.repeat(9000)), ERNIE_4, {});
-    expect(found.map((finding) => finding.message)).toEqual(['the input is about 5625 tokens (a local estimate; the server counts its own); ERNIE-4.0-8K accepts at most 5120']);
+    expect(found.map((finding) => finding.message)).toEqual([
+      'the input is about 5625 tokens (a local estimate; the server counts its own); ERNIE-4.0-8K accepts at most 5120',
+    ]);
     // U+20000 is two UTF-16 units but one character: 4800 of them fit a 4800-character service.
     const astral = '\u{20000}'.repeat(4800);
     expect(astral.length).toBe(9600);
@@ -145,7 +163,9 @@ describe('parameter ranges', () => {
   it('names the expected type for a value that is not a finite number', () => {
     expect(one({ temperature: '0.5' })).toEqual(['-p temperature: temperature is the text "0.5"; it must be a number greater than 0 and at most 1']);
     expect(one({ top_p: true })).toEqual(['-p top_p: top_p is true (a true/false value); it must be a number at least 0 and at most 1']);
-    expect(one({ penalty_score: Number.POSITIVE_INFINITY })).toEqual(['-p penalty_score: penalty_score is Infinity; it must be a finite number at least 1 and at most 2']);
+    expect(one({ penalty_score: Number.POSITIVE_INFINITY })).toEqual([
+      '-p penalty_score: penalty_score is Infinity; it must be a finite number at least 1 and at most 2',
+    ]);
     expect(one({ max_output_tokens: '100' })).toEqual(['-p max_output_tokens: max_output_tokens is the text "100"; it must be a whole number from 2 to 2048']);
   });
 
@@ -184,12 +204,16 @@ describe('parameter ranges', () => {
   it('uses the model output cap when it is lower than 2048', () => {
     const character = preset('ERNIE-Character-8K');
     expect(validateParams({ max_output_tokens: 1024 }, character)).toEqual([]);
-    expect(one({ max_output_tokens: 1025 }, character)[0]).toMatch(/^-p max_output_tokens: max_output_tokens is 1025; for ERNIE-Character-8K it must be from 2 to 1024/);
+    expect(one({ max_output_tokens: 1025 }, character)[0]).toMatch(
+      /^-p max_output_tokens: max_output_tokens is 1025; for ERNIE-Character-8K it must be from 2 to 1024/,
+    );
   });
 
   it('refuses min_output_tokens above max_output_tokens', () => {
     const lite = preset('ERNIE-Lite-8K');
-    expect(one({ min_output_tokens: 500, max_output_tokens: 300 }, lite)).toEqual(['-p min_output_tokens: min_output_tokens is 500; it must not be greater than max_output_tokens (300)']);
+    expect(one({ min_output_tokens: 500, max_output_tokens: 300 }, lite)).toEqual([
+      '-p min_output_tokens: min_output_tokens is 500; it must not be greater than max_output_tokens (300)',
+    ]);
     expect(validateParams({ min_output_tokens: 300, max_output_tokens: 300 }, lite)).toEqual([]);
   });
 
@@ -301,7 +325,9 @@ describe('parameters the model does not accept', () => {
 
   it('warns for a row system prompt sent to a model that does not accept system', () => {
     const llama = preset('Llama-2-7B-Chat');
-    expect(lines(validateRow(row('hi', { system: 'be brief' }), llama, {}))).toEqual(['datasets/x.jsonl:7: system: Llama-2-7B-Chat does not accept system; the server ignores it']);
+    expect(lines(validateRow(row('hi', { system: 'be brief' }), llama, {}))).toEqual([
+      'datasets/x.jsonl:7: system: Llama-2-7B-Chat does not accept system; the server ignores it',
+    ]);
     expect(validateRow(row('hi', { system: 'be brief' }), ERNIE_4, {})).toEqual([]);
   });
 });

@@ -37,7 +37,8 @@ describe('chart data', () => {
   });
 
   it('charts latency against load only for sweeps, one series per model and parameters', () => {
-    const at = (model: string, value: number): CellSummary => makeCell({ model, params: { temperature: 0.3 }, latencyMs: dist(value), load: { kind: 'rate', value } } as Partial<CellSummary>);
+    const at = (model: string, value: number): CellSummary =>
+      makeCell({ model, params: { temperature: 0.3 }, latencyMs: dist(value), load: { kind: 'rate', value } } as Partial<CellSummary>);
     const sweep = loadChartData([at('a', 1), at('a', 2), at('b', 1), at('b', 2)]);
     expect(sweep).toHaveLength(1);
     expect(sweep[0]!.kind).toBe('rate');
@@ -63,7 +64,11 @@ describe('chart data', () => {
 describe('SVG output', () => {
   it('is inline-ready: no namespace URLs, no literal addresses, an accessible name', async () => {
     const svg = await renderVegaLiteSvg(
-      { data: { values: [{ a: 'http://evil.example/<b>', b: 1 }] }, mark: 'bar', encoding: { x: { field: 'a', type: 'nominal' }, y: { field: 'b', type: 'quantitative' } } },
+      {
+        data: { values: [{ a: 'http://evil.example/<b>', b: 1 }] },
+        mark: 'bar',
+        encoding: { x: { field: 'a', type: 'nominal' }, y: { field: 'b', type: 'quantitative' } },
+      },
       'A "chart"',
     );
     expect(svg.startsWith('<svg role="img" aria-label="A &quot;chart&quot;"')).toBe(true);

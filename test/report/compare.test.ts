@@ -44,7 +44,17 @@ async function writeRun(dir: string, specs: CellSpec[], simulated = false): Prom
       const latency = ttft + lognormal(random, 900) * (spec.scale ?? 1);
       clock += 40 + random() * 20;
       const record: RequestRecord = isFailed
-        ? makeRecord({ seq, cellId: cell.id, outcome: 'failed', errorCode: '336100', errorMsg: 'busy', output: '', latencyMs: undefined, ttftMs: undefined, schedOffsetMs: clock })
+        ? makeRecord({
+            seq,
+            cellId: cell.id,
+            outcome: 'failed',
+            errorCode: '336100',
+            errorMsg: 'busy',
+            output: '',
+            latencyMs: undefined,
+            ttftMs: undefined,
+            schedOffsetMs: clock,
+          })
         : makeRecord({
             seq,
             cellId: cell.id,
@@ -142,7 +152,9 @@ describe('compareRunFolders', () => {
 
   it('compares cost when both cells carry it and never invents a 0', async () => {
     // A whole cost entry: summary.json is read back through its schema.
-    const cost = (cny: number | null): Partial<CellSummary> => ({ cost: { cny, inputCny: cny, outputCny: 0, price: null, estimatedTokenRequests: 0, simulated: true } });
+    const cost = (cny: number | null): Partial<CellSummary> => ({
+      cost: { cny, inputCny: cny, outputCny: 0, price: null, estimatedTokenRequests: 0, simulated: true },
+    });
     await withTempDir(async (dir) => {
       await writeRun(join(dir, 'a'), [
         { cell: { ...speed, ...cost(0.5) }, seed: 1 },

@@ -56,7 +56,9 @@ describe('formatSummaryTable', () => {
     // Three cells, then each cell's error codes (count and a sample) under the table.
     expect(lines).toHaveLength(8);
     // Every outcome is a labelled column: no bare number reads as "ok".
-    expect(lines[0]).toMatch(/^cell\s+planned\s+ok\s+failed\s+throttled\s+timeout\s+cancelled\s+dropped\s+lat p50\s+lat p99\s+ttft p50\s+ttft p99\s+tpot p50\s+out tok\/s$/);
+    expect(lines[0]).toMatch(
+      /^cell\s+planned\s+ok\s+failed\s+throttled\s+timeout\s+cancelled\s+dropped\s+lat p50\s+lat p99\s+ttft p50\s+ttft p99\s+tpot p50\s+out tok\/s$/,
+    );
     expect(lines[1]).toMatch(/^-+( {2}-+){13}$/);
     // Every data line ends its right-aligned columns at the same display columns as the dashes.
     const edges = rightEdges(lines[1]!);

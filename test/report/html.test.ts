@@ -16,7 +16,9 @@ function tags(page: string): string[] {
 
 /** Script elements other than JSON data blocks and the request filter. */
 function foreignScripts(page: string): string[] {
-  return [...page.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)].filter(([, attrs, body]) => !/type="application\/json"/.test(attrs!) && body !== REQUEST_FILTER_SCRIPT).map(([whole]) => whole);
+  return [...page.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)]
+    .filter(([, attrs, body]) => !/type="application\/json"/.test(attrs!) && body !== REQUEST_FILTER_SCRIPT)
+    .map(([whole]) => whole);
 }
 
 function histogramOf(values: number[]): string {
@@ -98,7 +100,10 @@ describe('renderHtmlReport', () => {
 
   it('shows run metadata, the comparison, errors by code and the requests', () => {
     const page = renderHtmlReport(makeSummary(), {
-      requests: [makeRecord({ rowId: 'row-42', output: '中文回答' }), makeRecord({ seq: 1, outcome: 'throttled', errorCode: '18', errorMsg: 'qps limit', output: '' })],
+      requests: [
+        makeRecord({ rowId: 'row-42', output: '中文回答' }),
+        makeRecord({ seq: 1, outcome: 'throttled', errorCode: '18', errorMsg: 'qps limit', output: '' }),
+      ],
     });
     for (const text of [
       'ernie-speed-8k',
@@ -148,7 +153,10 @@ describe('renderHtmlReport', () => {
 
   it('shows cost when cells carry it, and "unknown" (never 0) when it could not be priced', () => {
     const summary = makeSummary({
-      cells: [makeCell({ id: 'c0', ...({ cost: { cny: 0.0123 } } as object) }), makeCell({ id: 'c1', label: 'unpriced', ...({ cost: { cny: null } } as object) })],
+      cells: [
+        makeCell({ id: 'c0', ...({ cost: { cny: 0.0123 } } as object) }),
+        makeCell({ id: 'c1', label: 'unpriced', ...({ cost: { cny: null } } as object) }),
+      ],
     });
     const page = renderHtmlReport(summary);
     expect(page).toContain('¥0.0123');

@@ -121,7 +121,10 @@ describe('JUnit XML', () => {
     });
     const rowCells = [
       tally('c1', 'q1', 0),
-      tally('c1', 'q2', 1, { failures: [{ repeat: 1, reason: 'contains "x": output does not contain "x"' }], errors: [{ repeat: 0, reason: 'no answer: timeout', outcome: 'timeout' }] }),
+      tally('c1', 'q2', 1, {
+        failures: [{ repeat: 1, reason: 'contains "x": output does not contain "x"' }],
+        errors: [{ repeat: 0, reason: 'no answer: timeout', outcome: 'timeout' }],
+      }),
       tally('c1', 'q3', 2, { failures: [{ repeat: 1, reason: 'contains "y": output does not contain "y"' }] }),
       tally('c2', 'q1', 0, {
         skips: [

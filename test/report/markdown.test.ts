@@ -29,7 +29,9 @@ describe('renderRunMarkdown', () => {
   });
 
   it('shows cost when cells carry it, unknown when null', () => {
-    const md = renderRunMarkdown(makeSummary({ cells: [makeCell({ cost: { cny: 0.25 } } as Partial<CellSummary>), makeCell({ id: 'c1', cost: { cny: null } } as Partial<CellSummary>)] }));
+    const md = renderRunMarkdown(
+      makeSummary({ cells: [makeCell({ cost: { cny: 0.25 } } as Partial<CellSummary>), makeCell({ id: 'c1', cost: { cny: null } } as Partial<CellSummary>)] }),
+    );
     expect(md).toContain('| cost CNY |');
     expect(md).toContain('| ¥0.250 |');
     expect(md).toContain('| unknown |');

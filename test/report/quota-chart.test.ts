@@ -3,11 +3,24 @@ import type { StageSummary } from '../../src/metrics/types.js';
 import { quotaChartData } from '../../src/report/charts/quota-chart.js';
 
 const stage = (limiters: StageSummary['limiters']): StageSummary =>
-  ({ load: { kind: 'concurrency', value: 8 }, planned: 10, started: 10, completed: 10, windowMs: 3000, dispatchedRatePerSec: 3, completedRatePerSec: 3, limiters }) as StageSummary;
+  ({
+    load: { kind: 'concurrency', value: 8 },
+    planned: 10,
+    started: 10,
+    completed: 10,
+    windowMs: 3000,
+    dispatchedRatePerSec: 3,
+    completedRatePerSec: 3,
+    limiters,
+  }) as StageSummary;
 
 describe('quota use over time', () => {
   it('draws cumulative sends and refusals from each bucket start, and the allowance of a full window plus refill', () => {
-    const [chart] = quotaChartData([stage({ 'chat/x': { throttled: 1, concurrency: 8, timeline: { bucketSeconds: 1, sent: [5, 0, 3], throttled: [0, 1, 0], limitRequests: 6, windowSeconds: 2 } } })]);
+    const [chart] = quotaChartData([
+      stage({
+        'chat/x': { throttled: 1, concurrency: 8, timeline: { bucketSeconds: 1, sent: [5, 0, 3], throttled: [0, 1, 0], limitRequests: 6, windowSeconds: 2 } },
+      }),
+    ]);
     const series = (name: string): Array<[number, number]> => chart!.points.filter((p) => p.series === name).map((p) => [p.seconds, p.requests]);
     expect(chart!.title).toBe('chat/x');
     expect(series('sent')).toEqual([
@@ -30,7 +43,9 @@ describe('quota use over time', () => {
 
   it('has no chart without a timeline (no adaptive limiter, or an older run), and no allowance without a known limit', () => {
     expect(quotaChartData([stage(undefined), stage({ 'chat/x': { throttled: 0, concurrency: 4 } })])).toEqual([]);
-    const [chart] = quotaChartData([stage({ 'chat/x': { throttled: 0, concurrency: 4, timeline: { bucketSeconds: 1, sent: [2], throttled: [0], windowSeconds: 60 } } })]);
+    const [chart] = quotaChartData([
+      stage({ 'chat/x': { throttled: 0, concurrency: 4, timeline: { bucketSeconds: 1, sent: [2], throttled: [0], windowSeconds: 60 } } }),
+    ]);
     expect(chart!.points.some((p) => p.series === 'quota allows')).toBe(false);
   });
 });

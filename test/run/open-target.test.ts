@@ -50,7 +50,11 @@ describe('openTarget', () => {
   it('Qianfan v1: --base-url, else QIANFAN_BASE_URL, else the default; credentials from the environment, registered as secrets', async () => {
     const env = { QIANFAN_AK: 'ak-0123456789', QIANFAN_SK: 'sk-0123456789', QIANFAN_BASE_URL: 'http://127.0.0.1:9/env' };
     const fromFlag = await open({ provider: 'qianfan', sim: false, baseUrl: 'http://127.0.0.1:9/flag' }, env);
-    expect(fromFlag).toMatchObject({ baseUrl: 'http://127.0.0.1:9/flag', simulated: false, auth: { protocol: 'qianfan', auth: { kind: 'oauth', credentials: { ak: env.QIANFAN_AK } } } });
+    expect(fromFlag).toMatchObject({
+      baseUrl: 'http://127.0.0.1:9/flag',
+      simulated: false,
+      auth: { protocol: 'qianfan', auth: { kind: 'oauth', credentials: { ak: env.QIANFAN_AK } } },
+    });
     expect((await open({ provider: 'qianfan', sim: false }, env)).baseUrl).toBe(env.QIANFAN_BASE_URL);
     expect((await open({ provider: 'qianfan', sim: false }, { QIANFAN_ACCESS_TOKEN: 'token-0123456789' })).baseUrl).toBe(DEFAULT_V1_BASE_URL);
     expect(redact(`ak=${env.QIANFAN_AK} sk=${env.QIANFAN_SK}`)).not.toContain('0123456789');
@@ -58,7 +62,9 @@ describe('openTarget', () => {
 
   it('no credentials: the same one-line configuration error as before, and nothing started', async () => {
     expect(await openError({ provider: 'qianfan', sim: false }, {})).toMatch(/^no Qianfan credentials: set QIANFAN_AK and QIANFAN_SK/);
-    expect(await openError({ provider: 'qianfan', sim: false }, { QIANFAN_AK: 'ak-0123456789' })).toBe('QIANFAN_AK and QIANFAN_SK go together; only QIANFAN_AK is set');
+    expect(await openError({ provider: 'qianfan', sim: false }, { QIANFAN_AK: 'ak-0123456789' })).toBe(
+      'QIANFAN_AK and QIANFAN_SK go together; only QIANFAN_AK is set',
+    );
     expect(await openError({ provider: 'openai', sim: false }, {})).toMatch(/^--provider openai needs a key/);
     expect(await openError({ provider: 'openai', sim: false, apiKey: 'key-0123456789' }, {})).toMatch(/^--provider openai: give --base-url/);
   });

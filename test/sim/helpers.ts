@@ -38,7 +38,9 @@ export async function post(url: string, body?: unknown): Promise<JsonAnswer> {
 
 export async function getToken(sim: RunningSimulator): Promise<string> {
   const { ak, sk } = sim.credentials;
-  const answer = await post(`${sim.url}/oauth/2.0/token?grant_type=client_credentials&client_id=${encodeURIComponent(ak)}&client_secret=${encodeURIComponent(sk)}`);
+  const answer = await post(
+    `${sim.url}/oauth/2.0/token?grant_type=client_credentials&client_id=${encodeURIComponent(ak)}&client_secret=${encodeURIComponent(sk)}`,
+  );
   return String(answer.json.access_token);
 }
 

@@ -19,7 +19,8 @@ describe('simulator quotaModel', () => {
     expect(answers[4]!.json).toMatchObject({ error_code: 336501 });
     // Every answer carries all four v1 headers, the throttled one too.
     for (const answer of answers) {
-      for (const name of ['Limit-Requests', 'Remaining-Requests', 'Limit-Tokens', 'Remaining-Tokens']) expect(header(answer, `X-Ratelimit-${name}`)).toMatch(/^\d+$/);
+      for (const name of ['Limit-Requests', 'Remaining-Requests', 'Limit-Tokens', 'Remaining-Tokens'])
+        expect(header(answer, `X-Ratelimit-${name}`)).toMatch(/^\d+$/);
     }
     expect(header(answers[4]!, 'X-Ratelimit-Remaining-Requests')).toBe('0');
     const emptiedAt = performance.now();

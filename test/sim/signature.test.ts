@@ -63,7 +63,9 @@ describe('bce-auth-v1 on the simulator', () => {
     const auth = { kind: 'iam' as const, accessKey: sim.credentials.accessKey, secretKey: sim.credentials.secretKey };
     const authorized = await authorizeV1(auth, undefined, 'POST', `${sim.url}${CHAT}`);
     expect(authorized.url).toBe(`${sim.url}${CHAT}`);
-    expect(authorized.headers.authorization).toMatch(/^bce-auth-v1\/iam-ak-for-tests\/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\/1800\/content-type;host;x-bce-date\/[0-9a-f]{64}$/);
+    expect(authorized.headers.authorization).toMatch(
+      /^bce-auth-v1\/iam-ak-for-tests\/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\/1800\/content-type;host;x-bce-date\/[0-9a-f]{64}$/,
+    );
     const answer = await send(authorized.headers);
     expect(answer.status).toBe(200);
     expect(answer.json.result).toBeTypeOf('string');

@@ -187,7 +187,11 @@ describe('v2 chat: auth and validation', () => {
     expect((unknown.json.error as { message: string }).message).toBe('The model does not exist or you do not have access to it.');
     expectError(await postV2(sim, { model: 'ernie-speed-8k', messages: [] }), 400, 'invalid_messages');
     expectError(await postV2(sim, { model: 'ernie-speed-8k', messages: [...user('a'), { role: 'assistant', content: 'b' }] }), 400, 'invalid_messages');
-    expectError(await postV2(sim, { model: 'ernie-speed-8k', messages: [...user('a'), { role: 'system', content: 'late' }, ...user('c')] }), 400, 'invalid_messages');
+    expectError(
+      await postV2(sim, { model: 'ernie-speed-8k', messages: [...user('a'), { role: 'system', content: 'late' }, ...user('c')] }),
+      400,
+      'invalid_messages',
+    );
     expectError(await postV2(sim, { model: 'ernie-speed-8k', messages: [{ role: 'assistant', content: 'a' }] }), 400, 'invalid_messages');
   });
 

@@ -44,7 +44,10 @@ export const estimateCommand: QfbenchCommand = {
       .options(runFlagOptions())
       .options(yargsOptionsOf(EstimateOptionsSchema, ESTIMATE_FLAGS))
       .example('$0 estimate -d datasets/demo.csv -m ernie-4.0-8k -m ernie-speed-8k -p temperature=0.3,0.9 --repeat 5', 'What the run would cost, offline')
-      .example('$0 estimate -d prompts.csv -m ernie-4.0-8k --from reports/last --deadline 10m --runs-per-day 24', 'With the answer lengths and quota of an earlier run, a deadline and a CI schedule')
+      .example(
+        '$0 estimate -d prompts.csv -m ernie-4.0-8k --from reports/last --deadline 10m --runs-per-day 24',
+        'With the answer lengths and quota of an earlier run, a deadline and a CI schedule',
+      )
       .example('$0 estimate --config qfbench.yaml', 'The cost of the run a config file describes'),
   handler: async (argv) => {
     const args = argv as Record<string, unknown>;

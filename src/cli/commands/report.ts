@@ -25,7 +25,8 @@ export const reportCommand: QfbenchCommand = {
     const { rebuildReport } = await import('../../report/rebuild.js');
     const dir = String(argv.dir);
     const result = await rebuildReport(dir, { excelBom: options.excel });
-    const rows = result.requestsTotal === undefined ? 'no requests.csv, so no request table' : `${result.requestsTotal} requests, ${result.requestsShown} in the table`;
+    const rows =
+      result.requestsTotal === undefined ? 'no requests.csv, so no request table' : `${result.requestsTotal} requests, ${result.requestsShown} in the table`;
     logger.info(`wrote ${result.reportHtmlPath} and ${result.summaryCsvPath} (${rows})`);
   },
 };

@@ -72,7 +72,15 @@ export const runCommand: QfbenchCommand = {
         onPlanned: ({ requests, cells, simulated, stage, limiters, liveText }) => {
           const size = requests !== undefined ? `${requests} requests` : `requests for ${config.duration}s`;
           logger.info(`${simulated ? 'SIMULATED run: ' : ''}${stage !== undefined ? `stage ${stage}: ` : ''}${size} in ${cells} cells`);
-          if (!config.quiet) progress = createProgress(requests, { tty: process.stderr.isTTY === true, simulated, stage, limiters, liveText, interrupted: () => stop.signal.aborted });
+          if (!config.quiet)
+            progress = createProgress(requests, {
+              tty: process.stderr.isTTY === true,
+              simulated,
+              stage,
+              limiters,
+              liveText,
+              interrupted: () => stop.signal.aborted,
+            });
         },
         onStageEnd: () => progress?.stop(),
         onStart: () => progress?.started(),

@@ -16,7 +16,9 @@ export const simCommand: QfbenchCommand = {
   flagNames: flagNamesOf(SIM_FLAGS),
   describe: 'Run the built-in Qianfan v1 simulator on 127.0.0.1 until interrupted',
   builder: (yargs: Argv) =>
-    yargs.options(yargsOptionsOf(SimCommandOptionsSchema, SIM_FLAGS)).example('$0 sim --port 8866 --sim-opt firstChunkMs=200 --sim-opt rpm=120', 'A slow, rate-limited Qianfan on localhost:8866'),
+    yargs
+      .options(yargsOptionsOf(SimCommandOptionsSchema, SIM_FLAGS))
+      .example('$0 sim --port 8866 --sim-opt firstChunkMs=200 --sim-opt rpm=120', 'A slow, rate-limited Qianfan on localhost:8866'),
   handler: async (argv) => {
     const { startSimulator } = await import('../../sim/index.js');
     const flags = parseFlags(SimCommandOptionsSchema, SIM_FLAGS, argv);

@@ -4,7 +4,11 @@ import type { QfbenchCommand } from '../command.js';
 
 const TOKENS_OPTIONS: Record<string, Options & { alias?: string }> = {
   dataset: { alias: 'd', type: 'string', array: true, demandOption: true, describe: 'Dataset file (.csv or .jsonl); repeatable' },
-  model: { alias: 'm', type: 'string', describe: 'Tokenizer model (ernie-4.0-8k, ernie-3.5-8k, ernie-speed-8k, ernie-speed-128k, ernie-lite-8k, ernie-tiny-8k, ernie-char-8k)' },
+  model: {
+    alias: 'm',
+    type: 'string',
+    describe: 'Tokenizer model (ernie-4.0-8k, ernie-3.5-8k, ernie-speed-8k, ernie-speed-128k, ernie-lite-8k, ernie-tiny-8k, ernie-char-8k)',
+  },
   'base-url': { type: 'string', describe: 'API base URL (default $QIANFAN_BASE_URL or https://aip.baidubce.com)' },
   sim: { type: 'boolean', default: false, describe: 'Ask the built-in simulator' },
   json: { type: 'boolean', default: false, describe: 'Print JSON' },
@@ -36,9 +40,13 @@ export const tokensCommand: QfbenchCommand = {
       process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       return;
     }
-    const rows = [['row', 'chars', 'tokens', 'local estimate'], ...result.rows.map((row) => [row.where, String(row.chars), String(row.tokens), String(row.estimate)])];
+    const rows = [
+      ['row', 'chars', 'tokens', 'local estimate'],
+      ...result.rows.map((row) => [row.where, String(row.chars), String(row.tokens), String(row.estimate)]),
+    ];
     const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-    for (const row of rows) process.stdout.write(`${row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ')}\n`);
+    for (const row of rows)
+      process.stdout.write(`${row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ')}\n`);
     process.stdout.write(
       `total: ${result.totalTokens} tokens over ${result.rows.length} rows (${result.calls} tokenizer calls; local estimate ${result.totalEstimate}, ${result.estimateErrorPct.toFixed(1)}% off)${result.simulated ? ' [SIMULATED]' : ''}\n`,
     );

@@ -7,5 +7,6 @@ export const contains = assertionType({
   expects: 'the text the answer must contain',
   compile: (raw) => textValue(raw, 'contains'),
   describe: (needle) => quote(needle),
-  check: (needle, { output }) => (output.includes(needle) ? { pass: true, reason: `output contains ${quote(needle)}` } : { pass: false, reason: `output does not contain ${quote(needle)}` }),
+  check: (needle, { output }) =>
+    output.includes(needle) ? { pass: true, reason: `output contains ${quote(needle)}` } : { pass: false, reason: `output does not contain ${quote(needle)}` },
 });

@@ -7,5 +7,6 @@ export const equals = assertionType({
   expects: 'the exact expected answer',
   compile: (raw) => textValue(raw, 'equals'),
   describe: (expected) => quote(expected),
-  check: (expected, { output }) => (output === expected ? { pass: true, reason: `output equals ${quote(expected)}` } : { pass: false, reason: `output is not ${quote(expected)}` }),
+  check: (expected, { output }) =>
+    output === expected ? { pass: true, reason: `output equals ${quote(expected)}` } : { pass: false, reason: `output is not ${quote(expected)}` },
 });

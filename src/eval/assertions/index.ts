@@ -17,7 +17,20 @@ export type { AssertionContext, AssertionSubject, CompileContext, Verdict } from
 export { AssertionValueError } from './types.js';
 
 // Each entry keeps its own compiled-value type (methods are bivariant, so they fit side by side).
-const TYPES: ReadonlyArray<AssertionType<unknown>> = [equals, contains, icontains, regex, startsWith, isJson, minLength, maxLength, latencyMs, ttftMs, maxTokens, javascript];
+const TYPES: ReadonlyArray<AssertionType<unknown>> = [
+  equals,
+  contains,
+  icontains,
+  regex,
+  startsWith,
+  isJson,
+  minLength,
+  maxLength,
+  latencyMs,
+  ttftMs,
+  maxTokens,
+  javascript,
+];
 
 export const ASSERTION_TYPES: readonly string[] = TYPES.map((type) => type.name);
 

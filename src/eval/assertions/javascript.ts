@@ -25,7 +25,8 @@ import { quote, textValue } from './values.js';
 
 type CheckFunction = (output: string, context: Record<string, unknown>) => unknown;
 
-type Compiled = { kind: 'expression'; source: string; script: Script; timeoutMs: number } | { kind: 'module'; reference: string; run: CheckFunction; timeoutMs: number };
+type Compiled =
+  { kind: 'expression'; source: string; script: Script; timeoutMs: number } | { kind: 'module'; reference: string; run: CheckFunction; timeoutMs: number };
 
 function compileScript(source: string): Script {
   try {
@@ -51,7 +52,9 @@ async function importCheck(reference: string, baseDir: string): Promise<CheckFun
   }
   const fn = module[exportName];
   if (typeof fn !== 'function')
-    throw new AssertionValueError(`javascript ${reference}: ${file} has no ${exportName === 'default' ? 'default export' : `export ${JSON.stringify(exportName)}`} that is a function`);
+    throw new AssertionValueError(
+      `javascript ${reference}: ${file} has no ${exportName === 'default' ? 'default export' : `export ${JSON.stringify(exportName)}`} that is a function`,
+    );
   return fn as CheckFunction;
 }
 

@@ -22,5 +22,8 @@ export const regex = assertionType({
     }
   },
   describe: (pattern) => quote(pattern.toString()),
-  check: (pattern, { output }) => (pattern.test(output) ? { pass: true, reason: `output matches ${pattern.toString()}` } : { pass: false, reason: `output does not match ${pattern.toString()}` }),
+  check: (pattern, { output }) =>
+    pattern.test(output)
+      ? { pass: true, reason: `output matches ${pattern.toString()}` }
+      : { pass: false, reason: `output does not match ${pattern.toString()}` },
 });

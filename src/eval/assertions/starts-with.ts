@@ -8,5 +8,7 @@ export const startsWith = assertionType({
   compile: (raw) => textValue(raw, 'starts-with'),
   describe: (prefix) => quote(prefix),
   check: (prefix, { output }) =>
-    output.trimStart().startsWith(prefix) ? { pass: true, reason: `output starts with ${quote(prefix)}` } : { pass: false, reason: `output does not start with ${quote(prefix)}` },
+    output.trimStart().startsWith(prefix)
+      ? { pass: true, reason: `output starts with ${quote(prefix)}` }
+      : { pass: false, reason: `output does not start with ${quote(prefix)}` },
 });

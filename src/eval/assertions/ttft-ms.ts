@@ -13,7 +13,11 @@ export const ttftMs = assertionType({
   check: (ceiling, { ttftMs, stream, replayed }) => {
     if (replayed) return { skip: 'time to first token is not measured on a replayed answer' };
     if (ttftMs === undefined) {
-      return { unknown: stream ? 'no text event arrived, so there is no time to first token' : 'the request did not stream (--no-stream), so there is no time to first token' };
+      return {
+        unknown: stream
+          ? 'no text event arrived, so there is no time to first token'
+          : 'the request did not stream (--no-stream), so there is no time to first token',
+      };
     }
     return { pass: ttftMs <= ceiling, reason: `ttft ${ttftMs.toFixed(1)} ms (ceiling ${ceiling} ms)` };
   },

@@ -61,7 +61,9 @@ function metricValue(metric: ThresholdMetric, cell: CellSummary, summary: RunSum
       if (metric.name === 'pass_rate') {
         const rate = cell.assertions?.passRate;
         if (isFiniteNumber(rate)) return { value: rate };
-        return { missing: cell.assertions === undefined ? 'the run checked no assertions (the dataset has none)' : 'no assertion of this cell could be checked' };
+        return {
+          missing: cell.assertions === undefined ? 'the run checked no assertions (the dataset has none)' : 'no assertion of this cell could be checked',
+        };
       }
       const rates = cellRates(cell);
       const rate = metric.name === 'error_rate' ? rates.errorRate : rates.throttledRate;

@@ -27,7 +27,8 @@ export type DistributionStat = (typeof DISTRIBUTION_STATS)[number];
 export const RATE_METRICS = ['error_rate', 'throttled_rate', 'pass_rate'] as const;
 export type RateMetric = (typeof RATE_METRICS)[number];
 
-export type ThresholdMetric = { kind: 'distribution'; series: DistributionSeries; stat: DistributionStat } | { kind: 'rate'; name: RateMetric } | { kind: 'cost' };
+export type ThresholdMetric =
+  { kind: 'distribution'; series: DistributionSeries; stat: DistributionStat } | { kind: 'rate'; name: RateMetric } | { kind: 'cost' };
 
 export type ThresholdOperator = '<' | '<=' | '>' | '>=';
 

@@ -8,7 +8,15 @@ import { classifyHttpStatus } from '../qianfan/error-codes.js';
 import type { ErrorClass, ProviderError } from '../types.js';
 import { serverMessage } from '../server-message.js';
 
-const AUTH_CODES: ReadonlySet<string> = new Set(['invalid_iam_token', 'invalid_api_key', 'invalid_appid', 'no_parameter_permission', 'account_overdue', 'permission_denied', 'unauthorized']);
+const AUTH_CODES: ReadonlySet<string> = new Set([
+  'invalid_iam_token',
+  'invalid_api_key',
+  'invalid_appid',
+  'no_parameter_permission',
+  'account_overdue',
+  'permission_denied',
+  'unauthorized',
+]);
 const INVALID_CODES: ReadonlySet<string> = new Set([
   'invalid_model',
   'model_not_found',
@@ -76,7 +84,8 @@ export function errorFromAnswer(httpStatus: number, body: unknown, fallbackMessa
   const fromCode = error === undefined ? undefined : classifyErrorCode(error.code, error.type, error.message);
   let errorClass: ErrorClass;
   if (success) errorClass = fromCode ?? 'fatal';
-  else if (fromCode === 'throttled' || fromCode === 'fatal' || (fromCode === 'invalid' && httpStatus < 500 && httpStatus !== 408 && httpStatus !== 429)) errorClass = fromCode;
+  else if (fromCode === 'throttled' || fromCode === 'fatal' || (fromCode === 'invalid' && httpStatus < 500 && httpStatus !== 408 && httpStatus !== 429))
+    errorClass = fromCode;
   else errorClass = classifyHttpStatus(httpStatus);
   return {
     class: errorClass,

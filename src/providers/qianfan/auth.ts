@@ -18,7 +18,9 @@ import { BceSigner } from './signing.js';
 
 export type QianfanAuth =
   /** `tokenFetch`: the token fetch's timeouts, byte cap and stop signal (a run sets them from its own). */
-  { kind: 'oauth'; credentials: OAuthCredentials; tokenFetch?: TokenFetchOptions } | { kind: 'access-token'; accessToken: string } | { kind: 'iam'; accessKey: string; secretKey: string };
+  | { kind: 'oauth'; credentials: OAuthCredentials; tokenFetch?: TokenFetchOptions }
+  | { kind: 'access-token'; accessToken: string }
+  | { kind: 'iam'; accessKey: string; secretKey: string };
 
 /** Validity of each signature; the JS SDK's and erniebot's choice. */
 export const IAM_SIGN_EXPIRATION_SECONDS = 1800;
@@ -77,7 +79,12 @@ const signers = new WeakMap<object, { accessKey: string; secretKey: string; sign
 function signerFor(auth: Extract<QianfanAuth, { kind: 'iam' }>): BceSigner {
   const cached = signers.get(auth);
   if (cached !== undefined && cached.accessKey === auth.accessKey && cached.secretKey === auth.secretKey) return cached.signer;
-  const signer = new BceSigner({ accessKey: auth.accessKey, secretKey: auth.secretKey, expirationSeconds: IAM_SIGN_EXPIRATION_SECONDS, headersToSign: IAM_HEADERS_TO_SIGN });
+  const signer = new BceSigner({
+    accessKey: auth.accessKey,
+    secretKey: auth.secretKey,
+    expirationSeconds: IAM_SIGN_EXPIRATION_SECONDS,
+    headersToSign: IAM_HEADERS_TO_SIGN,
+  });
   signers.set(auth, { accessKey: auth.accessKey, secretKey: auth.secretKey, signer });
   return signer;
 }
@@ -140,7 +147,8 @@ export function isAuthRefusal(record: AnsweredRequestLike): boolean {
   if (record.outcome === 'ok' || record.errorCode === undefined) return false;
   const status = record.httpStatus;
   // OpenAI-compatible codes are strings (`invalid_api_key`, `invalid_iam_token`): their own table says.
-  if (!/^\d+$/.test(record.errorCode)) return (status === undefined || (status !== 429 && status < 500)) && classifyOpenAiErrorCode(record.errorCode, undefined) === 'auth';
+  if (!/^\d+$/.test(record.errorCode))
+    return (status === undefined || (status !== 429 && status < 500)) && classifyOpenAiErrorCode(record.errorCode, undefined) === 'auth';
   const code = Number(record.errorCode);
   // The provider lets a 429/5xx status outrank the body's code; so does this.
   if (status !== undefined && (status === 429 || status >= 500)) return false;

@@ -111,7 +111,12 @@ export class TokenFetchError extends UserError {
  */
 let sources = new WeakMap<Dispatcher, Map<string, AccessTokenSource>>();
 
-export function tokenSourceFor(baseUrl: string, credentials: OAuthCredentials, dispatcher: Dispatcher, fetchOptions: TokenFetchOptions = {}): AccessTokenSource {
+export function tokenSourceFor(
+  baseUrl: string,
+  credentials: OAuthCredentials,
+  dispatcher: Dispatcher,
+  fetchOptions: TokenFetchOptions = {},
+): AccessTokenSource {
   const key = `${baseUrl}\u0000${credentials.ak}\u0000${credentials.sk}`;
   let byKey = sources.get(dispatcher);
   if (byKey === undefined) {
@@ -141,7 +146,12 @@ const UNDICI_TIMEOUTS: Record<string, string> = {
 /** An OAuth `error` fit to be an error code (a short identifier); anything else is not used as one. */
 const OAUTH_ERROR_CODE = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 
-export async function fetchAccessToken(baseUrl: string, credentials: OAuthCredentials, dispatcher: Dispatcher, options: TokenFetchOptions = {}): Promise<TokenGrant> {
+export async function fetchAccessToken(
+  baseUrl: string,
+  credentials: OAuthCredentials,
+  dispatcher: Dispatcher,
+  options: TokenFetchOptions = {},
+): Promise<TokenGrant> {
   // A library caller may come here without credentials.ts: the keys must be redacted all the same.
   registerSecret(credentials.ak);
   registerSecret(credentials.sk);
@@ -186,7 +196,10 @@ export async function fetchAccessToken(baseUrl: string, credentials: OAuthCreden
     if (stopped() && timedOut === undefined) throw stoppedError(where);
     if (timedOut !== undefined) throw new TokenFetchError('auth_token_timeout', `could not fetch an access token from ${where}: ${timedOut}`);
     if (error instanceof ResponseTooLargeError) {
-      throw new TokenFetchError('auth_token_too_large', `could not fetch an access token from ${where}: the answer exceeded ${maxBytes} bytes (--max-response-bytes)`);
+      throw new TokenFetchError(
+        'auth_token_too_large',
+        `could not fetch an access token from ${where}: the answer exceeded ${maxBytes} bytes (--max-response-bytes)`,
+      );
     }
     const code = error instanceof Error ? (error as { code?: string }).code : undefined;
     if (code !== undefined && code in UNDICI_TIMEOUTS) {
@@ -220,7 +233,10 @@ export async function fetchAccessToken(baseUrl: string, credentials: OAuthCreden
   const error = oauthError !== undefined ? flat(oauthError, 80) : `HTTP ${status}`;
   const description = typeof body.error_description === 'string' ? ` (${flat(body.error_description, 200)})` : '';
   const code = oauthError !== undefined && OAUTH_ERROR_CODE.test(oauthError) ? oauthError : 'auth_token_failed';
-  throw new TokenFetchError(code, `Qianfan OAuth token request for API key ${maskKey(credentials.ak)} failed: ${error}${description}; check QIANFAN_AK and QIANFAN_SK`);
+  throw new TokenFetchError(
+    code,
+    `Qianfan OAuth token request for API key ${maskKey(credentials.ak)} failed: ${error}${description}; check QIANFAN_AK and QIANFAN_SK`,
+  );
 }
 
 function stoppedError(where: string): UserError {

@@ -16,7 +16,15 @@ import { implausibleUsage } from '../usage.js';
 import { V1_PREFIX } from './wire.js';
 
 /** Models the tokenizer endpoint accepts in its `model` field (qianfan-api.md section 2). */
-export const TOKENIZER_MODELS: readonly string[] = ['ernie-4.0-8k', 'ernie-3.5-8k', 'ernie-speed-8k', 'ernie-speed-128k', 'ernie-lite-8k', 'ernie-tiny-8k', 'ernie-char-8k'];
+export const TOKENIZER_MODELS: readonly string[] = [
+  'ernie-4.0-8k',
+  'ernie-3.5-8k',
+  'ernie-speed-8k',
+  'ernie-speed-128k',
+  'ernie-lite-8k',
+  'ernie-tiny-8k',
+  'ernie-char-8k',
+];
 
 export interface TokenizerOptions {
   baseUrl: string;
@@ -50,7 +58,14 @@ export function createServerTokenizer(options: TokenizerOptions): ServerTokenize
     let answer: unknown;
     let status = 0;
     const outcome = await exchange(
-      { dispatcher: options.dispatcher, url: authorized.url, headers: authorized.headers, body, timeouts: options.timeouts, maxResponseBytes: options.maxResponseBytes },
+      {
+        dispatcher: options.dispatcher,
+        url: authorized.url,
+        headers: authorized.headers,
+        body,
+        timeouts: options.timeouts,
+        maxResponseBytes: options.maxResponseBytes,
+      },
       async (response) => {
         status = response.status;
         answer = parseJsonObject(await readTextCapped(decodeBody(response.body, response.headers, response.maxBytes), response.maxBytes));

@@ -3,7 +3,17 @@
  * sampling and output fields, the shape of `stop`, and which fields the target model reads at all.
  */
 import type { Params, ParamValue } from '../types.js';
-import { MIN_OUTPUT_TOKENS, SFT_OUTPUT_CAP, countCodePoints, describeValue, quote, targetProfile, type Finding, type TargetProfile, type ValidationTarget } from './validation-target.js';
+import {
+  MIN_OUTPUT_TOKENS,
+  SFT_OUTPUT_CAP,
+  countCodePoints,
+  describeValue,
+  quote,
+  targetProfile,
+  type Finding,
+  type TargetProfile,
+  type ValidationTarget,
+} from './validation-target.js';
 
 interface RangeRule {
   low: number;
@@ -52,7 +62,8 @@ function checkOutputTokens(field: string, value: ParamValue, profile: TargetProf
   const base = profile.sftBaseOfPreset;
   if (problem !== undefined && base && typeof value === 'number' && value > profile.outputCap && value <= SFT_OUTPUT_CAP) {
     return (
-      `${problem}; output up to ${SFT_OUTPUT_CAP} tokens needs an SFT-published service of ${base.name} ` + `(--endpoint SUFFIX --base-model ${base.name}), not the preset service ${base.endpoint}`
+      `${problem}; output up to ${SFT_OUTPUT_CAP} tokens needs an SFT-published service of ${base.name} ` +
+      `(--endpoint SUFFIX --base-model ${base.name}), not the preset service ${base.endpoint}`
     );
   }
   return problem;

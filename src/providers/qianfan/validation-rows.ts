@@ -6,7 +6,15 @@
 import { estimateTokens } from '../../cost/token-estimate.js';
 import type { DatasetRow } from '../../dataset/types.js';
 import type { Params } from '../types.js';
-import { SFT_CONTEXT_TOKENS, countCodePoints, describeValue, targetProfile, type Finding, type TargetProfile, type ValidationTarget } from './validation-target.js';
+import {
+  SFT_CONTEXT_TOKENS,
+  countCodePoints,
+  describeValue,
+  targetProfile,
+  type Finding,
+  type TargetProfile,
+  type ValidationTarget,
+} from './validation-target.js';
 
 /** The size of a row's input: `system` plus every message content. */
 export interface InputMeasure {
@@ -48,7 +56,10 @@ export function checkRowShape(row: DatasetRow): Finding[] {
   messages.forEach((message, index) => {
     const expected = index % 2 === 0 ? 'user' : 'assistant';
     if (message.role !== expected) {
-      add(`messages[${index}].role`, `role is ${describeRole(message.role)}; Qianfan v1 needs the roles in turn user, assistant, user, …, ` + `so messages[${index}] must be "${expected}"`);
+      add(
+        `messages[${index}].role`,
+        `role is ${describeRole(message.role)}; Qianfan v1 needs the roles in turn user, assistant, user, …, ` + `so messages[${index}] must be "${expected}"`,
+      );
       if (index === count - 1) lastRoleFlagged = true;
     }
     const content = message.content;
@@ -88,7 +99,9 @@ export function checkRowAgainst(row: DatasetRow, measure: InputMeasure, profile:
       level: 'error',
       where,
       field: 'input',
-      message: `the input is ${measure.chars} characters (system plus every message, counted in Unicode code points); ` + `${profile.label} accepts at most ${profile.maxInputChars}`,
+      message:
+        `the input is ${measure.chars} characters (system plus every message, counted in Unicode code points); ` +
+        `${profile.label} accepts at most ${profile.maxInputChars}`,
     });
   }
   if (profile.maxInputTokens !== null && measure.estimatedTokens > profile.maxInputTokens) {
@@ -96,7 +109,9 @@ export function checkRowAgainst(row: DatasetRow, measure: InputMeasure, profile:
       level: 'error',
       where,
       field: 'input',
-      message: `the input is about ${measure.estimatedTokens} tokens (a local estimate; the server counts its own); ` + `${profile.label} accepts at most ${profile.maxInputTokens}`,
+      message:
+        `the input is about ${measure.estimatedTokens} tokens (a local estimate; the server counts its own); ` +
+        `${profile.label} accepts at most ${profile.maxInputTokens}`,
     });
   }
   if (profile.dynamicOutput) {

@@ -11,7 +11,15 @@ import { checkBaseModel, targetProfile, type Finding, type ValidationTarget } fr
 
 export { validateParams } from './validation-params.js';
 export { measureInput, validateRow, type InputMeasure } from './validation-rows.js';
-export { checkBaseModel, CUSTOM_MAX_INPUT_CHARS, PRESET_OUTPUT_CAP, SFT_CONTEXT_TOKENS, SFT_OUTPUT_CAP, type Finding, type ValidationTarget } from './validation-target.js';
+export {
+  checkBaseModel,
+  CUSTOM_MAX_INPUT_CHARS,
+  PRESET_OUTPUT_CAP,
+  SFT_CONTEXT_TOKENS,
+  SFT_OUTPUT_CAP,
+  type Finding,
+  type ValidationTarget,
+} from './validation-target.js';
 
 export interface RunValidationInput {
   targets: readonly ValidationTarget[];

@@ -95,7 +95,9 @@ export async function readRecording(dir: string): Promise<Recording> {
     text = await readFile(path, 'utf8');
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    throw configError(`--replay ${dir}: ${missing ? `no ${RECORDING_FILE} there; make one with --record ${dir}` : `cannot read ${path}: ${(error as Error).message}`}`);
+    throw configError(
+      `--replay ${dir}: ${missing ? `no ${RECORDING_FILE} there; make one with --record ${dir}` : `cannot read ${path}: ${(error as Error).message}`}`,
+    );
   }
   const lines = text.split('\n');
   const fail = (line: number, why: string): never => {

@@ -31,7 +31,11 @@ export function createReplayProvider(options: { dir: string; provider: string })
           doneAt: at,
           textEventTimes: [],
           output: '',
-          error: { class: 'invalid', code: 'replay_missing', message: `${options.dir} has no recorded answer for this request (${request.model}); record it with --record` },
+          error: {
+            class: 'invalid',
+            code: 'replay_missing',
+            message: `${options.dir} has no recorded answer for this request (${request.model}); record it with --record`,
+          },
         };
       }
       served.set(key, turn + 1);

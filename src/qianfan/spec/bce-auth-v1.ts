@@ -193,14 +193,30 @@ export function signRequest(input: SignRequestInput): SignedRequest {
   const timestamp = bceTimestamp(input.timestamp);
   const prefix = authStringPrefix(input.accessKey, timestamp, input.expirationSeconds);
   const key = signingKey(input.secretKey, prefix);
-  return signCanonicalRequest(prefix, timestamp, key, input.method, canonicalUri(input.path), canonicalQueryString(input.query), canonicalHeaders(input.headers, input.headersToSign));
+  return signCanonicalRequest(
+    prefix,
+    timestamp,
+    key,
+    input.method,
+    canonicalUri(input.path),
+    canonicalQueryString(input.query),
+    canonicalHeaders(input.headers, input.headersToSign),
+  );
 }
 
 /**
  * The signature and Authorization value of a request whose canonical parts are already computed,
  * under a prefix and signing key made for `timestamp` (a signer may cache those per second).
  */
-export function signCanonicalRequest(prefix: string, timestamp: string, key: string, method: string, uri: string, query: string, headers: CanonicalHeaders): SignedRequest {
+export function signCanonicalRequest(
+  prefix: string,
+  timestamp: string,
+  key: string,
+  method: string,
+  uri: string,
+  query: string,
+  headers: CanonicalHeaders,
+): SignedRequest {
   const request = canonicalRequest(method, uri, query, headers.canonical);
   const signature = hmacHex(key, request);
   return {

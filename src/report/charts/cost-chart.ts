@@ -32,6 +32,9 @@ export function costChartSpec(bars: readonly BarDatum[]): TopLevelSpec {
       y: { field: 'series', type: 'nominal', title: null, sort: null },
       x: { field: 'value', type: 'quantitative', title: 'cost (CNY)' },
     },
-    layer: [{ mark: { type: 'bar', color: '#b07aa1' } }, { mark: { type: 'text', align: 'left', dx: 3, fontSize: 10, color: '#1b1f24' }, encoding: { text: { field: 'text' } } }],
+    layer: [
+      { mark: { type: 'bar', color: '#b07aa1' } },
+      { mark: { type: 'text', align: 'left', dx: 3, fontSize: 10, color: '#1b1f24' }, encoding: { text: { field: 'text' } } },
+    ],
   } as TopLevelSpec;
 }

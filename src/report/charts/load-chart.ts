@@ -40,7 +40,9 @@ export function loadChartData(cells: readonly CellSummary[]): LoadChartData[] {
     }
     byKind.set(load.kind, points);
   }
-  return [...byKind].filter(([, points]) => new Set(points.map((p) => p.load)).size >= 2).map(([kind, points]) => ({ kind, points: points.sort((a, b) => a.load - b.load) }));
+  return [...byKind]
+    .filter(([, points]) => new Set(points.map((p) => p.load)).size >= 2)
+    .map(([kind, points]) => ({ kind, points: points.sort((a, b) => a.load - b.load) }));
 }
 
 export function loadAxisTitle(kind: CellLoad['kind']): string {

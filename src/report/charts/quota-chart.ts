@@ -42,7 +42,10 @@ export function quotaChartData(stages: readonly StageSummary[]): QuotaChartData[
       points.push({ seconds: end, requests: sent, series: 'sent' }, { seconds: end, requests: refused, series: 'refused' });
       const limit = timeline.limitRequests;
       if (limit !== undefined && limit > 0) {
-        points.push({ seconds: 0, requests: limit, series: 'quota allows' }, { seconds: end, requests: limit * (1 + end / timeline.windowSeconds), series: 'quota allows' });
+        points.push(
+          { seconds: 0, requests: limit, series: 'quota allows' },
+          { seconds: end, requests: limit * (1 + end / timeline.windowSeconds), series: 'quota allows' },
+        );
       }
       charts.push({ title: stages.length > 1 ? `${key}, stage ${index + 1} (${stage.load.kind} ${stage.load.value})` : key, points });
     }
@@ -51,7 +54,13 @@ export function quotaChartData(stages: readonly StageSummary[]): QuotaChartData[
 }
 
 export function quotaChartSpec(data: QuotaChartData): TopLevelSpec {
-  const color = { field: 'series', type: 'nominal', title: null, scale: { domain: [...SERIES], range: ['#4e79a7', '#9c755f', '#e15759'] }, legend: { orient: 'top' } } as const;
+  const color = {
+    field: 'series',
+    type: 'nominal',
+    title: null,
+    scale: { domain: [...SERIES], range: ['#4e79a7', '#9c755f', '#e15759'] },
+    legend: { orient: 'top' },
+  } as const;
   return {
     width: CHART_WIDTH,
     height: 220,

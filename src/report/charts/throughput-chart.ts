@@ -29,7 +29,10 @@ function barPanel(data: readonly BarDatum[], kind: string, color: string, cells:
       y: { field: 'series', type: 'nominal', title: null, sort: null },
       x: { field: 'value', type: 'quantitative', title: kind },
     },
-    layer: [{ mark: { type: 'bar', color } }, { mark: { type: 'text', align: 'left', dx: 3, fontSize: 10, color: '#1b1f24' }, encoding: { text: { field: 'text' } } }],
+    layer: [
+      { mark: { type: 'bar', color } },
+      { mark: { type: 'text', align: 'left', dx: 3, fontSize: 10, color: '#1b1f24' }, encoding: { text: { field: 'text' } } },
+    ],
   } as TopLevelSpec;
 }
 

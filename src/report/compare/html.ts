@@ -109,9 +109,12 @@ export function renderCompareHtml(result: ComparisonResult, options: CompareHtml
       } used the built-in simulator; these figures say nothing about a real API.</div>`
     : '';
   const headline = `<p><strong>${result.regressions} regression(s), ${result.improvements} improvement(s)</strong> in ${result.matched.length} matched cell(s); tolerance ±${(result.options.tolerance * 100).toFixed(0)}%, ${level} intervals.</p>`;
-  const chart = options.chart !== undefined ? section('delta-chart', 'Changes at a glance', `<div class="charts">${renderChartFigure(options.chart)}</div>`) : '';
+  const chart =
+    options.chart !== undefined ? section('delta-chart', 'Changes at a glance', `<div class="charts">${renderChartFigure(options.chart)}</div>`) : '';
   const cells =
-    result.matched.length > 0 ? section('cells', 'Matched cells', result.matched.map((cell) => renderCell(cell, level)).join('\n')) : section('cells', 'Matched cells', '<p>No cell matched.</p>');
+    result.matched.length > 0
+      ? section('cells', 'Matched cells', result.matched.map((cell) => renderCell(cell, level)).join('\n'))
+      : section('cells', 'Matched cells', '<p>No cell matched.</p>');
   const body = [
     `<header><h1>qfbench compare${simulated ? ' <span class="sim-tag">SIMULATED</span>' : ''}</h1>
 <nav class="toc"><a href="#runs">Runs</a><a href="#delta-chart">Chart</a><a href="#cells">Cells</a><a href="#unmatched">Unmatched</a><a href="#method">Method</a></nav></header>`,

@@ -32,7 +32,9 @@ describe('bce-auth-v1 official vectors', () => {
     expect(signed.signingKey).toBe('b358d27f22640783b887965f17e6cf57ce5b44e3e44ed171a934df6daff52a7c');
     expect(signed.canonicalRequest).toBe('PUT\n/v1/bucket/object1\nA=&C=d&b=\nhost:bce.baidu.com\nx-bce-meta-key1:ABC');
     expect(signed.signedHeaders).toEqual(['host', 'x-bce-meta-key1']);
-    expect(signed.authorization).toBe('bce-auth-v1/my_ak/2014-06-13T05:57:36Z/1800/host;x-bce-meta-key1/80c9672aca2ea9af4bb40b9a8ff458d72df94e97d550840727f3a929af271d25');
+    expect(signed.authorization).toBe(
+      'bce-auth-v1/my_ak/2014-06-13T05:57:36Z/1800/host;x-bce-meta-key1/80c9672aca2ea9af4bb40b9a8ff458d72df94e97d550840727f3a929af271d25',
+    );
   });
 
   it('vector 2: DELETE, no query, content-length and content-type signed, user-agent not', () => {
@@ -43,7 +45,9 @@ describe('bce-auth-v1 official vectors', () => {
       headers: { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': 0, 'User-Agent': 'This is the user-agent' },
     });
     expect(signed.canonicalQuery).toBe('');
-    expect(signed.authorization).toBe('bce-auth-v1/my_ak/2014-06-13T05:57:36Z/1800/content-length;content-type/c9386b15d585960ae5e6972f73ed92a9a682dc81025480ba5b41206d3e489822');
+    expect(signed.authorization).toBe(
+      'bce-auth-v1/my_ak/2014-06-13T05:57:36Z/1800/content-length;content-type/c9386b15d585960ae5e6972f73ed92a9a682dc81025480ba5b41206d3e489822',
+    );
   });
 });
 
@@ -57,7 +61,8 @@ describe('bce-auth-v1 on a Qianfan-shaped request (qianfan-api.md vector)', () =
     timestamp: new Date('2024-01-01T00:00:00Z'),
     expirationSeconds: 1800,
   };
-  const expected = 'bce-auth-v1/test_ak/2024-01-01T00:00:00Z/1800/content-type;host;x-bce-date/571649a655c80a63051beb1018334a8c2810a3d1571d7fd5ef1ed3418c7959dc';
+  const expected =
+    'bce-auth-v1/test_ak/2024-01-01T00:00:00Z/1800/content-type;host;x-bce-date/571649a655c80a63051beb1018334a8c2810a3d1571d7fd5ef1ed3418c7959dc';
 
   it('matches signingKey, canonical headers and Authorization', () => {
     const signed = signRequest({ ...input, headersToSign: ['host', 'content-type', 'x-bce-date'] });

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { BUILT_IN_CATALOG, findModel, findModelByEndpoint, isEmbeddingModel, mergeCatalogs, similarModelNames, type ModelEntry } from '../../../src/qianfan/spec/catalog.js';
+import {
+  BUILT_IN_CATALOG,
+  findModel,
+  findModelByEndpoint,
+  isEmbeddingModel,
+  mergeCatalogs,
+  similarModelNames,
+  type ModelEntry,
+} from '../../../src/qianfan/spec/catalog.js';
 
 describe('the built-in catalog (qianfan-api.md §2-3)', () => {
   it('finds a model by name, alias or endpoint suffix, ignoring case, spaces and _ versus -', () => {
@@ -24,7 +32,15 @@ describe('the built-in catalog (qianfan-api.md §2-3)', () => {
 });
 
 describe('a user catalog over the built-in one', () => {
-  const own: ModelEntry = { name: 'ernie-4.0-8k', endpoint: 'my_pro', maxInputChars: 100, maxInputTokens: null, maxOutputTokens: 64, defaultMaxOutputTokens: 32, params: [] };
+  const own: ModelEntry = {
+    name: 'ernie-4.0-8k',
+    endpoint: 'my_pro',
+    maxInputChars: 100,
+    maxInputTokens: null,
+    maxOutputTokens: 64,
+    defaultMaxOutputTokens: 32,
+    params: [],
+  };
 
   it('replaces an entry of the same (normalised) name and adds new ones', () => {
     const merged = mergeCatalogs(BUILT_IN_CATALOG, [own, { ...own, name: 'Dolly-12B', endpoint: 'dolly' }]);
