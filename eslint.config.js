@@ -63,6 +63,7 @@ export default tseslint.config(
       // Sanitising server text means matching control characters on purpose.
       'no-control-regex': 'off',
       'no-console': 'error',
+      'max-len': ['error', { code: 160, ignoreUrls: true, ignoreRegExpLiterals: true }],
     },
   },
   ...boundaries,

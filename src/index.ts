@@ -6,7 +6,13 @@
  * ```ts
  * import { runBenchmark, startSimulator } from 'qfbench';
  * const sim = await startSimulator();
- * const { summary, outDir } = await runBenchmark({ datasets: ['prompts.csv'], models: ['ernie-speed-8k'], baseUrl: sim.url, ak: sim.credentials.ak, sk: sim.credentials.sk });
+ * const { summary, outDir } = await runBenchmark({
+ *   datasets: ['prompts.csv'],
+ *   models: ['ernie-speed-8k'],
+ *   baseUrl: sim.url,
+ *   ak: sim.credentials.ak,
+ *   sk: sim.credentials.sk,
+ * });
  * await sim.close();
  * ```
  */
@@ -74,7 +80,8 @@ function parseConfig(config: RunConfigInput | RunConfig): RunConfig {
     if (known.includes(key)) continue;
     const suggestion = closestName(key, known);
     throw configError(
-      `unknown setting ${JSON.stringify(key)}${suggestion !== undefined ? `; did you mean ${suggestion}?` : ''} (the keys are those of schema/qfbench.schema.json)`,
+      `unknown setting ${JSON.stringify(key)}${suggestion !== undefined ? `; did you mean ${suggestion}?` : ''} (the keys are those of ` +
+        `schema/qfbench.schema.json)`,
     );
   }
   return parseRunConfig(config);

@@ -23,16 +23,19 @@ async function ttftSection(): Promise<void> {
   out('client          requests  median TTFT ms  median server delay ms  overhead ms');
   for (const r of results) {
     out(
-      `${r.client.padEnd(14)}  ${String(r.requests).padStart(8)}  ${fmt(r.medianTtftMs).padStart(14)}  ${fmt(r.medianServerDelayMs).padStart(22)}  ${fmt(r.overheadMs).padStart(11)}`,
+      `${r.client.padEnd(14)}  ${String(r.requests).padStart(8)}  ${fmt(r.medianTtftMs).padStart(14)}  ${fmt(r.medianServerDelayMs).padStart(22)} ` +
+        ` ${fmt(r.overheadMs).padStart(11)}`,
     );
   }
   const overhead = (client: string): number => median(results.filter((r) => r.client === client).map((r) => r.overheadMs));
   const difference = overhead('qfbench') - overhead('raw node:http');
   out(
-    "(qfbench stamps dispatch when undici starts writing the request and each chunk in undici's data callback; the raw client stamps just before http.request() and in its first 'data' event)",
+    "(qfbench stamps dispatch when undici starts writing the request and each chunk in undici's data callback; the raw client stamps just before " +
+      "http.request() and in its first 'data' event)",
   );
   out(
-    `median over ${passes} passes: qfbench ${fmt(overhead('qfbench'))} ms, raw ${fmt(overhead('raw node:http'))} ms; difference ${fmt(difference)} ms (goal: within 1 ms) -> ${Math.abs(difference) <= 1 ? 'MET' : 'NOT MET'}`,
+    `median over ${passes} passes: qfbench ${fmt(overhead('qfbench'))} ms, raw ${fmt(overhead('raw node:http'))} ms; difference ${fmt(difference)} ms ` +
+      `(goal: within 1 ms) -> ${Math.abs(difference) <= 1 ? 'MET' : 'NOT MET'}`,
   );
 }
 
@@ -47,7 +50,8 @@ async function overheadSection(): Promise<void> {
   const cpu = (client: string): number => median(results.filter((r) => r.client === client).map((r) => r.cpuMsPer1000));
   const ratio = rate('qfbench') / rate('raw undici');
   out(
-    `median: qfbench ${fmt(rate('qfbench'), 0)} req/s = ${fmt(ratio * 100, 1)}% of raw undici (goal >= 80%) -> ${ratio >= 0.8 ? 'MET' : 'NOT MET'}; CPU per 1,000: qfbench ${fmt(cpu('qfbench'), 1)} ms, raw ${fmt(cpu('raw undici'), 1)} ms`,
+    `median: qfbench ${fmt(rate('qfbench'), 0)} req/s = ${fmt(ratio * 100, 1)}% of raw undici (goal >= 80%) -> ${ratio >= 0.8 ? 'MET' : 'NOT MET'}; CPU ` +
+      `per 1,000: qfbench ${fmt(cpu('qfbench'), 1)} ms, raw ${fmt(cpu('raw undici'), 1)} ms`,
   );
 }
 
@@ -63,7 +67,9 @@ async function quotaSection(): Promise<void> {
     { model: 'rolling' as const, limit: 600, windowMs: 60_000, requests: 100, concurrency: 16 },
   ];
   out(
-    `\n# Quota models: simulator quotaModel=bucket|fixed|rolling (${limit} requests per ${windowMs / 1000} s window), ${requests} streamed requests at -c ${concurrency}, plus the CI-sized suite (100 requests, RPM 600, -c 16); every client at once, each on its own server process (our simulator, and an independent quota server that shares no code with it)`,
+    `\n# Quota models: simulator quotaModel=bucket|fixed|rolling (${limit} requests per ${windowMs / 1000} s window), ${requests} streamed requests at ` +
+      `-c ${concurrency}, plus the CI-sized suite (100 requests, RPM 600, -c 16); every client at once, each on its own server process (our simulator, ` +
+      `and an independent quota server that shares no code with it)`,
   );
   const servers = (process.env.QFBENCH_QUOTA_SERVERS ?? 'simulator,independent').split(',') as BenchServer[];
   const results = await benchQuotaModels(cases, servers);
@@ -72,7 +78,9 @@ async function quotaSection(): Promise<void> {
   for (const r of results) {
     const ratio = r.idealSeconds > 0 ? `${fmt((r.seconds / r.idealSeconds) * 100, 0)}%` : '-';
     out(
-      `${r.server.padEnd(11)}  ${r.model.padEnd(8)}  ${`${r.limit}/${r.windowMs / 1000}s`.padStart(12)}  ${r.client.padEnd(12)}  ${String(r.ok).padStart(4)}  ${String(r.attempts).padStart(8)}  ${fmt((r.throttledAttempts / Math.max(1, r.attempts)) * 100, 1).padStart(8)}%  ${fmt(r.seconds, 1).padStart(6)}  ${fmt(r.idealSeconds, 1).padStart(7)}  ${ratio.padStart(10)}  ${fmt(r.quotaUsed * 100, 1).padStart(9)}%`,
+      `${r.server.padEnd(11)}  ${r.model.padEnd(8)}  ${`${r.limit}/${r.windowMs / 1000}s`.padStart(12)}  ${r.client.padEnd(12)} ` +
+        ` ${String(r.ok).padStart(4)}  ${String(r.attempts).padStart(8)}  ${fmt((r.throttledAttempts / Math.max(1, r.attempts)) * 100, 1).padStart(8)}% ` +
+        ` ${fmt(r.seconds, 1).padStart(6)}  ${fmt(r.idealSeconds, 1).padStart(7)}  ${ratio.padStart(10)}  ${fmt(r.quotaUsed * 100, 1).padStart(9)}%`,
     );
   }
   const pick = (r: QuotaModelResult, client: BenchClient): QuotaModelResult | undefined =>
@@ -84,7 +92,8 @@ async function quotaSection(): Promise<void> {
     (r) => r.seconds <= r.idealSeconds * 1.15 + 5 && throttledShare(r) <= 0.05 && r.seconds <= (pick(r, 'even pacing')?.seconds ?? Infinity),
   );
   out(
-    `credit on the three models, both servers: goal (within 105% of ideal, <= 1% throttled) -> ${goal ? 'MET' : 'NOT MET'}; floor (within 115% + 5 s, <= 5% throttled, never slower than even pacing) -> ${floor ? 'MET' : 'NOT MET'}`,
+    `credit on the three models, both servers: goal (within 105% of ideal, <= 1% throttled) -> ${goal ? 'MET' : 'NOT MET'}; floor (within 115% + 5 s, <= ` +
+      `5% throttled, never slower than even pacing) -> ${floor ? 'MET' : 'NOT MET'}`,
   );
   const suite = results.filter((r) => r.client === 'credit' && r.limit === 600);
   const suiteMet = suite.every((r) => r.seconds <= (pick(r, 'no-adapt')?.seconds ?? 0) * 1.5 + 0.5);
@@ -98,7 +107,9 @@ async function streamsSection(): Promise<void> {
   out('streams     ok  peak open  RSS/stream kB  heap/stream kB  median TTFT ms  median server delay ms  TTFT error ms');
   for (const r of results) {
     out(
-      `${String(r.streams).padStart(7)}  ${String(r.ok).padStart(5)}  ${String(r.peakOpen).padStart(9)}  ${fmt(r.rssPerStreamKb, 1).padStart(13)}  ${fmt(r.heapPerStreamKb, 1).padStart(14)}  ${fmt(r.medianTtftMs).padStart(14)}  ${fmt(r.medianServerDelayMs).padStart(22)}  ${fmt(r.ttftErrorMs).padStart(13)}`,
+      `${String(r.streams).padStart(7)}  ${String(r.ok).padStart(5)}  ${String(r.peakOpen).padStart(9)}  ${fmt(r.rssPerStreamKb, 1).padStart(13)} ` +
+        ` ${fmt(r.heapPerStreamKb, 1).padStart(14)}  ${fmt(r.medianTtftMs).padStart(14)}  ${fmt(r.medianServerDelayMs).padStart(22)} ` +
+        ` ${fmt(r.ttftErrorMs).padStart(13)}`,
     );
   }
   const held = Math.max(0, ...results.filter((r) => r.ok === r.streams).map((r) => r.peakOpen));
@@ -112,6 +123,7 @@ if (sections.has('streams')) await streamsSection();
 if (sections.has('signing')) {
   const { calls, perCallUs } = await benchSigning(5000);
   out(
-    `\n# IAM signing (bce-auth-v1) of one v1 request, ${calls} calls\nper call: ${fmt(perCallUs, 1)} µs (goal: < 200 µs) -> ${perCallUs < 200 ? 'MET' : 'NOT MET'}`,
+    `\n# IAM signing (bce-auth-v1) of one v1 request, ${calls} calls\nper call: ${fmt(perCallUs, 1)} µs (goal: < 200 µs) ` +
+      `-> ${perCallUs < 200 ? 'MET' : 'NOT MET'}`,
   );
 }

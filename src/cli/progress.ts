@@ -69,7 +69,11 @@ export function createProgress(total: number | undefined, options: ProgressOptio
     const prefix = `${interrupted ? 'INTERRUPTED ' : ''}${options.simulated ? '[SIMULATED] ' : ''}${options.stage !== undefined ? `${options.stage} ` : ''}`;
     const notSent = `${counts.cancelled > 0 ? ` cancelled ${counts.cancelled}` : ''}${counts.dropped > 0 ? ` dropped ${counts.dropped}` : ''}`;
     const cost = options.liveText?.();
-    return `${prefix}${bar}${answered}${total !== undefined ? `/${total}` : ''} answered: ok ${counts.ok} errors ${errors} throttled ${counts.throttled}${notSent} in-flight ${inFlight} ${rate.toFixed(1)} req/s ${elapsed.toFixed(0)}s${cost !== undefined ? ` | ${cost}` : ''}${limiterText()}`;
+    return (
+      `${prefix}${bar}${answered}${total !== undefined ? `/${total}` : ''} answered: ok ${counts.ok} errors ${errors} ` +
+      `throttled ${counts.throttled}${notSent} in-flight ${inFlight} ${rate.toFixed(1)} ` +
+      `req/s ${elapsed.toFixed(0)}s${cost !== undefined ? ` | ${cost}` : ''}${limiterText()}`
+    );
   };
   const draw = (): void => {
     if (!options.tty) {

@@ -93,5 +93,8 @@ function listed(cells: readonly CellRef[]): string {
 
 /** Why two runs have nothing to compare: the cells of each side, none matching (same model and parameters). */
 export function noMatchMessage(baseDir: string, candidateDir: string, unmatched: { base: readonly CellRef[]; candidate: readonly CellRef[] }): string {
-  return `compare ${baseDir} ${candidateDir}: no cell matches (cells match by model and parameters); the base has ${listed(unmatched.base)}; the candidate has ${listed(unmatched.candidate)}`;
+  return (
+    `compare ${baseDir} ${candidateDir}: no cell matches (cells match by model and parameters); the base has ${listed(unmatched.base)}; the ` +
+    `candidate has ${listed(unmatched.candidate)}`
+  );
 }

@@ -93,9 +93,10 @@ function yamlData(document: Document, path: string): unknown {
   } catch (error) {
     // The yaml package throws a ReferenceError for an alias bomb or an alias with no anchor.
     const excessive = /excessive alias count/i.test((error as Error).message);
-    throw configError(
-      `${path}: invalid YAML: ${excessive ? `its aliases expand to more than ${MAX_CONFIG_ALIAS_COUNT} nodes (a "billion laughs" file?)` : (error as Error).message.split('\n')[0]}`,
-    );
+    const reason = excessive
+      ? `its aliases expand to more than ${MAX_CONFIG_ALIAS_COUNT} nodes (a "billion laughs" file?)`
+      : (error as Error).message.split('\n')[0];
+    throw configError(`${path}: invalid YAML: ${reason}`);
   }
 }
 

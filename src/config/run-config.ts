@@ -5,9 +5,9 @@
  * error there). Flags are validated here, at the boundary, with messages naming the flag.
  */
 import { z } from 'zod';
-import { PriceDateSchema } from '../cost/prices.js';
+import { PriceDateSchema } from './price-date.js';
 import { configError } from '../errors.js';
-import { parseThreshold } from '../eval/thresholds/parse.js';
+import { parseThreshold } from './threshold-expression.js';
 import { DEFAULT_MAX_RESPONSE_BYTES, MAX_RESPONSE_BYTES_LIMIT } from '../providers/body-limit.js';
 
 const positiveSeconds = z.number().positive().max(86_400);
@@ -25,7 +25,7 @@ function numberList(element: z.ZodNumber) {
   }, z.array(element).min(1));
 }
 
-/** A threshold expression such as `ttft.p95<800` (grammar: src/eval/thresholds/parse.ts). */
+/** A threshold expression such as `ttft.p95<800` (grammar: src/config/threshold-expression.ts). */
 const thresholdExpression = z.string().superRefine((text, context) => {
   const parsed = parseThreshold(text);
   if (!parsed.ok) context.addIssue({ code: 'custom', message: parsed.message });
@@ -115,7 +115,8 @@ export const RunConfigSchema = z.object({
     )
     .default(DEFAULT_MAX_RESPONSE_BYTES)
     .describe(
-      'Largest answer body, SSE line or event, or streamed answer text kept per request, in bytes (8388608 is 8 MiB); past it the request fails with response_too_large',
+      'Largest answer body, SSE line or event, or streamed answer text kept per request, in bytes (8388608 is 8 MiB); past it the request fails with ' +
+        'response_too_large',
     ),
   grace: z.number().min(0).max(600).default(5).describe('Seconds in-flight requests get to finish after Ctrl-C'),
   excel: z.boolean().default(false).describe('Write CSVs with a UTF-8 BOM for Excel'),
@@ -138,7 +139,8 @@ export const RunConfigSchema = z.object({
     .array(thresholdExpression)
     .default([])
     .describe(
-      'Every cell must meet it or the run exits 3: ttft.p95<800, latency.p99<5s, error_rate<1%, pass_rate>=0.95, cost_cny<2; model=NAME: in front limits it to some cells; repeatable',
+      'Every cell must meet it or the run exits 3: ttft.p95<800, latency.p99<5s, error_rate<1%, pass_rate>=0.95, cost_cny<2; model=NAME: in front limits ' +
+        'it to some cells; repeatable',
     ),
   baseline: z
     .string()

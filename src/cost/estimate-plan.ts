@@ -24,7 +24,7 @@ import { modelPriceNames } from './model-price-names.js';
 import { findPrice } from './prices.js';
 import { promptPieces } from './prompt-pieces.js';
 import { DEFAULT_PACING_HEADROOM, quotaEstimate, slowest } from './quota-time.js';
-import { estimateTokens } from './token-estimate.js';
+import { estimateTokens } from '../qianfan/spec/token-estimate.js';
 
 /** The API families the run's requests use (embedding models send embeddings). */
 export function runApis(config: Pick<EstimateConfig, 'api'>, prepared: Pick<EstimatePlanSource, 'targets'>): Set<ApiKind> {

@@ -9,6 +9,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { PriceDateSchema } from '../config/price-date.js';
 import { configError } from '../errors.js';
 import builtInPrices from './prices.json' with { type: 'json' };
 
@@ -34,16 +35,6 @@ export interface PriceTable {
 
 /** Dates before any real price: an override without `effectiveFrom` applies from then on. */
 const ALWAYS = '1970-01-01';
-
-function isRealDate(text: string): boolean {
-  const parsed = new Date(`${text}T00:00:00Z`);
-  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === text;
-}
-
-export const PriceDateSchema = z
-  .string({ error: 'expected a date YYYY-MM-DD' })
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')
-  .refine(isRealDate, 'not a real calendar date');
 
 const price = (what: string) =>
   z
@@ -107,7 +98,8 @@ function parseEntries(raw: unknown, where: string, override: boolean): PriceEntr
       const field = issue?.path.join('.') ?? '';
       if (issue?.code === 'unrecognized_keys') {
         throw configError(
-          `${entry}: unknown field ${issue.keys.map((key) => JSON.stringify(key)).join(', ')} (fields: model, inputPer1k, outputPer1k, effectiveFrom, source, note)`,
+          `${entry}: unknown field ${issue.keys.map((key) => JSON.stringify(key)).join(', ')} (fields: model, inputPer1k, outputPer1k, effectiveFrom, ` +
+            `source, note)`,
         );
       }
       const got = field === '' ? '' : `, got ${describe((item as Record<string, unknown>)[field])}`;
@@ -126,7 +118,8 @@ function parseEntries(raw: unknown, where: string, override: boolean): PriceEntr
     const earlier = seen.get(key);
     if (earlier !== undefined)
       throw configError(
-        `${entry}: prices[${earlier}] already prices ${result.model} from ${result.effectiveFrom === ALWAYS ? 'any date (no effectiveFrom)' : result.effectiveFrom}; give each model one price per date`,
+        `${entry}: prices[${earlier}] already prices ${result.model} ` +
+          `from ${result.effectiveFrom === ALWAYS ? 'any date (no effectiveFrom)' : result.effectiveFrom}; give each model one price per date`,
       );
     seen.set(key, index);
     entries.push(result);

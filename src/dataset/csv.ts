@@ -116,7 +116,10 @@ function explainCsvError(error: CsvError, headerLength: number | undefined): str
       return 'a quoted field starting in this row is never closed; add the closing double quote (a quote inside a quoted field is written "")';
     case 'CSV_INVALID_CLOSING_QUOTE': {
       const got = /got (".*?") at line/.exec(error.message)?.[1];
-      return `unexpected ${got === undefined ? 'character' : got} after a closing quote${inField}; a quoted field must end with a double quote followed by a comma or the end of the line (a quote inside it is written "")`;
+      return (
+        `unexpected ${got === undefined ? 'character' : got} after a closing quote${inField}; a quoted field must end with a double quote followed ` +
+        `by a comma or the end of the line (a quote inside it is written "")`
+      );
     }
     case 'INVALID_OPENING_QUOTE':
       return `stray double quote${inField}; a field containing quotes must be wrapped in double quotes with each inner quote doubled, e.g. "say ""hi"""`;
@@ -188,7 +191,8 @@ function toRow(record: LocatedRecord, columns: Columns, file: string, ids: IdReg
     if ('missing' in result) {
       throw datasetError(
         at(file, line, i + 1),
-        `unknown template variable ${JSON.stringify(result.missing)} in column ${JSON.stringify(columns.names[i])}; columns are: ${columns.names.join(', ')} (${LITERAL_BRACES_HINT})`,
+        `unknown template variable ${JSON.stringify(result.missing)} in column ${JSON.stringify(columns.names[i])}; columns ` +
+          `are: ${columns.names.join(', ')} (${LITERAL_BRACES_HINT})`,
       );
     }
     return result.text;

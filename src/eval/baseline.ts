@@ -96,7 +96,9 @@ export async function checkBaseline(
   const check: BaselineCheck = { comparison, regressions, changedAnswers };
   if (comparison.matched.length === 0) {
     const labels = (cells: Array<{ label: string }>): string => cells.map((cell) => cell.label).join(', ') || 'none';
-    check.noMatch = `no cell of this run matches a cell of the baseline (same model and parameters): baseline has ${labels(comparison.unmatched.base)}; this run has ${labels(comparison.unmatched.candidate)}`;
+    check.noMatch =
+      `no cell of this run matches a cell of the baseline (same model and parameters): baseline has ${labels(comparison.unmatched.base)}; ` +
+      `this run has ${labels(comparison.unmatched.candidate)}`;
   }
   return check;
 }

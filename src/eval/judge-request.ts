@@ -45,5 +45,8 @@ export function judgeRequest(
 /** `no answer: failed 336100: server busy`. */
 export function noAnswerReason(record: RequestRecord): string {
   const code = record.errorCode ?? (record.httpStatus !== undefined && record.httpStatus >= 400 ? `HTTP ${record.httpStatus}` : undefined);
-  return `no answer: ${record.outcome}${code !== undefined ? ` ${code}` : ''}${record.errorMsg !== undefined && record.errorMsg !== '' ? `: ${record.errorMsg}` : ''}`;
+  return (
+    `no answer: ${record.outcome}` +
+    `${code !== undefined ? ` ${code}` : ''}${record.errorMsg !== undefined && record.errorMsg !== '' ? `: ${record.errorMsg}` : ''}`
+  );
 }

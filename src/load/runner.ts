@@ -8,7 +8,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
-import { estimateTokens } from '../cost/token-estimate.js';
+import { estimateTokens } from '../qianfan/spec/token-estimate.js';
 import { answeredRecord, unansweredRecord, type FinishedRequest } from '../metrics/request-record.js';
 import type { Plan, RequestPlan } from '../plan/plan.js';
 import type { DatasetRow } from '../dataset/types.js';

@@ -1,7 +1,7 @@
 /**
  * Turns the final attempt of one planned request into its requests.csv row.
  */
-import { estimateTokens } from '../cost/token-estimate.js';
+import { estimateTokens } from '../qianfan/spec/token-estimate.js';
 import { redact } from '../util/redact.js';
 import type { RequestPlan } from '../plan/plan.js';
 import type { AttemptResult, ErrorClass } from '../providers/types.js';

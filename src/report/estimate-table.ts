@@ -37,7 +37,10 @@ function quotaLine(model: string, quota: QuotaEstimate, window: number): string 
     .filter((part) => part !== undefined)
     .join(' and ');
   const by = quota.limitedBy !== null ? `, limited by ${quota.limitedBy.toUpperCase()}` : '';
-  return `  ${model}: ${limits} per ${window} s (${quota.limitsFrom}): ${durationText(quota.timeSeconds.expected)} expected, ${durationText(quota.timeSeconds.high)} high${by}`;
+  return (
+    `  ${model}: ${limits} per ${window} s (${quota.limitsFrom}): ${durationText(quota.timeSeconds.expected)} ` +
+    `expected, ${durationText(quota.timeSeconds.high)} high${by}`
+  );
 }
 
 export function formatEstimate(estimate: RunEstimate): string {
@@ -62,10 +65,13 @@ export function formatEstimate(estimate: RunEstimate): string {
   const out: string[] = [];
   const tokenizer =
     estimate.tokenizer === 'server'
-      ? `the tokenizer endpoint (${estimate.tokenizerCalls ?? 0} calls, one per distinct text${estimate.simulatedTokenizer === true ? "; SIMULATED: the simulator's tokenizer" : ''})`
+      ? `the tokenizer endpoint (${estimate.tokenizerCalls ?? 0} calls, one per distinct ` +
+        `text${estimate.simulatedTokenizer === true ? "; SIMULATED: the simulator's tokenizer" : ''})`
       : 'the offline estimator (--tokenizer server asks the tokenizer endpoint)';
   out.push(
-    `Estimate of ${count(total.requests)} requests${estimate.stages > 1 ? ` over ${estimate.stages} stages` : ''}, prices of ${estimate.priceDate}${estimate.pricesFile !== undefined ? ` (with --prices ${estimate.pricesFile})` : ''}; input tokens by ${tokenizer}. Nothing was sent.`,
+    `Estimate of ${count(total.requests)} requests${estimate.stages > 1 ? ` over ${estimate.stages} stages` : ''}, prices ` +
+      `of ${estimate.priceDate}${estimate.pricesFile !== undefined ? ` (with --prices ${estimate.pricesFile})` : ''}; input tokens by ${tokenizer}. ` +
+      `Nothing was sent.`,
   );
   out.push('');
   out.push(line(header));
@@ -83,7 +89,8 @@ export function formatEstimate(estimate: RunEstimate): string {
     `Output tokens per request: high = max_output_tokens, else the model default; ` +
       (estimate.from === undefined
         ? `${assumed}; --from DIR takes the mean and shortest answer per cell from an earlier run.`
-        : `expected = the mean and low = the shortest answer per cell in ${estimate.from} (${fromEarlier} of ${cellCount} cells found there)${fromEarlier < cellCount ? `; the others ${assumed}` : ''}.`),
+        : `expected = the mean and low = the shortest answer per cell in ${estimate.from} (${fromEarlier} of ${cellCount} cells found ` +
+          `there)${fromEarlier < cellCount ? `; the others ${assumed}` : ''}.`),
   );
 
   const quotaLines = estimate.models
@@ -91,7 +98,8 @@ export function formatEstimate(estimate: RunEstimate): string {
     .filter((text): text is string => text !== undefined);
   if (quotaLines.length > 0) {
     out.push(
-      `Time to finish under the quota (each endpoint has its own; the run takes as long as its slowest model: ${durationText(total.quota.timeSeconds.expected)} expected, ${durationText(total.quota.timeSeconds.high)} high):`,
+      `Time to finish under the quota (each endpoint has its own; the run takes as long as its slowest ` +
+        `model: ${durationText(total.quota.timeSeconds.expected)} expected, ${durationText(total.quota.timeSeconds.high)} high):`,
     );
     out.push(...quotaLines);
   } else {
@@ -104,7 +112,8 @@ export function formatEstimate(estimate: RunEstimate): string {
       const needed = model.quota.needed;
       if (needed !== undefined)
         out.push(
-          `  ${model.model}: ${needed.rpm.toLocaleString('en-US')} requests and ${count(needed.tpm.expected)} tokens (expected; ${count(needed.tpm.high)} high)`,
+          `  ${model.model}: ${needed.rpm.toLocaleString('en-US')} requests and ${count(needed.tpm.expected)} tokens (expected; ${count(needed.tpm.high)} ` +
+            `high)`,
         );
     }
   }
@@ -120,13 +129,15 @@ export function formatEstimate(estimate: RunEstimate): string {
       out.push(`Budget ${limits}: \`run\` refuses --max-cost while ${total.unpricedModels.join(', ')} has no price (add it with --prices FILE).`);
     } else
       out.push(
-        `Budget ${limits}: the low figure ${verdict(estimate.budget.exceeds.low)}, the expected ${verdict(estimate.budget.exceeds.expected)}, the high ${verdict(estimate.budget.exceeds.high)} (a run that reaches it stops dispatching and exits 4).`,
+        `Budget ${limits}: the low figure ${verdict(estimate.budget.exceeds.low)}, the expected ${verdict(estimate.budget.exceeds.expected)}, the ` +
+          `high ${verdict(estimate.budget.exceeds.high)} (a run that reaches it stops dispatching and exits 4).`,
       );
   }
   if (estimate.ci !== undefined) {
     const ci = estimate.ci.costCny;
     out.push(
-      `CI budget at ${estimate.ci.runsPerDay} run(s) a day (low / expected / high): per run ${costRange(ci.perRun)}; per day ${costRange(ci.perDay)}; per 30 days ${costRange(ci.per30Days)}.`,
+      `CI budget at ${estimate.ci.runsPerDay} run(s) a day (low / expected / high): per run ${costRange(ci.perRun)}; per day ${costRange(ci.perDay)}; per ` +
+        `30 days ${costRange(ci.per30Days)}.`,
     );
   }
   for (const note of estimate.notes) out.push(`Note: ${note}.`);

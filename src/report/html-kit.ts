@@ -144,18 +144,24 @@ ${note}</figure>`;
 // ---------------------------------------------------------------------------------------------
 // Page shell
 
-export const BASE_CSS = `
-:root { color-scheme: light dark; --fg: #1b1f24; --bg: #ffffff; --muted: #5b636e; --line: #d8dde3; --head: #f3f5f7; --sim: #b42318; --sim-bg: #fde8e6; --bad: #cf222e; --good: #1a7f37; --warn: #9a6700; }
-@media (prefers-color-scheme: dark) { :root { --fg: #e6e8eb; --bg: #14171a; --muted: #9aa3ad; --line: #333a41; --head: #1d2227; --sim: #ff8b7e; --sim-bg: #3a1512; --bad: #ff7b72; --good: #56d364; --warn: #e3b341; } }
+export const BASE_CSS =
+  `
+:root { color-scheme: light dark; --fg: #1b1f24; --bg: #ffffff; --muted: #5b636e; --line: #d8dde3; --head: #f3f5f7; --sim: #b42318; --sim-bg: #fde8e6; ` +
+  `--bad: #cf222e; --good: #1a7f37; --warn: #9a6700; }
+@media (prefers-color-scheme: dark) { :root { --fg: #e6e8eb; --bg: #14171a; --muted: #9aa3ad; --line: #333a41; --head: #1d2227; --sim: #ff8b7e; --sim-bg: ` +
+  `#3a1512; --bad: #ff7b72; --good: #56d364; --warn: #e3b341; } }
 * { box-sizing: border-box; }
-body { margin: 0 auto; max-width: 1400px; padding: 16px; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", "PingFang SC", "Microsoft YaHei", sans-serif; color: var(--fg); background: var(--bg); }
+body { margin: 0 auto; max-width: 1400px; padding: 16px; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", "PingFang SC", "Microsoft YaHei", ` +
+  `sans-serif; color: var(--fg); background: var(--bg); }
 h1 { font-size: 1.5em; margin: 0 0 8px; }
 h2 { font-size: 1.2em; margin: 28px 0 8px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
 nav.toc { display: flex; flex-wrap: wrap; gap: 4px 14px; font-size: 0.95em; }
 nav.toc a { color: inherit; }
-.sim-banner { margin: 12px 0; padding: 14px 16px; border: 3px solid var(--sim); background: var(--sim-bg); color: var(--sim); font-size: 1.25em; font-weight: 600; border-radius: 6px; }
+.sim-banner { margin: 12px 0; padding: 14px 16px; border: 3px solid var(--sim); background: var(--sim-bg); color: var(--sim); font-size: 1.25em; ` +
+  `font-weight: 600; border-radius: 6px; }
 .sim-banner strong { font-size: 1.3em; letter-spacing: 0.08em; }
-.sim-tag { display: inline-block; margin-left: 6px; padding: 0 6px; border: 1px solid var(--sim); border-radius: 4px; color: var(--sim); font-size: 0.8em; font-weight: 600; text-transform: uppercase; }
+.sim-tag { display: inline-block; margin-left: 6px; padding: 0 6px; border: 1px solid var(--sim); border-radius: 4px; color: var(--sim); font-size: ` +
+  `0.8em; font-weight: 600; text-transform: uppercase; }
 .sim-text { color: var(--sim); }
 .notice { margin: 12px 0; padding: 10px 14px; border: 2px solid var(--muted); border-radius: 6px; }
 .meta { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 0; }

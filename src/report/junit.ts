@@ -48,11 +48,17 @@ function renderCase(testCase: JunitCase): string {
   const open = `    <testcase name="${xmlAttribute(testCase.name)}" classname="${xmlAttribute(testCase.classname)}" time="${seconds(testCase.timeSeconds)}"`;
   if (testCase.error !== undefined) {
     const { type, message, details } = testCase.error;
-    return `${open}>\n      <error message="${xmlAttribute(cutRedacted(message, MESSAGE_CHARS))}" type="${xmlAttribute(type)}">${xmlText(details ?? message)}</error>\n    </testcase>`;
+    return (
+      `${open}>\n      <error message="${xmlAttribute(cutRedacted(message, MESSAGE_CHARS))}" ` +
+      `type="${xmlAttribute(type)}">${xmlText(details ?? message)}</error>\n    </testcase>`
+    );
   }
   if (testCase.failure !== undefined) {
     const { message, details } = testCase.failure;
-    return `${open}>\n      <failure message="${xmlAttribute(cutRedacted(message, MESSAGE_CHARS))}" type="AssertionError">${xmlText(details ?? message)}</failure>\n    </testcase>`;
+    return (
+      `${open}>\n      <failure message="${xmlAttribute(cutRedacted(message, MESSAGE_CHARS))}" ` +
+      `type="AssertionError">${xmlText(details ?? message)}</failure>\n    </testcase>`
+    );
   }
   if (testCase.skipped !== undefined) return `${open}>\n      <skipped message="${xmlAttribute(testCase.skipped)}"/>\n    </testcase>`;
   return `${open}/>`;
@@ -73,13 +79,15 @@ export function renderJunitXml(suites: readonly JunitSuite[], options: { name: s
   const all = junitCounts(suites.flatMap((suite) => suite.cases));
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="${xmlAttribute(options.name)}" tests="${all.tests}" failures="${all.failures}" errors="${all.errors}" skipped="${all.skipped}" time="${seconds(all.time)}">`,
+    `<testsuites name="${xmlAttribute(options.name)}" tests="${all.tests}" failures="${all.failures}" errors="${all.errors}" skipped="${all.skipped}" ` +
+      `time="${seconds(all.time)}">`,
   ];
   for (const suite of suites) {
     const c = junitCounts(suite.cases);
     const stamp = options.timestamp !== undefined ? ` timestamp="${xmlAttribute(options.timestamp)}"` : '';
     lines.push(
-      `  <testsuite name="${xmlAttribute(suite.name)}" tests="${c.tests}" failures="${c.failures}" errors="${c.errors}" skipped="${c.skipped}" time="${seconds(c.time)}"${stamp}>`,
+      `  <testsuite name="${xmlAttribute(suite.name)}" tests="${c.tests}" failures="${c.failures}" errors="${c.errors}" skipped="${c.skipped}" ` +
+        `time="${seconds(c.time)}"${stamp}>`,
     );
     lines.push(...suite.cases.map(renderCase));
     lines.push('  </testsuite>');

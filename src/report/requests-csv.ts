@@ -328,7 +328,8 @@ export async function* readRequestsCsv(path: string): AsyncIterable<RequestRecor
       if (columns === undefined) {
         const optional = OPTIONAL_REQUEST_CSV_COLUMNS.join(',');
         throw configError(
-          `${path}:${line}: not a qfbench requests.csv (expected the header ${REQUEST_CSV_COLUMNS.join(',')}, optionally followed by some of ${optional}; found ${row.join(',')})`,
+          `${path}:${line}: not a qfbench requests.csv (expected the header ${REQUEST_CSV_COLUMNS.join(',')}, optionally followed by some of ${optional}; ` +
+            `found ${row.join(',')})`,
         );
       }
       continue;

@@ -12,7 +12,7 @@
  */
 import { costOfTokens } from '../cost/cost.js';
 import { promptPieces } from '../cost/prompt-pieces.js';
-import { estimateTokens } from '../cost/token-estimate.js';
+import { estimateTokens } from '../qianfan/spec/token-estimate.js';
 import type { FinishedRequest } from '../metrics/request-record.js';
 import type { PriceRef } from '../metrics/types.js';
 import type { CellPlan, RequestPlan } from '../plan/plan.js';

@@ -56,7 +56,8 @@ export async function createCostExtension(config: RunConfig, prepared: PreparedR
   const unpriced = [...prices].filter(([, price]) => price === null).map(([model]) => model);
   if (config.maxCost !== undefined && unpriced.length > 0) {
     throw configError(
-      `--max-cost: no price is known for ${unpriced.join(', ')} on ${priceDate}, so the budget cannot be kept; price ${unpriced.length === 1 ? 'it' : 'them'} with --prices FILE`,
+      `--max-cost: no price is known for ${unpriced.join(', ')} on ${priceDate}, so the budget cannot be kept; ` +
+        `price ${unpriced.length === 1 ? 'it' : 'them'} with --prices FILE`,
     );
   }
   if (unpriced.length > 0)

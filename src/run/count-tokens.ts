@@ -3,7 +3,7 @@
  * the server counts prompt_tokens for chat), next to the offline estimate.
  */
 import { promptPieces } from '../cost/prompt-pieces.js';
-import { estimateTokens } from '../cost/token-estimate.js';
+import { estimateTokens } from '../qianfan/spec/token-estimate.js';
 import { loadDataset } from '../dataset/load.js';
 import type { DatasetRow } from '../dataset/types.js';
 import { DEFAULT_TIMEOUTS } from '../providers/http.js';

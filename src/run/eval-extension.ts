@@ -17,7 +17,7 @@ import { junitSuites } from '../report/junit-suites.js';
 import { compileRowAssertions, type RowAssertion } from '../eval/row-assertions.js';
 import { AssertionTally } from '../eval/tally.js';
 import { cellMatches, evaluateThresholds } from '../eval/thresholds/evaluate.js';
-import { parseThreshold, type Threshold } from '../eval/thresholds/parse.js';
+import { parseThreshold, type Threshold } from '../config/threshold-expression.js';
 import type { RequestRecord, RunSummary } from '../metrics/types.js';
 import { buildCells } from '../plan/plan.js';
 import { writeJunitXml } from '../report/junit.js';
@@ -107,7 +107,10 @@ export async function createEvalExtension(config: RunConfig, prepared: PreparedR
 function requestErrorLines(tally: AssertionTally): string[] {
   if (tally.erroredRequests === 0) return [];
   const more = tally.erroredRequests - tally.firstErrors.length;
-  return [...tally.firstErrors, ...(more > 0 ? [`… and ${more} more request(s) without an answer; requests.csv has each error (error_code, error_msg)`] : [])];
+  return [
+    ...tally.firstErrors,
+    ...(more > 0 ? [`… and ${more} more request(s) without an answer; ` + `requests.csv has each error (error_code, error_msg)`] : []),
+  ];
 }
 
 function thresholdOf(text: string): Threshold {
@@ -163,7 +166,8 @@ function assertionLines(tally: AssertionTally, summary: RunSummary, logger: Logg
     const counts = cell.assertions;
     if (counts === undefined || counts.passRate === null) continue;
     logger.info(
-      `pass rate ${cell.label}: ${(counts.passRate * 100).toFixed(1)}% (${counts.passed} of ${counts.passed + counts.failed + (counts.errored ?? 0)}${(counts.errored ?? 0) > 0 ? `, ${counts.errored} without an answer` : ''})`,
+      `pass rate ${cell.label}: ${(counts.passRate * 100).toFixed(1)}% (${counts.passed} ` +
+        `of ${counts.passed + counts.failed + (counts.errored ?? 0)}${(counts.errored ?? 0) > 0 ? `, ${counts.errored} without an answer` : ''})`,
     );
   }
   if (tally.failedRequests === 0) return [];

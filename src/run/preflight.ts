@@ -30,5 +30,8 @@ export async function preflightOutcome(
 /** Why a run whose preflight failed ends aborted (exit 4): the reason, and where the rows are. */
 export function unsentAbortReason(unsent: UnsentReason | undefined, planned: number, outDir: string): string | undefined {
   if (unsent?.outcome !== 'failed') return undefined;
-  return `${unsent.reason}; none of the ${planned} planned requests was sent (each is recorded as failed with code ${unsent.code ?? 'auth_token_failed'}; results written to ${outDir})`;
+  return (
+    `${unsent.reason}; none of the ${planned} planned requests was sent (each is recorded as failed with code ${unsent.code ?? 'auth_token_failed'}; ` +
+    `results written to ${outDir})`
+  );
 }

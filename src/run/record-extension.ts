@@ -150,7 +150,8 @@ function missingAnswersMessage(dir: string, missing: readonly RequestPlan[], err
   const parts: string[] = [];
   if (errored.length > 0) {
     const why = ({ spec, error }: { spec: RequestPlan; error: RecordedError }): string =>
-      `${rowText(spec)}: ${error.outcome}${error.code !== undefined ? ` ${error.code}` : ''}${error.message !== '' ? ` "${sampleMessage(error.message)}"` : ''}`;
+      `${rowText(spec)}: ${error.outcome}` +
+      `${error.code !== undefined ? ` ${error.code}` : ''}${error.message !== '' ? ` "${sampleMessage(error.message)}"` : ''}`;
     parts.push(`${errored.length} request(s) got no answer while recording, so there is none to replay: ${listed(errored, why)}`);
   }
   if (missing.length > 0) parts.push(`no recorded answer for ${listed(missing, rowText)}; its prompt, model or parameters differ from the recorded run's`);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseRunConfig, type RunConfigInput } from '../../src/config/run-config.js';
 import { builtInPriceEntries, type PriceTable } from '../../src/cost/prices.js';
-import { estimateTokens } from '../../src/cost/token-estimate.js';
+import { estimateTokens } from '../../src/qianfan/spec/token-estimate.js';
 import { loadDataset } from '../../src/dataset/load.js';
 import type { RunSummary } from '../../src/metrics/types.js';
 import { DEFAULT_EXPECTED_OUTPUT_TOKENS, DEFAULT_LOW_OUTPUT_TOKENS } from '../../src/cost/estimate-output.js';

@@ -9,7 +9,7 @@
  * what `--sim` runs and the simulator's tokenizer endpoint count, not from Qianfan's own counts.
  */
 import { describe, expect, it } from 'vitest';
-import { estimateTokens } from '../../src/cost/token-estimate.js';
+import { estimateTokens } from '../../src/qianfan/spec/token-estimate.js';
 import { loadDataset } from '../../src/dataset/load.js';
 import { promptPieces } from '../../src/cost/prompt-pieces.js';
 import { countSimTokens } from '../../src/sim/index.js';
@@ -25,7 +25,8 @@ const CHINESE_SAMPLE = [
 const ENGLISH_SAMPLE = [
   'Before the spring holiday, many young people who work far from home begin the long journey back.',
   'Railway stations and airports are crowded with travellers pulling suitcases, tired but looking forward to seeing their families.',
-  'For many households the reunion dinner is the most important meal of the year; grandparents start preparing dumplings, cured meat and sweets days in advance.',
+  'For many households the reunion dinner is the most important meal of the year; grandparents start preparing dumplings, cured meat and sweets days in ' +
+    'advance.',
   'In recent years, more and more people buy their holiday goods online, and delivery companies see their busiest weeks of the year.',
   'Summarise, in three sentences, how the way people celebrate has changed, and give your own opinion.',
 ];
@@ -61,7 +62,8 @@ describe('the offline token estimator against the simulator tokenizer', () => {
       'text                       pieces  simulator  estimate   error',
       ...results.map(
         (r) =>
-          `${r.name.padEnd(25)}  ${String(r.pieces).padStart(6)}  ${String(r.simulator).padStart(9)}  ${String(r.estimate).padStart(8)}  ${`${r.errorPct >= 0 ? '+' : ''}${r.errorPct.toFixed(1)}%`.padStart(6)}`,
+          `${r.name.padEnd(25)}  ${String(r.pieces).padStart(6)}  ${String(r.simulator).padStart(9)}  ${String(r.estimate).padStart(8)} ` +
+          ` ${`${r.errorPct >= 0 ? '+' : ''}${r.errorPct.toFixed(1)}%`.padStart(6)}`,
       ),
     ];
     console.log(lines.join('\n'));

@@ -112,7 +112,8 @@ describe('JSONL datasets', () => {
     it('pretty-printed JSON gets a hint', async () => {
       const file = await fixture('pretty.jsonl', '{\n  "prompt": "x"\n}\n');
       expect(await datasetErrorOf(loadDataset(file))).toBe(
-        `${file}:1:2: invalid JSON: Expected property name or '}' at the end of the line (a record must fit on one line; pretty-printed JSON is not JSONL); each line must be one complete JSON object`,
+        `${file}:1:2: invalid JSON: Expected property name or '}' at the end of the line (a record must fit on one line; pretty-printed JSON is not ` +
+          `JSONL); each line must be one complete JSON object`,
       );
       const cut = await errorOnLine('cut.jsonl', '{"prompt": "x"');
       expect(cut.message).toContain(":2:15: invalid JSON: Expected ',' or '}' after property value at the end of the line (");
@@ -186,7 +187,8 @@ describe('JSONL datasets', () => {
       expect(a.message).toBe(`${a.file}:2: unknown template variable "topic" in "prompt"; the record has no "vars" (write \\{{ for a literal "{{")`);
       const b = await errorOnLine(
         'tpl2.jsonl',
-        '{"vars": {"x": "1", "y": 2}, "messages": [{"role": "user", "content": "{{x}}"}, {"role": "assistant", "content": "ok"}, {"role": "user", "content": "{{ z }}"}]}',
+        '{"vars": {"x": "1", "y": 2}, "messages": [{"role": "user", "content": "{{x}}"}, {"role": "assistant", "content": "ok"}, {"role": "user", ' +
+          '"content": "{{ z }}"}]}',
       );
       expect(b.message).toBe(`${b.file}:2: unknown template variable "z" in messages[2].content; "vars" has "x", "y" (write \\{{ for a literal "{{")`);
       const c = await errorOnLine('tpl3.jsonl', '{"system": "{{s}}", "prompt": "x"}');

@@ -66,7 +66,9 @@ const result = await runBenchmark({ datasets: ['rows.csv'], models: ['ernie-spee
 const again = await readSummaryJson('run-a/summary.json');
 const typo = await runBenchmark({ datasets: ['rows.csv'], models: ['ernie-speed-8k'], sim: true, concurency: 4 }).then(() => 'ran', (error) => error.message);
 const compared = await compareRunFolders('run-a', 'run-a');
-console.log(JSON.stringify({ rows: rows.length, simShape, compareRuns: typeof compareRuns, estimated: estimate.total.requests, seen, exitCode: result.exitCode, outDir: result.outDir, cells: result.summary.cells.length, ok: result.summary.cells[0].outcomes.ok, reread: again.cells.length, typo, comparedCells: compared.matched.length }));
+console.log(JSON.stringify({ rows: rows.length, simShape, compareRuns: typeof compareRuns, estimated: estimate.total.requests, seen, exitCode: ` +
+        `result.exitCode, outDir: result.outDir, cells: result.summary.cells.length, ok: result.summary.cells[0].outcomes.ok, reread: again.cells.length, ` +
+        `typo, comparedCells: compared.matched.length }));
 `,
     );
     const { stdout } = await run(process.execPath, ['consumer.mjs'], { cwd: consumer, timeout: 60_000 });

@@ -30,13 +30,15 @@ describe('assertions in CSV columns', () => {
 
   it('names the file, line, column and list line of a malformed assertion', async () => {
     await expect(typesOf('prompt,assert\nhi,Paris\n')).rejects.toThrow(
-      '/data/suite.csv:2: column "assert" line 1: expected TYPE:VALUE such as contains:Paris (or name the column assert_TYPE to give one value verbatim); got "Paris"',
+      '/data/suite.csv:2: column "assert" line 1: expected TYPE:VALUE such as contains:Paris (or name the column assert_TYPE to give one value verbatim); ' +
+        'got "Paris"',
     );
     await expect(typesOf('prompt,assert\nhi,"contains:a\nhas:b"\n')).rejects.toThrow(
       '/data/suite.csv:2: column "assert" line 2: unknown assertion type "has"; known types are equals, contains',
     );
     await expect(typesOf('prompt,assert_max-tokens\nhi,many\n')).rejects.toThrow(
-      '/data/suite.csv:2: column "assert_max-tokens": max-tokens needs a whole number of 0 or more; got the string "many" (max-tokens takes a whole number of completion tokens)',
+      '/data/suite.csv:2: column "assert_max-tokens": max-tokens needs a whole number of 0 or more; got the string "many" (max-tokens takes a whole ' +
+        'number of completion tokens)',
     );
     await expect(typesOf('prompt,assert_contanis\nhi,x\n')).rejects.toThrow(/column "assert_contanis" line 1: expected TYPE:VALUE/);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateThresholds } from '../../src/eval/thresholds/evaluate.js';
-import { parseThreshold, type Threshold } from '../../src/eval/thresholds/parse.js';
+import { parseThreshold, type Threshold } from '../../src/config/threshold-expression.js';
 import { dist, emptyDist, makeCell, makeSummary } from '../report/fixtures.js';
 
 function threshold(text: string): Threshold {

@@ -134,7 +134,8 @@ describe('absurd token counts', () => {
     const server = await startHostileServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(
-        `{"choices":[{"index":0,"finish_reason":"stop","message":{"role":"assistant","content":"Two words"}}],"usage":{"prompt_tokens":9007199254740992,"completion_tokens":2,"total_tokens":9007199254740994}}`,
+        `{"choices":[{"index":0,"finish_reason":"stop","message":{"role":"assistant","content":"Two ` +
+          `words"}}],"usage":{"prompt_tokens":9007199254740992,"completion_tokens":2,"total_tokens":9007199254740994}}`,
       );
     });
     const out = await tempDir();

@@ -13,11 +13,23 @@ const TIMEOUTS = { ...DEFAULT_TIMEOUTS, idleMs: 8_000, totalMs: 8_000 };
 
 const V1_ANSWER =
   `data: ${JSON.stringify({ id: 'as-1', object: 'chat.completion', sentence_id: 0, is_end: false, result: 'Hello ' })}\n\n` +
-  `data: ${JSON.stringify({ id: 'as-1', object: 'chat.completion', sentence_id: 1, is_end: true, result: 'world.', finish_reason: 'normal', usage: { prompt_tokens: 2, completion_tokens: 3, total_tokens: 5 } })}\n\n`;
+  'data: ' +
+  JSON.stringify({
+    id: 'as-1',
+    object: 'chat.completion',
+    sentence_id: 1,
+    is_end: true,
+    result: 'world.',
+    finish_reason: 'normal',
+    usage: { prompt_tokens: 2, completion_tokens: 3, total_tokens: 5 },
+  }) +
+  '\n\n';
 const V2_ANSWER =
   `data: ${JSON.stringify({ id: 'c-1', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { role: 'assistant', content: 'Hello ' } }] })}\n\n` +
   `data: ${JSON.stringify({ id: 'c-1', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: 'world.' }, finish_reason: 'stop' }] })}\n\n` +
-  `data: ${JSON.stringify({ id: 'c-1', object: 'chat.completion.chunk', choices: [], usage: { prompt_tokens: 2, completion_tokens: 3, total_tokens: 5 } })}\n\n` +
+  'data: ' +
+  JSON.stringify({ id: 'c-1', object: 'chat.completion.chunk', choices: [], usage: { prompt_tokens: 2, completion_tokens: 3, total_tokens: 5 } }) +
+  '\n\n' +
   'data: [DONE]\n\n';
 /** What follows the end: a text event that must not count, then garbage that is no SSE at all. */
 const V1_AFTER = `data: ${JSON.stringify({ id: 'as-1', sentence_id: 2, is_end: false, result: ' EXTRA' })}\n\n<html>not sse</html>\n`;

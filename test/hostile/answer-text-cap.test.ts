@@ -11,7 +11,11 @@ const WORDS = 'small piece of text, '.repeat(5); // 105 characters per event
 
 function v1Event(result: string, isEnd = false): string {
   const usage = isEnd ? { prompt_tokens: 3, completion_tokens: 10, total_tokens: 13 } : undefined;
-  return `data: ${JSON.stringify({ id: 'as-1', object: 'chat.completion', created: 1, sentence_id: 0, is_end: isEnd, result, ...(usage !== undefined ? { usage } : {}) })}\n\n`;
+  return (
+    'data: ' +
+    JSON.stringify({ id: 'as-1', object: 'chat.completion', created: 1, sentence_id: 0, is_end: isEnd, result, ...(usage !== undefined ? { usage } : {}) }) +
+    '\n\n'
+  );
 }
 function v2Event(content: string): string {
   return `data: ${JSON.stringify({ id: 'c-1', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { content } }] })}\n\n`;
@@ -48,7 +52,8 @@ describe('answer text accumulated past the cap from many small events', () => {
         for (let i = 0; i < pieces; i++) res.write(v2Event(WORDS));
         res.write(v2Event(tail));
         res.end(
-          `data: ${JSON.stringify({ id: 'c-1', object: 'chat.completion.chunk', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\ndata: [DONE]\n\n`,
+          `data: ${JSON.stringify({ id: 'c-1', object: 'chat.completion.chunk', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\ndata: ` +
+            `[DONE]\n\n`,
         );
       } else {
         for (let i = 0; i < pieces; i++) res.write(v1Event(WORDS));

@@ -12,7 +12,8 @@ import { chat, isV2, pour, providers, requestRows, runCliWithPeakRss, startHosti
 
 const TEXT = 'x'.repeat(256 * 1024);
 const V1_EVENT = `data: ${JSON.stringify({ id: 'as-1', object: 'chat.completion', created: 1, sentence_id: 0, is_end: false, result: TEXT })}\n\n`;
-const V2_EVENT = `data: ${JSON.stringify({ id: 'c-1', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { content: TEXT } }] })}\n\n`;
+const V2_EVENT =
+  'data: ' + JSON.stringify({ id: 'c-1', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { content: TEXT } }] }) + '\n\n';
 /** Per stream if nobody hangs up: 256 MB, far past the 8 MiB default. */
 const SERVER_BUDGET = 1000 * V2_EVENT.length;
 

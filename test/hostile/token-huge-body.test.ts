@@ -41,7 +41,8 @@ describe('a token endpoint with a 200 MB body', () => {
       await expect.poll(() => server.hungUp()).toBe(1);
       expect(server.bytesSent()).toBeLessThan(SERVER_BUDGET / 2);
       console.log(
-        `200 MB token body, 8 MiB cap: server poured ${(server.bytesSent() / 2 ** 20).toFixed(1)} MiB, child peak RSS ${(run.peakRssBytes / 2 ** 20).toFixed(1)} MiB`,
+        `200 MB token body, 8 MiB cap: server poured ${(server.bytesSent() / 2 ** 20).toFixed(1)} MiB, child peak ` +
+          `RSS ${(run.peakRssBytes / 2 ** 20).toFixed(1)} MiB`,
       );
       if (run.peakRssBytes > 0) expect(run.peakRssBytes).toBeLessThan(400 * 1024 * 1024);
     } finally {

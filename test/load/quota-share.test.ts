@@ -39,7 +39,10 @@ interface Tally {
   refusedAt: number[];
 }
 
-/** A forwarding proxy for one process: answers pass through as they come (headers first, as from the server), and are read on the way to see whether the server refused them. */
+/**
+ * A forwarding proxy for one process: answers pass through as they come (headers first, as from
+ * the server), and are read on the way to see whether the server refused them.
+ */
 async function countingProxy(target: string, gate: StartGate): Promise<Tally> {
   const upstream = new URL(target);
   const agent = new Agent({ keepAlive: true });
@@ -185,8 +188,10 @@ async function shareOneQuota(model: QuotaModel, processes: number): Promise<Mode
   const refusedAt = proxies.map((proxy) => proxy.refusedAt.map((at) => Math.round(at - arrivals[0]!)).join(' ') || '-');
   // The figures behind the assertions, for the bench notes and for a failure's diagnosis.
   console.log(
-    `${model} x${processes}: ${arrivals.length} arrivals, ${refused} refused (${((100 * refused) / arrivals.length).toFixed(1)}%), admissions over ${Math.round(admitted.at(-1)! - admitted[0]!)} ms ` +
-      `(least ${leastSpanMs(model, PLANNED * processes)}), per process while all ran ${contendedAdmissions(proxies).join('/')}, refill ${runs.map((run) => run.refill ?? '-').join('/')}, ` +
+    `${model} x${processes}: ${arrivals.length} arrivals, ${refused} refused (${((100 * refused) / arrivals.length).toFixed(1)}%), ` +
+      `admissions over ${Math.round(admitted.at(-1)! - admitted[0]!)} ms ` +
+      `(least ${leastSpanMs(model, PLANNED * processes)}), per process while all ran ${contendedAdmissions(proxies).join('/')}, ` +
+      `refill ${runs.map((run) => run.refill ?? '-').join('/')}, ` +
       `refused at ms ${refusedAt.join(' / ')}`,
   );
   return { server, proxies, runs };

@@ -225,7 +225,9 @@ describe('stream framing tolerance (a hand-written OpenAI-style server)', () => 
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   const chunk = (delta: Record<string, string>, finish: string | null = null, usage?: unknown) =>
-    `data: ${JSON.stringify({ id: 'x', object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finish }], ...(usage ? { usage } : {}) })}\n\n`;
+    'data: ' +
+    JSON.stringify({ id: 'x', object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finish }], ...(usage ? { usage } : {}) }) +
+    '\n\n';
 
   it('skips comments, event lines and empty deltas; ends on the body when there is no [DONE]', async () => {
     script = [

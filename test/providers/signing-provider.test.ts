@@ -151,7 +151,8 @@ describe('AuthFailureTally', () => {
     const error = tally.failure('check QIANFAN_ACCESS_KEY and QIANFAN_SECRET_KEY');
     expect(error?.kind).toBe('auth');
     expect(error?.message).toBe(
-      'authentication failed: all 2 requests the server answered were refused with error_code 14 "IAM Certification failed"; check QIANFAN_ACCESS_KEY and QIANFAN_SECRET_KEY',
+      'authentication failed: all 2 requests the server answered were refused with error_code 14 "IAM Certification failed"; check QIANFAN_ACCESS_KEY and ' +
+        'QIANFAN_SECRET_KEY',
     );
     tally.record({ outcome: 'ok', httpStatus: 200 });
     expect(tally.failure('x')).toBeUndefined();

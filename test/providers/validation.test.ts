@@ -104,7 +104,8 @@ describe('input length', () => {
     expect(rest).toEqual([]);
     expect(finding).toMatchObject({ level: 'error', where: 'datasets/x.jsonl:7', field: 'input' });
     expect(formatFinding(finding!)).toBe(
-      'datasets/x.jsonl:7: input: the input is 20001 characters (system plus every message, counted in Unicode code points); ERNIE-4.0-8K accepts at most 20000',
+      'datasets/x.jsonl:7: input: the input is 20001 characters (system plus every message, counted in Unicode code points); ERNIE-4.0-8K accepts at most ' +
+        '20000',
     );
   });
 
@@ -252,7 +253,8 @@ describe('dynamic output of SFT services', () => {
   it('refuses a row whose estimated input plus max_output_tokens is over 8192', () => {
     const found = validateRow(row(words(1025), { line: 12 }), SFT, { max_output_tokens: 7168 });
     expect(lines(found)).toEqual([
-      'datasets/x.jsonl:12: max_output_tokens: the input is about 1025 tokens (a local estimate) and max_output_tokens is 7168: 8193 in total, over the 8192-token budget (input plus output) of the SFT service "my-sft" (base ERNIE-Speed-8K)',
+      'datasets/x.jsonl:12: max_output_tokens: the input is about 1025 tokens (a local estimate) and max_output_tokens is 7168: 8193 in total, over the ' +
+        '8192-token budget (input plus output) of the SFT service "my-sft" (base ERNIE-Speed-8K)',
     ]);
   });
 
@@ -271,7 +273,8 @@ describe('dynamic output of SFT services', () => {
   it('refuses more than 2048 for the preset service and points to SFT services', () => {
     const found = lines(validateParams({ max_output_tokens: 7168 }, preset('ERNIE-Speed-8K')));
     expect(found).toEqual([
-      '-p max_output_tokens: max_output_tokens is 7168; it must be from 2 to 2048; output up to 7168 tokens needs an SFT-published service of ERNIE-Speed-8K (--endpoint SUFFIX --base-model ERNIE-Speed-8K), not the preset service ernie_speed',
+      '-p max_output_tokens: max_output_tokens is 7168; it must be from 2 to 2048; output up to 7168 tokens needs an SFT-published service of ' +
+        'ERNIE-Speed-8K (--endpoint SUFFIX --base-model ERNIE-Speed-8K), not the preset service ernie_speed',
     ]);
     expect(lines(validateParams({ max_output_tokens: 4096 }, ERNIE_4))).toEqual(['-p max_output_tokens: max_output_tokens is 4096; it must be from 2 to 2048']);
   });
@@ -383,7 +386,8 @@ describe('validateRun', () => {
     });
     expect(lines(result.errors)).toEqual([
       '-p max_output_tokens: max_output_tokens is 7168; it must be from 2 to 2048',
-      'datasets/x.jsonl:4: max_output_tokens: the input is about 2000 tokens (a local estimate) and max_output_tokens is 7168: 9168 in total, over the 8192-token budget (input plus output) of the SFT service "my-sft" (base ERNIE-Speed-8K)',
+      'datasets/x.jsonl:4: max_output_tokens: the input is about 2000 tokens (a local estimate) and max_output_tokens is 7168: 9168 in total, over the ' +
+        '8192-token budget (input plus output) of the SFT service "my-sft" (base ERNIE-Speed-8K)',
     ]);
   });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { junitSuites } from '../../src/report/junit-suites.js';
 import type { RowCellTally } from '../../src/eval/tally.js';
 import { evaluateThresholds } from '../../src/eval/thresholds/evaluate.js';
-import { parseThreshold } from '../../src/eval/thresholds/parse.js';
+import { parseThreshold } from '../../src/config/threshold-expression.js';
 import { renderJunitXml, type JunitSuite } from '../../src/report/junit.js';
 import { makeCell, makeSummary } from './fixtures.js';
 

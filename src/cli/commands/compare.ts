@@ -49,7 +49,9 @@ export const compareCommand: QfbenchCommand = {
     logger.info(`wrote ${written.htmlPath} and ${written.markdownPath}`);
     if (result.hasRegression) {
       const cells = result.matched.filter((cell) => cell.deltas.some((delta) => delta.verdict === 'regression')).map((cell) => cell.label);
-      const text = `${result.regressions} regression(s) in ${cells.length} of ${result.matched.length} matched cell(s): ${cells.slice(0, 5).join(', ')}${cells.length > 5 ? ', …' : ''}`;
+      const text =
+        `${result.regressions} regression(s) in ${cells.length} of ${result.matched.length} matched ` +
+        `cell(s): ${cells.slice(0, 5).join(', ')}${cells.length > 5 ? ', …' : ''}`;
       if (options.failOnRegression) {
         logger.error(text);
         process.exitCode = EXIT.testFailed;

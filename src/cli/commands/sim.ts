@@ -32,7 +32,8 @@ export const simCommand: QfbenchCommand = {
     process.stdout.write(`Qianfan simulator listening on ${sim.url}\n`);
     const { rpm, tpm, windowMs } = sim.options;
     process.stdout.write(
-      `quota per service: ${rpm > 0 ? `RPM ${rpm}` : 'no RPM limit'}, ${tpm > 0 ? `TPM ${tpm}` : 'no TPM limit'} per ${windowMs / 1000} s window (--sim-opt rpm=0 --sim-opt tpm=0 lifts it)\n`,
+      `quota per service: ${rpm > 0 ? `RPM ${rpm}` : 'no RPM limit'}, ${tpm > 0 ? `TPM ${tpm}` : 'no TPM limit'} per ${windowMs / 1000} s window ` +
+        `(--sim-opt rpm=0 --sim-opt tpm=0 lifts it)\n`,
     );
     process.stdout.write(`QIANFAN_BASE_URL=${sim.url} QIANFAN_AK=${sim.credentials.ak} QIANFAN_SK=${sim.credentials.sk}\n`);
     process.stdout.write(`or, for request signing: QIANFAN_ACCESS_KEY=${sim.credentials.accessKey} QIANFAN_SECRET_KEY=${sim.credentials.secretKey}\n`);

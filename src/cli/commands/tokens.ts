@@ -48,7 +48,8 @@ export const tokensCommand: QfbenchCommand = {
     for (const row of rows)
       process.stdout.write(`${row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ')}\n`);
     process.stdout.write(
-      `total: ${result.totalTokens} tokens over ${result.rows.length} rows (${result.calls} tokenizer calls; local estimate ${result.totalEstimate}, ${result.estimateErrorPct.toFixed(1)}% off)${result.simulated ? ' [SIMULATED]' : ''}\n`,
+      `total: ${result.totalTokens} tokens over ${result.rows.length} rows (${result.calls} tokenizer calls; local ` +
+        `estimate ${result.totalEstimate}, ${result.estimateErrorPct.toFixed(1)}% off)${result.simulated ? ' [SIMULATED]' : ''}\n`,
     );
   },
 };

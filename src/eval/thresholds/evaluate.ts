@@ -6,7 +6,7 @@
 import type { CellSummary, DistributionSummary, RunSummary } from '../../metrics/types.js';
 import { cellRates, hasSamples, isFiniteNumber } from '../../metrics/cell-figures.js';
 import { formatCny } from '../../util/format-cny.js';
-import { meets, metricName, type CellSelector, type DistributionSeries, type Threshold, type ThresholdMetric } from './parse.js';
+import { meets, metricName, type CellSelector, type DistributionSeries, type Threshold, type ThresholdMetric } from '../../config/threshold-expression.js';
 
 export interface ThresholdResult {
   threshold: Threshold;

@@ -40,7 +40,8 @@ export async function loadCatalogFile(file: string): Promise<ModelEntry[]> {
     const issue = result.error.issues[0];
     const path = issue?.path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('') ?? '';
     throw configError(
-      `--catalog ${file}: ${path.replace(/^\./, '') || 'file'}: ${issue?.message ?? 'invalid'} (expected {"models": [{"name", "endpoint", "maxInputChars", …}]})`,
+      `--catalog ${file}: ${path.replace(/^\./, '') || 'file'}: ${issue?.message ?? 'invalid'} (expected {"models": [{"name", "endpoint", ` +
+        `"maxInputChars", …}]})`,
     );
   }
   return result.data.models as ModelEntry[];

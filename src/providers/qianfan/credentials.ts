@@ -30,7 +30,8 @@ export function qianfanAuthFromEnv(env: NodeJS.ProcessEnv = process.env): Qianfa
     throw configError(`QIANFAN_ACCESS_KEY and QIANFAN_SECRET_KEY go together; only ${accessKey ? 'QIANFAN_ACCESS_KEY' : 'QIANFAN_SECRET_KEY'} is set`);
   }
   throw configError(
-    'no Qianfan credentials: set QIANFAN_AK and QIANFAN_SK (OAuth), or QIANFAN_ACCESS_KEY and QIANFAN_SECRET_KEY (IAM request signing), or QIANFAN_ACCESS_TOKEN; or use --sim to run against the built-in simulator',
+    'no Qianfan credentials: set QIANFAN_AK and QIANFAN_SK (OAuth), or QIANFAN_ACCESS_KEY and QIANFAN_SECRET_KEY (IAM request signing), or ' +
+      'QIANFAN_ACCESS_TOKEN; or use --sim to run against the built-in simulator',
   );
 }
 

@@ -3,7 +3,7 @@
  * roles ending with the user, no empty turn), the input against the model's character and token
  * budgets, and for SFT services the input plus the requested output against the 8K context.
  */
-import { estimateTokens } from '../../cost/token-estimate.js';
+import { estimateTokens } from '../../qianfan/spec/token-estimate.js';
 import type { DatasetRow } from '../../dataset/types.js';
 import type { Params } from '../types.js';
 import {
@@ -56,10 +56,8 @@ export function checkRowShape(row: DatasetRow): Finding[] {
   messages.forEach((message, index) => {
     const expected = index % 2 === 0 ? 'user' : 'assistant';
     if (message.role !== expected) {
-      add(
-        `messages[${index}].role`,
-        `role is ${describeRole(message.role)}; Qianfan v1 needs the roles in turn user, assistant, user, …, ` + `so messages[${index}] must be "${expected}"`,
-      );
+      const turns = `Qianfan v1 needs the roles in turn user, assistant, user, …, so messages[${index}] must be "${expected}"`;
+      add(`messages[${index}].role`, `role is ${describeRole(message.role)}; ${turns}`);
       if (index === count - 1) lastRoleFlagged = true;
     }
     const content = message.content;

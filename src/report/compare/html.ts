@@ -42,7 +42,10 @@ function renderRuns(result: ComparisonResult): string {
 
 function rankTestText(name: string, test: RankTestResult | null): string {
   if (test === null) return `${escapeHtml(name)}: no data for the rank test.`;
-  return `${escapeHtml(name)} distribution: P(candidate &gt; base) = ${test.probabilityCandidateGreater.toFixed(3)}, Mann-Whitney p = ${escapeHtml(formatP(test.pValue))} (${test.nBase} vs ${test.nCandidate} values).`;
+  return (
+    `${escapeHtml(name)} distribution: P(candidate &gt; base) = ${test.probabilityCandidateGreater.toFixed(3)}, Mann-Whitney p ` +
+    `= ${escapeHtml(formatP(test.pValue))} (${test.nBase} vs ${test.nCandidate} values).`
+  );
 }
 
 function renderCell(cell: CellComparison, level: string): string {
@@ -86,11 +89,14 @@ function renderMethod(result: ComparisonResult): string {
     'method',
     'Method',
     `<ul class="note">
-<li>Timings and tokens come from the ok rows of each run's requests.csv; each cell and series is reservoir-sampled to at most ${o.maxSamples} values (seed ${o.seed}).</li>
-<li>Percentile deltas: ${level} percentile-bootstrap interval of the difference (${o.resamples} resamples, seeded). Whole distributions: Mann-Whitney U rank test (two-sided, tie- and continuity-corrected).</li>
+<li>Timings and tokens come from the ok rows of each run's requests.csv; each cell and series is reservoir-sampled to at most ${o.maxSamples} values ` +
+      `(seed ${o.seed}).</li>
+<li>Percentile deltas: ${level} percentile-bootstrap interval of the difference (${o.resamples} resamples, seeded). Whole distributions: Mann-Whitney U ` +
+      `rank test (two-sided, tie- and continuity-corrected).</li>
 <li>Error and throttle rates: Newcombe hybrid score interval of the difference; p from the pooled two-proportion z-test.</li>
 <li>Throughput: the summaries' rates; interval from a bootstrap of the gaps between ok completions (indicative, since the cells of a run share the server).</li>
-<li>A change is a <strong>regression</strong> or an <strong>improvement</strong> only when its interval excludes 0 and its relative size is beyond ±${(o.tolerance * 100).toFixed(0)}%; otherwise it is "no significant change". Token changes are "changed", neither good nor bad.</li>
+<li>A change is a <strong>regression</strong> or an <strong>improvement</strong> only when its interval excludes 0 and its relative size is beyond ` +
+      `±${(o.tolerance * 100).toFixed(0)}%; otherwise it is "no significant change". Token changes are "changed", neither good nor bad.</li>
 </ul>`,
   );
 }
@@ -108,7 +114,9 @@ export function renderCompareHtml(result: ComparisonResult, options: CompareHtml
         result.base.simulated && result.candidate.simulated ? 'both runs' : result.base.simulated ? 'the base run' : 'the candidate run'
       } used the built-in simulator; these figures say nothing about a real API.</div>`
     : '';
-  const headline = `<p><strong>${result.regressions} regression(s), ${result.improvements} improvement(s)</strong> in ${result.matched.length} matched cell(s); tolerance ±${(result.options.tolerance * 100).toFixed(0)}%, ${level} intervals.</p>`;
+  const headline =
+    `<p><strong>${result.regressions} regression(s), ${result.improvements} improvement(s)</strong> in ${result.matched.length} matched ` +
+    `cell(s); tolerance ±${(result.options.tolerance * 100).toFixed(0)}%, ${level} intervals.</p>`;
   const chart =
     options.chart !== undefined ? section('delta-chart', 'Changes at a glance', `<div class="charts">${renderChartFigure(options.chart)}</div>`) : '';
   const cells =
@@ -117,7 +125,8 @@ export function renderCompareHtml(result: ComparisonResult, options: CompareHtml
       : section('cells', 'Matched cells', '<p>No cell matched.</p>');
   const body = [
     `<header><h1>qfbench compare${simulated ? ' <span class="sim-tag">SIMULATED</span>' : ''}</h1>
-<nav class="toc"><a href="#runs">Runs</a><a href="#delta-chart">Chart</a><a href="#cells">Cells</a><a href="#unmatched">Unmatched</a><a href="#method">Method</a></nav></header>`,
+<nav class="toc"><a href="#runs">Runs</a><a href="#delta-chart">Chart</a><a href="#cells">Cells</a><a href="#unmatched">Unmatched</a><a ` +
+      `href="#method">Method</a></nav></header>`,
     banner,
     section('runs', 'Runs', renderRuns(result) + headline),
     chart,
@@ -143,6 +152,8 @@ export async function renderDeltaChart(result: ComparisonResult): Promise<Render
     id: 'deltas',
     title,
     svg,
-    noteHtml: `Shaded band: ±${escapeHtml((result.options.tolerance * 100).toFixed(0))}% tolerance. Bars: ${Math.round(result.options.confidence * 100)}% confidence intervals. Right of 0 is slower for timings and faster for throughput.`,
+    noteHtml:
+      `Shaded band: ±${escapeHtml((result.options.tolerance * 100).toFixed(0))}% tolerance. ` +
+      `Bars: ${Math.round(result.options.confidence * 100)}% confidence intervals. Right of 0 is slower for timings and faster for throughput.`,
   };
 }

@@ -88,7 +88,8 @@ function parseMetric(name: string): ThresholdMetric | string {
   const dot = name.indexOf('.');
   const series = dot === -1 ? name : name.slice(0, dot);
   const stat = dot === -1 ? '' : name.slice(dot + 1).replace(/^p99\.9$/, 'p999');
-  const known = `metrics are SERIES.STAT (series ${DISTRIBUTION_SERIES.join(', ')}; stats ${DISTRIBUTION_STATS.join(', ')}), ${RATE_METRICS.join(', ')} or cost_cny`;
+  const known =
+    `metrics are SERIES.STAT (series ${DISTRIBUTION_SERIES.join(', ')}; stats ${DISTRIBUTION_STATS.join(', ')}), ` + `${RATE_METRICS.join(', ')} or cost_cny`;
   if (!(DISTRIBUTION_SERIES as readonly string[]).includes(series)) return `unknown metric ${JSON.stringify(name)}; ${known}`;
   if (!(DISTRIBUTION_STATS as readonly string[]).includes(stat)) {
     return `${series} needs a statistic, one of ${DISTRIBUTION_STATS.join(', ')} (e.g. ${series}.p95)`;
