@@ -78,6 +78,8 @@ export interface LimiterSnapshot {
 
 type MeterName = 'requests' | 'tokens' | 'inputTokens' | 'outputTokens';
 
+/** How far off a token estimate may be (the SDKs' formula against the server's tokenizer), as a share of it. */
+const ESTIMATE_ERROR = 0.5;
 /** Share of the window's budget that may go out back to back before pacing applies. */
 const BURST_FRACTION = 0.05;
 /**
@@ -163,7 +165,20 @@ class Meter {
     return Math.max(1, (limit * headroom - others) * share);
   }
 
-  observe(limit: number | undefined, remaining: number | undefined, at: number, mark: Mark | undefined, outstanding: number, ambiguity: number): void {
+  /**
+   * `estimated`: what of ours in flight is still an estimate (tokens before their usage came). The
+   * server counted the real amount, so a count above our log by up to half of it is our estimate's
+   * error, not another client.
+   */
+  observe(
+    limit: number | undefined,
+    remaining: number | undefined,
+    at: number,
+    mark: Mark | undefined,
+    outstanding: number,
+    ambiguity: number,
+    estimated = 0,
+  ): void {
     if (limit !== undefined && limit > 0) this.serverLimit = limit;
     if (mark !== undefined) this.credit.observe(at, limit ?? this.serverLimit, remaining, mark, outstanding, ambiguity);
     else if (limit !== undefined && limit > 0) this.credit.limit = limit;
@@ -177,7 +192,7 @@ class Meter {
     this.othersUsed = Math.max(0, serverUsed - Math.max(this.window.used(at), this.credit.ours(at)));
     this.othersObservedAt = at;
     // Counted beyond every send of ours in the window: another client spends this quota too.
-    if (this.othersUsed > Math.max(2, 0.05 * effectiveLimit)) {
+    if (this.othersUsed > Math.max(2, 0.05 * effectiveLimit) + ESTIMATE_ERROR * estimated) {
       if (at >= this.sharedUntil) this.tat = Math.max(this.tat, at);
       this.sharedUntil = at + SHARED_WINDOWS * this.windowMs;
     }
@@ -297,6 +312,7 @@ export class AdaptiveLimiter {
         entry?.handles[name].credit,
         entry !== undefined ? this.outstandingAt(name, entry) : 0,
         entry !== undefined ? this.ambiguityAt(name, entry) : 0,
+        name === 'requests' ? 0 : this.inFlightAmounts[name],
       );
     observe('requests', signal.limitRequests, signal.remainingRequests);
     observe('tokens', signal.limitTokens, signal.remainingTokens);
@@ -334,7 +350,7 @@ export class AdaptiveLimiter {
       waiting: this.queue.length,
       throttled: this.throttledCount,
       nextStartAt: this.nextStartAt,
-      refill: modelOf(requests) ?? modelOf(tokens),
+      refill: modelOf(requests) ?? modelOf(tokens) ?? modelOf(this.meters.outputTokens) ?? modelOf(this.meters.inputTokens),
       creditRequests: creditOf(requests, 'requests'),
       creditTokens: creditOf(tokens, 'tokens'),
       limitRequests: requests.credit.limit ?? this.config.rpm,

@@ -168,8 +168,13 @@ export class QuotaCredit {
     // The anchor's Remaining already shows what an earlier start really cost (or that it was refused).
     if (this.anchor !== undefined && mark.seq <= this.anchor.seq) {
       this.anchor.charged += amount - estimate;
-      // The anchor took it as ours in the server's count: what it cost less is someone else's.
-      this.anchor.others = Math.max(0, this.anchor.others - (amount - estimate));
+      if (this.countedOnArrival) {
+        // The anchor took it as ours in the server's count: what it cost less is someone else's.
+        this.anchor.others = Math.max(0, this.anchor.others - (amount - estimate));
+      } else {
+        // Counted when it ends, so not yet at the anchor: it was outstanding there, at its estimate.
+        this.anchor.outstanding = Math.max(0, this.anchor.outstanding + (amount - estimate));
+      }
     }
     this.log.correct(mark.handles[0], amount);
     this.early.correct(mark.handles[1], amount);
