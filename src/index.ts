@@ -5,18 +5,17 @@
  *
  * ```ts
  * import { runBenchmark, startSimulator } from 'qfbench';
- * const sim = await startSimulator();
- * const { summary, outDir } = await runBenchmark({
- *   datasets: ['prompts.csv'],
- *   models: ['ernie-speed-8k'],
- *   baseUrl: sim.url,
- *   ak: sim.credentials.ak,
- *   sk: sim.credentials.sk,
- * });
+ * const sim = await startSimulator({ rpm: 120 });
+ * const { summary, outDir } = await runBenchmark(
+ *   { datasets: ['prompts.csv'], models: ['ernie-speed-8k'], baseUrl: sim.url },
+ *   { env: { QIANFAN_AK: sim.credentials.ak, QIANFAN_SK: sim.credentials.sk } },
+ * );
  * await sim.close();
  * ```
  */
 import { exitCodeForRun } from './cli/exit-codes.js';
+import { parseSimOptionFlags } from './cli/sim-flags.js';
+import { writeSummaryMarkdown } from './run/summary-markdown.js';
 import { closestName } from './config/did-you-mean.js';
 import { parseRunConfig, RunConfigSchema, type RunConfig, type RunConfigInput } from './config/run-config.js';
 import { configError } from './errors.js';
@@ -93,6 +92,7 @@ function parseConfig(config: RunConfigInput | RunConfig): RunConfig {
  */
 export async function runBenchmark(config: RunConfigInput | RunConfig, options: BenchmarkOptions = {}): Promise<BenchmarkResult> {
   const parsed = parseConfig(config);
+  const simOptions = { ...parseSimOptionFlags(parsed.simOpt), ...options.simOptions };
   const { runBenchmark: run } = await import('./run/run-benchmark.js');
   let done = 0;
   let planned: number | undefined;
@@ -100,7 +100,7 @@ export async function runBenchmark(config: RunConfigInput | RunConfig, options: 
   const result = await run({
     config: parsed,
     logger: options.logger ?? SILENT,
-    ...(options.simOptions !== undefined ? { simOptions: options.simOptions } : {}),
+    simOptions,
     ...(options.signal !== undefined ? { stopSignal: options.signal, abortSignal: options.signal } : {}),
     ...(options.env !== undefined ? { env: options.env } : {}),
     onPlanned: (info) => {
@@ -113,6 +113,7 @@ export async function runBenchmark(config: RunConfigInput | RunConfig, options: 
       options.onProgress?.({ done, planned, outcome, stage });
     },
   });
+  if (parsed.summaryMd !== undefined) await writeSummaryMarkdown(parsed.summaryMd, result.summary, result.verdict, options.logger ?? SILENT);
   return {
     summary: result.summary,
     outDir: result.outDir,
@@ -138,14 +139,15 @@ export interface EstimateOptions {
 /** Requests, tokens, cost (low / expected / high) and the time a quota needs, without sending a generation request. */
 export async function estimateRun(config: RunConfigInput | RunConfig, options: EstimateOptions = {}): Promise<RunEstimate> {
   const { estimateFromConfig } = await import('./run/estimate-command.js');
+  const parsed = parseConfig(config);
   return estimateFromConfig({
-    config: parseConfig(config),
+    config: parsed,
     logger: options.logger ?? SILENT,
     tokenizer: options.tokenizer ?? 'local',
     ...(options.from !== undefined ? { from: options.from } : {}),
     ...(options.deadlineSeconds !== undefined ? { deadlineSeconds: options.deadlineSeconds } : {}),
     ...(options.runsPerDay !== undefined ? { runsPerDay: options.runsPerDay } : {}),
-    ...(options.simOptions !== undefined ? { simOptions: options.simOptions } : {}),
+    simOptions: { ...parseSimOptionFlags(parsed.simOpt), ...options.simOptions },
     ...(options.env !== undefined ? { env: options.env } : {}),
   });
 }

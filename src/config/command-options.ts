@@ -43,7 +43,13 @@ export const CompareOptionsSchema = z.object({
   out: z.string().optional().describe('Output folder (default reports/compare-<timestamp>)'),
   summaryMd: z.string().optional().describe('Also write the Markdown table to FILE (GITHUB_STEP_SUMMARY, when set, always gets it appended)'),
   tolerance: ToleranceSchema.default(0.05).describe('Smallest relative change called a regression or improvement (5% or 0.05)'),
-  resamples: z.number().int().min(1).max(1_000_000).default(2000).describe('Bootstrap resamples'),
+  resamples: z
+    .number()
+    .int()
+    .min(100, 'at least 100 resamples (fewer give no usable interval)')
+    .max(1_000_000)
+    .default(2000)
+    .describe('Bootstrap resamples (100 or more)'),
   seed: seed.default(1).describe('Seed of the sampling and the bootstrap'),
   quiet: z.boolean().default(false).describe('Print only the Markdown table'),
   failOnRegression: z.boolean().default(false).describe('Exit 3 when any metric of a matched cell regressed (the files are written first)'),

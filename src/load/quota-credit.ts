@@ -120,7 +120,7 @@ export class QuotaCredit {
 
   /** The same for a fixed window the requests showed, with the instant their window ends. */
   adoptFixed(nextResetAt: number | undefined): void {
-    if (this.model === 'bucket' || nextResetAt === undefined) return;
+    if (nextResetAt === undefined) return;
     this.model = 'fixed';
     this.nextResetAt = nextResetAt;
   }

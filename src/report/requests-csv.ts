@@ -115,6 +115,14 @@ function capOutputCell(text: string): string {
   return text.length <= OUTPUT_CELL_MAX_CHARS ? text : `${text.slice(0, OUTPUT_CELL_MAX_CHARS)}… [cut: ${text.length} characters in all]`;
 }
 
+/**
+ * A record's text fields as requests.csv stores them (cut, redacted, neutralised), so a record
+ * held in memory compares equal to the same record read back from a run folder.
+ */
+export function storedText(record: RequestRecord): { rowId: string; output: string } {
+  return { rowId: neutraliseCell(redactSecrets(record.rowId)), output: neutraliseCell(redactSecrets(capOutputCell(record.output))) };
+}
+
 function formatField(spec: ColumnSpec, value: unknown): string {
   if (spec.key === 'output' && typeof value === 'string') value = capOutputCell(value);
   switch (spec.kind) {

@@ -21,7 +21,7 @@ import { parseThreshold, type Threshold } from '../config/threshold-expression.j
 import type { RequestRecord, RunSummary } from '../metrics/types.js';
 import { buildCells } from '../plan/plan.js';
 import { writeJunitXml } from '../report/junit.js';
-import { readRequestsCsv } from '../report/requests-csv.js';
+import { readRequestsCsv, storedText } from '../report/requests-csv.js';
 import { readSummaryJson } from '../report/summary-json.js';
 import type { Logger } from '../util/logger.js';
 import type { RunExtension } from './extensions.js';
@@ -49,7 +49,8 @@ export async function createEvalExtension(config: RunConfig, prepared: PreparedR
   const runRows: AnswerRow[] = [];
   return {
     onRequest({ spec, record }) {
-      if (baseline !== undefined) runRows.push(answerRow(record));
+      // As requests.csv stores the text: the baseline's rows are read back from its requests.csv.
+      if (baseline !== undefined) runRows.push(answerRow({ ...record, ...storedText(record) }));
       const judgement = judgeRequest(assertionsByRow.get(spec.row) ?? [], record, {
         // As toProviderRequest decides: embeddings never stream.
         stream: config.stream && spec.cell.api !== 'embeddings',

@@ -37,7 +37,21 @@ describe('quota use over time', () => {
     ]);
     expect(series('quota allows')).toEqual([
       [0, 6],
+      [1, 9],
+      [2, 12],
       [3, 15],
+    ]);
+  });
+
+  it('a fixed window may allow a whole window more at each reset, whenever it falls', () => {
+    const timeline = { bucketSeconds: 1, sent: [5, 0, 3], throttled: [0, 0, 0], limitRequests: 6, windowSeconds: 2 };
+    const [chart] = quotaChartData([stage({ 'chat/x': { throttled: 0, concurrency: 8, refill: 'fixed', timeline } })]);
+    const allows = chart!.points.filter((p) => p.series === 'quota allows').map((p) => [p.seconds, p.requests]);
+    expect(allows).toEqual([
+      [0, 6],
+      [1, 12],
+      [2, 12],
+      [3, 18],
     ]);
   });
 

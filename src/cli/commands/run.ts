@@ -1,13 +1,12 @@
 import type { Argv } from 'yargs';
 import { configError } from '../../errors.js';
-import type { RunSummary } from '../../metrics/types.js';
-import type { RunVerdict } from '../../eval/verdict.js';
-import { createLogger, type Logger } from '../../util/logger.js';
+import { createLogger } from '../../util/logger.js';
 import { EXIT, exitCodeForRun } from '../exit-codes.js';
 import { createProgress, type ProgressView } from '../progress.js';
 import type { QfbenchCommand } from '../command.js';
 import { RUN_FLAG_NAMES, flagsFromArgv, runConfigFromArgv, runFlagOptions } from '../run-flags.js';
 import { parseSimOptionFlags } from '../sim-flags.js';
+import { writeSummaryMarkdown } from '../../run/summary-markdown.js';
 
 const EXAMPLE = '$0 run --sim -d datasets/demo.csv -m ernie-speed-8k -p temperature=0.3,0.9';
 
@@ -105,14 +104,3 @@ export const runCommand: QfbenchCommand = {
     }
   },
 };
-
-/** `--summary-md FILE`: the run's table and its checks; appended to GitHub's job summary too when it is set. */
-async function writeSummaryMarkdown(path: string, summary: RunSummary, verdict: RunVerdict, logger: Logger): Promise<void> {
-  const { appendGithubStepSummary, renderRunMarkdown } = await import('../../report/markdown.js');
-  const { renderChecksMarkdown } = await import('../../report/checks-markdown.js');
-  const { writeFileAtomic } = await import('../../util/fs-util.js');
-  const markdown = `${renderRunMarkdown(summary)}\n${renderChecksMarkdown(summary, verdict)}`;
-  await writeFileAtomic(path, markdown);
-  logger.info(`wrote ${path}`);
-  if (await appendGithubStepSummary(markdown)) logger.info('appended the summary to GITHUB_STEP_SUMMARY');
-}

@@ -1,7 +1,8 @@
 /**
  * Quota use over time, per limiter (one quota key) and stage: requests sent so far against what
- * the quota allowed so far (a full window at the start plus the refill at limit/window since, the
- * most any window model allows), with the attempts refused as over quota. A run that spends its
+ * the quota allowed so far (a full window at the start plus the refill at limit/window since; for
+ * a fixed window, a whole window more at each reset, whenever it falls), with the attempts refused
+ * as over quota. A run that spends its
  * quota well runs close under the allowance line and refuses few.
  */
 import type { TopLevelSpec } from 'vega-lite';
@@ -42,10 +43,14 @@ export function quotaChartData(stages: readonly StageSummary[]): QuotaChartData[
       points.push({ seconds: end, requests: sent, series: 'sent' }, { seconds: end, requests: refused, series: 'refused' });
       const limit = timeline.limitRequests;
       if (limit !== undefined && limit > 0) {
-        points.push(
-          { seconds: 0, requests: limit, series: 'quota allows' },
-          { seconds: end, requests: limit * (1 + end / timeline.windowSeconds), series: 'quota allows' },
-        );
+        // A fixed window may reset at any moment of ours: by t it may have allowed a window more than a
+        // bucket would. Drawn at each bucket boundary, so the step shows.
+        const windows = (seconds: number): number =>
+          limiter.refill === 'fixed' ? Math.ceil(seconds / timeline.windowSeconds - 1e-9) : seconds / timeline.windowSeconds;
+        for (let i = 0; i <= timeline.sent.length; i++) {
+          const seconds = i * timeline.bucketSeconds;
+          points.push({ seconds, requests: limit * (1 + windows(seconds)), series: 'quota allows' });
+        }
       }
       charts.push({ title: stages.length > 1 ? `${key}, stage ${index + 1} (${stage.load.kind} ${stage.load.value})` : key, points });
     }

@@ -85,8 +85,8 @@ export function planRunCharts(summary: RunSummary): PlannedChart[] {
       title: `Quota use over time: ${quota.title}${simulated}`,
       spec: quotaChartSpec(quota),
       noteHtml:
-        'Requests the adaptive limiter started, against a full window of the stated limit plus its refill at limit ÷ window (the most any window model ' +
-        'allows), and the attempts the server refused as over quota.',
+        'Requests the adaptive limiter started, against a full window of the stated limit plus its refill at limit ÷ window (a fixed window: ' +
+        'a window more at each reset), and the attempts the server refused as over quota.',
     });
   }
   return charts;

@@ -6,6 +6,7 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { compareRuns, type ComparedRun, type CompareOptions, type ComparisonResult } from '../../compare/index.js';
 import { configError } from '../../errors.js';
+import type { RequestRecord } from '../../metrics/types.js';
 import { readRequestsCsv } from '../requests-csv.js';
 import { readSummaryJson } from '../summary-json.js';
 
@@ -17,13 +18,15 @@ async function mustExist(path: string, what: string): Promise<void> {
   }
 }
 
-/** The run a qfbench run wrote into `dir`; its requests.csv is streamed when the comparison reads it. */
+/** The run a qfbench run wrote into `dir`; its requests.csv is streamed each time a comparison reads it. */
 export async function readComparedRun(dir: string): Promise<ComparedRun> {
   const summaryPath = join(dir, 'summary.json');
   const requestsPath = join(dir, 'requests.csv');
   await mustExist(summaryPath, 'give the folder a qfbench run wrote');
   await mustExist(requestsPath, 'the comparison computes its confidence from the per-request rows');
-  return { dir, summary: await readSummaryJson(summaryPath), requests: readRequestsCsv(requestsPath) };
+  // Read afresh on every pass, so one base can be compared with several candidates.
+  const requests: AsyncIterable<RequestRecord> = { [Symbol.asyncIterator]: () => readRequestsCsv(requestsPath)[Symbol.asyncIterator]() };
+  return { dir, summary: await readSummaryJson(summaryPath), requests };
 }
 
 /** Compare the run in `candidateDir` against the run in `baseDir` (folders a qfbench run wrote). */
