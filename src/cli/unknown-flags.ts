@@ -16,7 +16,10 @@ export function unknownArgumentsMessage(message: string, args: readonly string[]
   const match = UNKNOWN.exec(message);
   if (match === null) return undefined;
   const names = (match[1] ?? '').split(', ');
-  const given = new Set(args.filter((arg) => arg.startsWith('--')).map((arg) => arg.slice(2).replace(/=.*$/s, '').replace(/^no-/, '')));
+  const typed = args.filter((arg) => arg.startsWith('--')).map((arg) => arg.slice(2).replace(/=.*$/s, ''));
+  const given = new Set(typed.map((name) => name.replace(/^no-/, '')));
+  // yargs reports `--no-straem` as `straem`: name it as typed, and suggest the negated flag.
+  const negated = new Set(typed.filter((name) => name.startsWith('no-')).map((name) => name.slice(3)));
   const shorts = args.filter((arg) => /^-[^-]/.test(arg)).join('');
   const pieces: string[] = [];
   for (const name of names) {
@@ -27,7 +30,8 @@ export function unknownArgumentsMessage(message: string, args: readonly string[]
         name,
         known.filter((flag) => flag.length > 1),
       );
-      pieces.push(`--${name}${near !== undefined ? ` (did you mean --${near}?)` : ''}`);
+      const no = negated.has(name) || negated.has(kebab(name)) ? 'no-' : '';
+      pieces.push(`--${no}${name}${near !== undefined ? ` (did you mean --${no}${near}?)` : ''}`);
     } else if (name.length === 1 && shorts.includes(name)) {
       pieces.push(`-${name}`);
     } else {

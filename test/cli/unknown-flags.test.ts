@@ -20,6 +20,12 @@ describe("yargs' unknown-argument message", () => {
     expect(unknownArgumentsMessage('Unknown argument: x', ['run', '-x'], 'run', KNOWN)).toBe('unknown flag -x (see qfbench run --help)');
   });
 
+  it('names a negated flag as typed and suggests the negated flag', () => {
+    expect(unknownArgumentsMessage('Unknown argument: straem', ['run', '--no-straem'], 'run', [...KNOWN, 'stream'])).toBe(
+      'unknown flag --no-straem; did you mean --no-stream? (see qfbench run --help)',
+    );
+  });
+
   it('leaves other messages alone', () => {
     expect(unknownArgumentsMessage('Missing required argument: out', ['merge'], 'merge', KNOWN)).toBeUndefined();
   });

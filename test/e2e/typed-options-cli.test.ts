@@ -92,6 +92,13 @@ describe('mistakes get one line, exit 2 and the closest real name', () => {
     expect(result.stderr).toMatch(/\n {2}qfbench run --sim -d datasets\/demo\.csv -m ernie-speed-8k/);
     expect(result.stderr).not.toMatch(/Invalid input|expected array/);
   });
+
+  it('`qfbench run --sim` with no dataset prints the usage too, not validator text', async () => {
+    const result = await runCli(['run', '--sim', '-q']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/Usage:\n {2}qfbench run -d DATASET -m MODEL/);
+    expect(result.stderr).not.toMatch(/Invalid input|expected array/);
+  });
 });
 
 describe('-p keys no model of the run accepts', () => {

@@ -32,7 +32,8 @@ export const runCommand: QfbenchCommand = {
       .example('QIANFAN_AK=… QIANFAN_SK=… $0 run -d prompts.csv -m ernie-4.0-8k -m ernie-speed-8k -c 16', 'Compare two models on Qianfan'),
   handler: async (argv) => {
     const args = argv as Record<string, unknown>;
-    if (Object.keys(flagsFromArgv(args)).length === 0 && args['config'] === undefined) throw configError(USAGE);
+    // Nothing to run (no dataset and no config file, e.g. `run --sim` alone): the usage, not validator text.
+    if (flagsFromArgv(args)['datasets'] === undefined && args['config'] === undefined) throw configError(USAGE);
     const config = await runConfigFromArgv(args);
     const logger = createLogger({ quiet: config.quiet });
     const simOptions = parseSimOptionFlags(config.simOpt);
