@@ -16,8 +16,7 @@
 import { exitCodeForRun } from './cli/exit-codes.js';
 import { parseSimOptionFlags } from './cli/sim-flags.js';
 import { writeSummaryMarkdown } from './run/summary-markdown.js';
-import { closestName } from './config/did-you-mean.js';
-import { parseRunConfig, RunConfigSchema, type RunConfig, type RunConfigInput } from './config/run-config.js';
+import { parseRunConfig, RunConfigSchema, settingSuggestion, type RunConfig, type RunConfigInput } from './config/run-config.js';
 import { configError } from './errors.js';
 import type { RunEstimate, TokenizerMode } from './cost/estimate-types.js';
 import type { Outcome, RunSummary } from './metrics/types.js';
@@ -75,14 +74,8 @@ const SILENT: Logger = { info: () => undefined, warn: () => undefined, error: ()
 /** A key the schema does not know is a typo to report, as in a config file, not a setting to drop. */
 function parseConfig(config: RunConfigInput | RunConfig): RunConfig {
   const known = Object.keys(RunConfigSchema.shape);
-  for (const key of Object.keys(config)) {
-    if (known.includes(key)) continue;
-    const suggestion = closestName(key, known);
-    throw configError(
-      `unknown setting ${JSON.stringify(key)}${suggestion !== undefined ? `; did you mean ${suggestion}?` : ''} (the keys are those of ` +
-        `schema/qfbench.schema.json)`,
-    );
-  }
+  const unknown = Object.keys(config).find((key) => !known.includes(key));
+  if (unknown !== undefined) throw configError(`unknown setting ${JSON.stringify(unknown)}${settingSuggestion(unknown)}`);
   return parseRunConfig(config);
 }
 

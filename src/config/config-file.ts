@@ -14,14 +14,11 @@ import { extname } from 'node:path';
 import { LineCounter, isMap, isNode, isScalar, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 import { configError, isUserError } from '../errors.js';
-import { closestName } from './did-you-mean.js';
-import { RunConfigSchema, parseRunConfig, type RunConfig } from './run-config.js';
+import { RunConfigSchema, parseRunConfig, settingSuggestion, type RunConfig } from './run-config.js';
 
 export const ConfigFileSchema = RunConfigSchema.partial()
   .extend({ $schema: z.string().optional().meta({ description: 'JSON Schema of this file, for editors (ignored by qfbench)' }) })
   .strict();
-
-const KNOWN_KEYS: readonly string[] = Object.keys(ConfigFileSchema.shape).filter((key) => key !== '$schema');
 
 /** A run configuration is a page of settings; anything larger is a wrong file, not a config. */
 export const MAX_CONFIG_FILE_BYTES = 1024 * 1024;
@@ -115,7 +112,7 @@ function describeIssue(issue: z.core.$ZodIssue, path: string, document: Document
   };
   if (issue.code === 'unrecognized_keys') {
     const inside = issue.path.length > 0 ? `${pathText(issue.path)}: ` : '';
-    return issue.keys.map((key) => problem(`${inside}unknown key ${JSON.stringify(key)}${suggestion(key)}`, key));
+    return issue.keys.map((key) => problem(`${inside}unknown key ${JSON.stringify(key)}${settingSuggestion(key)}`, key));
   }
   return [problem(`${pathText(issue.path)}: ${issue.message}`)];
 }
@@ -139,11 +136,4 @@ function locate(document: Document, lineCounter: LineCounter, path: readonly Pro
 /** `thresholds[1]`, `concurrency`. */
 function pathText(path: readonly PropertyKey[]): string {
   return path.map((segment, index) => (typeof segment === 'number' ? `[${segment}]` : `${index > 0 ? '.' : ''}${String(segment)}`)).join('') || '(top level)';
-}
-
-function suggestion(key: string): string {
-  const camel = key.replace(/[-_]+([a-z])/g, (_, letter: string) => letter.toUpperCase());
-  const candidates = [camel, `${camel}s`, camel.replace(/s$/, '')];
-  const found = candidates.find((candidate) => candidate !== key && KNOWN_KEYS.includes(candidate)) ?? closestName(key, KNOWN_KEYS);
-  return found !== undefined ? `; did you mean ${JSON.stringify(found)}?` : '; the keys are those of schema/qfbench.schema.json (camelCase)';
 }

@@ -5,6 +5,7 @@
  * error there). Flags are validated here, at the boundary, with messages naming the flag.
  */
 import { z } from 'zod';
+import { closestName } from './did-you-mean.js';
 import { PriceDateSchema } from './price-date.js';
 import { configError } from '../errors.js';
 import { parseThreshold } from './threshold-expression.js';
@@ -154,6 +155,15 @@ export const RunConfigSchema = z.object({
   summaryMd: z.string().min(1).optional().describe('Write a Markdown summary to FILE (also appended to $GITHUB_STEP_SUMMARY when that is set)'),
   jsTimeout: positiveSeconds.default(2).describe('Time limit of one javascript assertion, seconds'),
 });
+
+/** The setting a mistyped key most likely meant (`max_requests`, `concurency`), as a hint to append to its error. */
+export function settingSuggestion(key: string): string {
+  const known = Object.keys(RunConfigSchema.shape);
+  const camel = key.replace(/[-_]+([a-z])/g, (_, letter: string) => letter.toUpperCase());
+  const candidates = [camel, `${camel}s`, camel.replace(/s$/, '')];
+  const found = candidates.find((candidate) => candidate !== key && known.includes(candidate)) ?? closestName(key, known);
+  return found !== undefined ? `; did you mean ${JSON.stringify(found)}?` : '; the keys are those of schema/qfbench.schema.json (camelCase)';
+}
 
 export type RunConfigInput = z.input<typeof RunConfigSchema>;
 export type RunConfig = z.output<typeof RunConfigSchema>;

@@ -4,7 +4,7 @@
  * rows a bounded run reaches are the ones counted.
  */
 import { configError } from '../errors.js';
-import { buildPlan, type CellPlan } from '../plan/plan.js';
+import { planOfRun, type CellPlan } from '../plan/plan.js';
 import type { EstimateConfig, EstimatePlanSource } from './estimate-types.js';
 
 /** Cycled plans longer than this are distributed over cells proportionally instead of walked. */
@@ -46,15 +46,7 @@ export function stageRequestCounts(config: EstimateConfig, planSize: number): St
 
 /** The plan's cells and, per cell, the requests it sends in a stage of `count` requests. */
 export function tallyPlan(config: EstimateConfig, prepared: EstimatePlanSource, stage: StageRequestCount): { cells: CellPlan[]; tallies: CellTally[] } {
-  const plan = buildPlan({
-    targets: prepared.targets,
-    grid: prepared.grid,
-    rows: prepared.rows,
-    repeat: config.repeat,
-    seed: config.seed,
-    api: config.api,
-    stream: config.stream,
-  });
+  const plan = planOfRun(config, prepared);
   const tallies: CellTally[] = plan.cells.map(() => ({ requests: 0, byRow: new Map() }));
   const rowIndex = new Map(prepared.rows.map((row, index) => [row, index]));
   if (!stage.cycle) {

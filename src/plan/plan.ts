@@ -87,6 +87,20 @@ export function buildCells(targets: readonly ModelTarget[], grid: ParamGrid, api
   return cells;
 }
 
+/** The settings that shape a run's plan (a RunConfig fits), and its validated ingredients (a PreparedRun fits). */
+export type PlanSettings = Pick<PlanInput, 'repeat' | 'seed' | 'api' | 'stream'>;
+export type PlanIngredients = Pick<PlanInput, 'targets' | 'grid' | 'rows'>;
+
+/**
+ * The plan of a run: the one place its settings and ingredients become requests, so the run, its
+ * estimate and its recordings plan alike. `overrides` sets a sweep's stage or a single pass.
+ */
+export function planOfRun(settings: PlanSettings, ingredients: PlanIngredients, overrides: Partial<Pick<PlanInput, 'stage' | 'repeat'>> = {}): Plan {
+  const { targets, grid, rows } = ingredients;
+  const { repeat, seed, api, stream } = settings;
+  return buildPlan({ targets, grid, rows, repeat, seed, api, stream, ...overrides });
+}
+
 export function buildPlan(input: PlanInput): Plan {
   const cells = buildCells(input.targets, input.grid, input.api, input.stage);
   const rows = [...input.rows];

@@ -56,13 +56,16 @@ interface OptionalColumnSpec extends ColumnSpec {
   readonly group: 'assertions' | 'replay';
 }
 
+const ROW_ID_COLUMN: ColumnSpec = { name: 'row_id', key: 'rowId', kind: 'text' };
+const OUTPUT_COLUMN: ColumnSpec = { name: 'output', key: 'output', kind: 'text' };
+
 const COLUMNS: readonly ColumnSpec[] = [
   { name: 'seq', key: 'seq', kind: 'int', required: true },
   { name: 'cell', key: 'cellId', kind: 'text' },
   { name: 'model', key: 'model', kind: 'text' },
   { name: 'endpoint', key: 'endpoint', kind: 'text' },
   { name: 'params', key: 'params', kind: 'text' },
-  { name: 'row_id', key: 'rowId', kind: 'text' },
+  ROW_ID_COLUMN,
   { name: 'repeat', key: 'repeat', kind: 'int', required: true },
   { name: 'outcome', key: 'outcome', kind: 'outcome' },
   { name: 'error_code', key: 'errorCode', kind: 'optionalText' },
@@ -84,7 +87,7 @@ const COLUMNS: readonly ColumnSpec[] = [
   { name: 'total_tokens', key: 'totalTokens', kind: 'int' },
   { name: 'usage_source', key: 'usageSource', kind: 'usageSource' },
   { name: 'finish_reason', key: 'finishReason', kind: 'optionalText' },
-  { name: 'output', key: 'output', kind: 'text' },
+  OUTPUT_COLUMN,
 ];
 
 const OPTIONAL_COLUMNS: readonly OptionalColumnSpec[] = [
@@ -120,7 +123,7 @@ function capOutputCell(text: string): string {
  * held in memory compares equal to the same record read back from a run folder.
  */
 export function storedText(record: RequestRecord): { rowId: string; output: string } {
-  return { rowId: neutraliseCell(redactSecrets(record.rowId)), output: neutraliseCell(redactSecrets(capOutputCell(record.output))) };
+  return { rowId: formatField(ROW_ID_COLUMN, record.rowId), output: formatField(OUTPUT_COLUMN, record.output) };
 }
 
 function formatField(spec: ColumnSpec, value: unknown): string {

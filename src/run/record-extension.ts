@@ -15,7 +15,7 @@ import type { RunConfig } from '../config/run-config.js';
 import { configError } from '../errors.js';
 import { toProviderRequest } from '../load/runner.js';
 import type { FinishedRequest } from '../metrics/request-record.js';
-import { buildPlan, type Plan, type RequestPlan } from '../plan/plan.js';
+import { planOfRun, type Plan, type RequestPlan } from '../plan/plan.js';
 import { gotNoAnswer } from '../eval/tally.js';
 import { readRecording, requestKey, type RecordedError, type RecordingEntry, type RecordingErrorEntry } from '../providers/replay/recording.js';
 import { sampleMessage } from '../report/error-summary.js';
@@ -33,15 +33,7 @@ export async function createRecordExtension(config: RunConfig, prepared: Prepare
     throw configError('--record and --replay together: a replay sends nothing, so there is nothing new to record; give one of them');
   }
   // The requests of one pass over rows x cells; a stage or a repeat sends the same ones again.
-  const plan = buildPlan({
-    targets: prepared.targets,
-    grid: prepared.grid,
-    rows: prepared.rows,
-    repeat: 1,
-    seed: config.seed,
-    api: config.api,
-    stream: config.stream,
-  });
+  const plan = planOfRun(config, prepared, { repeat: 1 });
   if (config.replay !== undefined) return replayExtension(config.replay, config, plan);
   if (config.record !== undefined) return recordExtension(config.record, config, plan, logger);
   return {};

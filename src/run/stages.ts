@@ -10,7 +10,7 @@ import { CellRecorder } from '../metrics/cell-recorder.js';
 import { unansweredRecord, type FinishedRequest } from '../metrics/request-record.js';
 import { StageTracker } from '../metrics/stage-tracker.js';
 import type { CellLoad, CellSummary, LoadSettings, RequestRecord, StageSummary } from '../metrics/types.js';
-import { buildPlan, type Plan, type RequestPlan } from '../plan/plan.js';
+import { planOfRun, type Plan, type RequestPlan } from '../plan/plan.js';
 import { redact, redactSecrets } from '../util/redact.js';
 import type { Provider } from '../providers/types.js';
 import { admitOf, liveTextOf, stopReasonOf, type RunExtension } from './extensions.js';
@@ -57,16 +57,7 @@ export interface StageRun {
 /** One stage of load: its plan, its scheduler run, and what its cells and rates added up to. */
 export async function runStage(run: StageRun): Promise<{ cells: CellSummary[]; stage: StageSummary; planned: number; interrupted: boolean }> {
   const { stage, prepared, config, options, extensions } = run;
-  const plan = buildPlan({
-    targets: prepared.targets,
-    grid: prepared.grid,
-    rows: prepared.rows,
-    repeat: config.repeat,
-    seed: config.seed,
-    api: config.api,
-    stream: config.stream,
-    ...(run.label !== undefined ? { stage: run.label } : {}),
-  });
+  const plan = planOfRun(config, prepared, run.label !== undefined ? { stage: run.label } : {});
   const recorders = new Map(
     plan.cells.map((cell) => [
       cell.id,

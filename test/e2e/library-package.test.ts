@@ -87,7 +87,7 @@ console.log(JSON.stringify({ rows: rows.length, simShape, compareRuns: typeof co
     });
     expect(existsSync(join(consumer, 'run-a', 'report.html'))).toBe(true);
     // A mistyped key is refused with a suggestion, as in a config file, not silently dropped.
-    expect(out['typo']).toMatch(/unknown setting "concurency"; did you mean concurrency\?/);
+    expect(out['typo']).toMatch(/unknown setting "concurency"; did you mean "concurrency"\?/);
     expect(out['comparedCells']).toBe(1);
   }, 90_000);
 
