@@ -11,151 +11,57 @@
  * `assert_reason` (assertions), `replayed` (--replay). Such a feature sets its fields on every
  * record of the run, so the first record written decides the header (written with it, lazily);
  * an empty file has the base header. Readers accept the base header with any of the optional
- * columns after it.
+ * columns after it. Appending (a resumed run) keeps the header already in the file: every new row
+ * gets exactly its columns. The columns themselves: requests-csv-columns.ts.
+ *
+ * Flush policy (what survives a crash): every row is handed to the kernel with a write as soon as
+ * the stream can take it, so `kill -9` loses only rows still waiting in the stream's buffer
+ * (normally none: it drains as rows come) and may tear the last one. For a power loss the
+ * writer also calls fdatasync in the background, at most every `syncIntervalMs` (200) while rows
+ * keep coming, one at a time and never blocking the producer, and once more at close: at most the
+ * rows of the last interval (plus those in flight) are lost, and a resume sends them again. A crash
+ * can leave a torn last record; requests-csv-repair.ts finds and cuts it, and
+ * `readRequestsCsv(path, { tornTail: 'skip' })` reads the complete records before it.
  */
 import { once } from 'node:events';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, fstatSync, openSync, readSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { pipeline as pipelineCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
 import { stringify } from 'csv-stringify';
 import { configError } from '../errors.js';
-import { ASSERT_RESULTS, OUTCOMES, type Outcome, type RequestRecord } from '../metrics/types.js';
-import { neutraliseCell } from './csv-safety.js';
-import { redactSecrets } from '../util/redact.js';
-import { ensureParentDirSync, environmentError } from '../util/fs-util.js';
-import { fixed, isFiniteNumber } from './format.js';
+import type { RequestRecord } from '../metrics/types.js';
+import { ensureParentDirSync, environmentError, errnoCode } from '../util/fs-util.js';
+import { PacedDataSync } from '../util/paced-data-sync.js';
+import { splitCsvFile } from './csv-record-scan.js';
+import { COLUMNS, columnsFor, headerColumns, notRequestsCsvHeader, requestRecordToRow, rowToRequestRecord, type ColumnSpec } from './requests-csv-columns.js';
 
-type ColumnKind =
-  /** Untrusted text, kept as '' when empty. */
-  | 'text'
-  /** Untrusted text, undefined when empty. */
-  | 'optionalText'
-  /** An integer count. */
-  | 'int'
-  /** Milliseconds, 3 decimals. */
-  | 'ms'
-  /** Tokens per second, 2 decimals. */
-  | 'tps'
-  | 'outcome'
-  | 'usageSource'
-  | 'assertResult'
-  /** `true` / `false`, empty when unset. */
-  | 'boolean';
-
-interface ColumnSpec {
-  readonly name: string;
-  readonly key: keyof RequestRecord;
-  readonly kind: ColumnKind;
-  /** A number that every row must have. */
-  readonly required?: boolean;
-}
-
-interface OptionalColumnSpec extends ColumnSpec {
-  /** Columns of one group appear together, when the first record has any of the group's fields. */
-  readonly group: 'assertions' | 'replay';
-}
-
-const ROW_ID_COLUMN: ColumnSpec = { name: 'row_id', key: 'rowId', kind: 'text' };
-const OUTPUT_COLUMN: ColumnSpec = { name: 'output', key: 'output', kind: 'text' };
-
-const COLUMNS: readonly ColumnSpec[] = [
-  { name: 'seq', key: 'seq', kind: 'int', required: true },
-  { name: 'cell', key: 'cellId', kind: 'text' },
-  { name: 'model', key: 'model', kind: 'text' },
-  { name: 'endpoint', key: 'endpoint', kind: 'text' },
-  { name: 'params', key: 'params', kind: 'text' },
-  ROW_ID_COLUMN,
-  { name: 'repeat', key: 'repeat', kind: 'int', required: true },
-  { name: 'outcome', key: 'outcome', kind: 'outcome' },
-  { name: 'error_code', key: 'errorCode', kind: 'optionalText' },
-  { name: 'error_msg', key: 'errorMsg', kind: 'optionalText' },
-  { name: 'http_status', key: 'httpStatus', kind: 'int' },
-  { name: 'attempts', key: 'attempts', kind: 'int', required: true },
-  { name: 'backoff_ms', key: 'backoffMs', kind: 'ms', required: true },
-  { name: 'sched_offset_ms', key: 'schedOffsetMs', kind: 'ms' },
-  { name: 'queue_ms', key: 'queueMs', kind: 'ms' },
-  { name: 'latency_ms', key: 'latencyMs', kind: 'ms' },
-  { name: 'latency_sched_ms', key: 'latencySchedMs', kind: 'ms' },
-  { name: 'ttft_ms', key: 'ttftMs', kind: 'ms' },
-  { name: 'ttft_sched_ms', key: 'ttftSchedMs', kind: 'ms' },
-  { name: 'tpot_ms', key: 'tpotMs', kind: 'ms' },
-  { name: 'decode_tps', key: 'decodeTps', kind: 'tps' },
-  { name: 'text_events', key: 'textEvents', kind: 'int' },
-  { name: 'prompt_tokens', key: 'promptTokens', kind: 'int' },
-  { name: 'completion_tokens', key: 'completionTokens', kind: 'int' },
-  { name: 'total_tokens', key: 'totalTokens', kind: 'int' },
-  { name: 'usage_source', key: 'usageSource', kind: 'usageSource' },
-  { name: 'finish_reason', key: 'finishReason', kind: 'optionalText' },
-  OUTPUT_COLUMN,
-];
-
-const OPTIONAL_COLUMNS: readonly OptionalColumnSpec[] = [
-  { name: 'assert_result', key: 'assertResult', kind: 'assertResult', group: 'assertions' },
-  { name: 'assert_reason', key: 'assertReason', kind: 'optionalText', group: 'assertions' },
-  { name: 'replayed', key: 'replayed', kind: 'boolean', group: 'replay' },
-];
-
-/** The header of requests.csv, in order (the base columns; optional ones may follow). */
-export const REQUEST_CSV_COLUMNS: readonly string[] = COLUMNS.map((c) => c.name);
-
-/** The optional columns that may follow `output`, in order. */
-export const OPTIONAL_REQUEST_CSV_COLUMNS: readonly string[] = OPTIONAL_COLUMNS.map((c) => c.name);
-
-/** The columns a file whose first record is `record` gets: the base ones plus the groups it fills. */
-function columnsFor(record: RequestRecord): readonly ColumnSpec[] {
-  const groups = new Set(OPTIONAL_COLUMNS.filter((spec) => record[spec.key] !== undefined).map((spec) => spec.group));
-  return [...COLUMNS, ...OPTIONAL_COLUMNS.filter((spec) => groups.has(spec.group))];
-}
-
-/**
- * An output cell holds at most this many characters, then says how long the answer was: below
- * Excel's 32,767-character cell limit, and a hostile 8 MiB answer does not make an 8 MB cell.
- */
-export const OUTPUT_CELL_MAX_CHARS = 32_000;
-
-function capOutputCell(text: string): string {
-  return text.length <= OUTPUT_CELL_MAX_CHARS ? text : `${text.slice(0, OUTPUT_CELL_MAX_CHARS)}… [cut: ${text.length} characters in all]`;
-}
-
-/**
- * A record's text fields as requests.csv stores them (cut, redacted, neutralised), so a record
- * held in memory compares equal to the same record read back from a run folder.
- */
-export function storedText(record: RequestRecord): { rowId: string; output: string } {
-  return { rowId: formatField(ROW_ID_COLUMN, record.rowId), output: formatField(OUTPUT_COLUMN, record.output) };
-}
-
-function formatField(spec: ColumnSpec, value: unknown): string {
-  if (spec.key === 'output' && typeof value === 'string') value = capOutputCell(value);
-  switch (spec.kind) {
-    case 'text':
-    case 'optionalText':
-    case 'outcome':
-    case 'usageSource':
-    case 'assertResult':
-      // Registered keys and tokens never reach a cell, whoever filled the record.
-      return value === undefined || value === null ? '' : neutraliseCell(redactSecrets(String(value)));
-    case 'boolean':
-      return typeof value === 'boolean' ? String(value) : '';
-    case 'int':
-      return isFiniteNumber(value) ? String(value) : '';
-    case 'ms':
-      return fixed(value as number | undefined, 3);
-    case 'tps':
-      return fixed(value as number | undefined, 2);
-  }
-}
-
-/** The CSV fields of one record, in column order (`columns`: by default the ones its own fields call for). */
-export function requestRecordToRow(record: RequestRecord, columns: readonly ColumnSpec[] = columnsFor(record)): string[] {
-  return columns.map((spec) => formatField(spec, record[spec.key]));
-}
+export {
+  assertRequestsCsvHeader,
+  OPTIONAL_REQUEST_CSV_COLUMNS,
+  OUTPUT_CELL_MAX_CHARS,
+  REQUEST_CSV_COLUMNS,
+  requestRecordToRow,
+  rowToRequestRecord,
+  storedText,
+} from './requests-csv-columns.js';
 
 export interface RequestsCsvOptions {
-  /** Write a UTF-8 byte order mark first, so Excel opens Chinese text correctly. */
+  /** Write a UTF-8 byte order mark first, so Excel opens Chinese text correctly (not when appending to a file that has a header). */
   excelBom?: boolean;
+  /**
+   * Append to an existing requests.csv: its header decides the columns of every new row, and no
+   * header or BOM is written. A missing or empty file is started as a new one. A file whose first
+   * line is not a requests.csv header, or that does not end with a line end (a torn last record:
+   * cut it first with `truncateTornTail`), is refused.
+   */
+  append?: boolean;
+  /** Longest wait, in ms, between background fdatasyncs while rows keep coming (default 200; 0: after every batch of rows). */
+  syncIntervalMs?: number;
 }
+
+export const DEFAULT_SYNC_INTERVAL_MS = 200;
 
 export interface RequestsCsvWriter {
   /**
@@ -170,14 +76,55 @@ export interface RequestsCsvWriter {
    * awaits it keeps memory bounded however fast it runs. Rejects if the file has failed.
    */
   ready(): Promise<void>;
-  /** Rows accepted so far (not counting the header). */
+  /** Rows accepted so far by this writer (not counting the header, nor rows already in an appended file). */
   readonly rowsWritten: number;
-  /** Ends the file; resolves once every row is written and the file is closed. Idempotent. */
+  /** Ends the file; resolves once every row is written, synced to disk and the file is closed. Idempotent. */
   close(): Promise<void>;
+}
+
+/** An existing file's header is read from at most this many bytes (ours is under 500). */
+const HEADER_READ_BYTES = 64 * 1024;
+
+/**
+ * The columns of the requests.csv an append continues, from its header; undefined when the file
+ * is missing or empty (it is started as a new one).
+ */
+function appendColumns(path: string): readonly ColumnSpec[] | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return undefined;
+    throw environmentError(error, `read ${path}`);
+  }
+  try {
+    const size = fstatSync(fd).size;
+    if (size === 0) return undefined;
+    const head = Buffer.alloc(Math.min(size, HEADER_READ_BYTES));
+    const got = readSync(fd, head, 0, head.length, 0);
+    const lineEnd = head.subarray(0, got).indexOf(0x0a);
+    const header = head
+      .subarray(0, lineEnd === -1 ? got : lineEnd)
+      .toString('utf8')
+      .replace(/^\uFEFF/, '')
+      .split(',');
+    const columns = lineEnd === -1 ? undefined : headerColumns(header);
+    if (columns === undefined) throw notRequestsCsvHeader(`${path}:1`, header, 'cannot append to it');
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, size - 1);
+    if (last[0] !== 0x0a) throw configError(`${path}: cannot append to it: its last record is torn (cut by a crash); cut it off first`);
+    return columns;
+  } catch (error) {
+    throw environmentError(error, `read ${path}`);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 class StreamingRequestsCsvWriter implements RequestsCsvWriter {
   private readonly stringifier;
+  private readonly file;
+  private readonly syncer: PacedDataSync;
   private readonly done: Promise<void>;
   private failure: unknown;
   private closing: Promise<void> | undefined;
@@ -187,19 +134,36 @@ class StreamingRequestsCsvWriter implements RequestsCsvWriter {
    */
   private drained: Promise<void> | undefined;
   private count = 0;
-  /** Chosen with the first record (see the top of this file). */
+  /** Chosen with the first record, or by the header of the file appended to (see the top of this file). */
   private columns: readonly ColumnSpec[] | undefined;
 
-  constructor(path: string, options: RequestsCsvOptions) {
+  constructor(
+    private readonly path: string,
+    options: RequestsCsvOptions,
+  ) {
     ensureParentDirSync(path);
+    this.columns = options.append === true ? appendColumns(path) : undefined;
+    const appending = this.columns !== undefined;
     this.stringifier = stringify({
-      bom: options.excelBom === true,
+      bom: options.excelBom === true && !appending,
       record_delimiter: 'unix',
       quote_record_delimiter: true,
     });
+    // The fd stays open after the last write (autoClose false) so close() syncs it before closing it.
+    this.file = createWriteStream(path, { encoding: 'utf8', flags: options.append === true ? 'a' : 'w', autoClose: false });
+    this.syncer = new PacedDataSync(
+      options.syncIntervalMs ?? DEFAULT_SYNC_INTERVAL_MS,
+      () => this.stringifier.writableLength + this.stringifier.readableLength + this.file.writableLength > 0,
+      (error) => {
+        this.failure ??= environmentError(error, `sync ${path} to disk`, 'the rows written before are kept');
+        this.stringifier.destroy(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+    this.file.once('open', (fd: number) => this.syncer.attach(fd));
     // A full disk or an unwritable file ends the run with one line naming the file (exit 2), not a stack.
-    this.done = pipeline(this.stringifier, createWriteStream(path, { encoding: 'utf8' })).catch((error: unknown) => {
+    this.done = pipeline(this.stringifier, this.file).catch((error: unknown) => {
       this.failure ??= environmentError(error, `write ${path}`, 'the rows written before are kept');
+      this.syncer.stop(false).catch(() => undefined);
       throw this.failure;
     });
     this.done.catch(() => undefined);
@@ -221,6 +185,7 @@ class StreamingRequestsCsvWriter implements RequestsCsvWriter {
     const columns = this.columns ?? this.writeHeader(columnsFor(record));
     this.stringifier.write(requestRecordToRow(record, columns));
     this.count += 1;
+    this.syncer.written();
   }
 
   async ready(): Promise<void> {
@@ -243,77 +208,41 @@ class StreamingRequestsCsvWriter implements RequestsCsvWriter {
     this.closing ??= (async () => {
       if (this.columns === undefined && !this.stringifier.destroyed) this.writeHeader(COLUMNS);
       if (!this.stringifier.destroyed) this.stringifier.end();
-      await this.done;
+      try {
+        const written = await this.done.then(
+          () => true,
+          () => false,
+        );
+        await this.syncer.stop(written && this.failure === undefined).catch((error: unknown) => {
+          this.failure ??= environmentError(error, `sync ${this.path} to disk`, 'the rows written before are kept');
+        });
+      } finally {
+        if (!this.file.destroyed) {
+          this.file.destroy();
+          await once(this.file, 'close').catch(() => undefined);
+        }
+      }
+      if (this.failure !== undefined) throw this.failure;
     })();
     return this.closing;
   }
 }
 
-/** Open `path` (its folder is created if missing) for streaming request rows; the header is written at once. */
+/**
+ * Open `path` (its folder is created if missing) for streaming request rows; the header is
+ * written with the first row (or at close), except when appending to a file that has one.
+ */
 export function openRequestsCsv(path: string, options: RequestsCsvOptions = {}): RequestsCsvWriter {
   return new StreamingRequestsCsvWriter(path, options);
 }
 
-const OUTCOME_SET: ReadonlySet<string> = new Set(OUTCOMES);
-
-function parseField(spec: ColumnSpec, raw: string, where: string): unknown {
-  switch (spec.kind) {
-    case 'text':
-      return raw;
-    case 'optionalText':
-      return raw === '' ? undefined : raw;
-    case 'outcome':
-      if (!OUTCOME_SET.has(raw)) {
-        throw configError(`${where}: outcome ${JSON.stringify(raw)} is not one of ${OUTCOMES.join(', ')}`);
-      }
-      return raw as Outcome;
-    case 'usageSource':
-      if (raw === '') return undefined;
-      if (raw !== 'server' && raw !== 'estimate') {
-        throw configError(`${where}: usage_source ${JSON.stringify(raw)} is not server or estimate`);
-      }
-      return raw;
-    case 'assertResult':
-      if (raw === '') return undefined;
-      if (!(ASSERT_RESULTS as readonly string[]).includes(raw)) {
-        throw configError(`${where}: assert_result ${JSON.stringify(raw)} is not one of ${ASSERT_RESULTS.join(', ')}`);
-      }
-      return raw;
-    case 'boolean':
-      if (raw === '') return undefined;
-      if (raw !== 'true' && raw !== 'false') throw configError(`${where}: ${spec.name} ${JSON.stringify(raw)} is not true or false`);
-      return raw === 'true';
-    case 'int':
-    case 'ms':
-    case 'tps': {
-      if (raw === '') {
-        if (spec.required === true) throw configError(`${where}: ${spec.name} is empty`);
-        return undefined;
-      }
-      const value = Number(raw);
-      if (!Number.isFinite(value)) throw configError(`${where}: ${spec.name} ${JSON.stringify(raw)} is not a number`);
-      return value;
-    }
-  }
-}
-
-/** One CSV row (in `columns` order, by default the base columns) back to a record; `where` names the place for error messages. */
-export function rowToRequestRecord(row: readonly string[], where: string, columns: readonly ColumnSpec[] = COLUMNS): RequestRecord {
-  const record: Partial<Record<keyof RequestRecord, unknown>> = {};
-  columns.forEach((spec, i) => {
-    const value = parseField(spec, row[i] ?? '', where);
-    if (value !== undefined) record[spec.key] = value;
-  });
-  if (!isRequestRecord(record)) throw configError(`${where}: not a qfbench request row (a required column is missing)`);
-  return record;
-}
-
-/** The fields every row has, of the types `parseField` gives them (the optional ones it checked as it read them). */
-function isRequestRecord(record: Partial<Record<keyof RequestRecord, unknown>>): record is RequestRecord {
-  const { seq, cellId, model, endpoint, params, rowId, repeat, outcome, attempts, backoffMs, output } = record;
-  const text = [cellId, model, endpoint, params, rowId, output].every((value) => typeof value === 'string');
-  const numbers = [seq, repeat, attempts, backoffMs].every((value) => typeof value === 'number');
-  return text && numbers && typeof outcome === 'string' && OUTCOME_SET.has(outcome);
+export interface ReadRequestsCsvOptions {
+  /**
+   * 'fail' (the default): a torn last record (a run killed mid-write) is an error naming the file.
+   * 'skip': the bytes after the last complete record are left unread, so a killed run's folder
+   * reads; a malformed record before them is still an error naming file:line.
+   */
+  tornTail?: 'fail' | 'skip';
 }
 
 /**
@@ -321,10 +250,10 @@ function isRequestRecord(record: Partial<Record<keyof RequestRecord, unknown>>):
  * as written, including any `'` added against CSV injection; numbers come back as numbers (at the
  * precision written: 3 decimals for milliseconds) and empty fields as undefined.
  */
-export async function* readRequestsCsv(path: string): AsyncIterable<RequestRecord> {
+export async function* readRequestsCsv(path: string, options: ReadRequestsCsvOptions = {}): AsyncIterable<RequestRecord> {
   // `info: true` snapshots the position as each record is made (the parser may run ahead of us).
   const parser = parse({ bom: true, info: true, relax_column_count: false, skip_empty_lines: false });
-  pipelineCallback(createReadStream(path), parser, () => {
+  pipelineCallback(await requestsCsvBytes(path, options.tornTail ?? 'fail'), parser, () => {
     // Errors reach the consumer through the parser's async iterator.
   });
   let columns: readonly ColumnSpec[] | undefined;
@@ -336,18 +265,20 @@ export async function* readRequestsCsv(path: string): AsyncIterable<RequestRecor
     startLine = item.info.lines + 1; // `lines` is the line the record ended on
     if (columns === undefined) {
       columns = headerColumns(row);
-      if (columns === undefined) {
-        const optional = OPTIONAL_REQUEST_CSV_COLUMNS.join(',');
-        throw configError(
-          `${path}:${line}: not a qfbench requests.csv (expected the header ${REQUEST_CSV_COLUMNS.join(',')}, optionally followed by some of ${optional}; ` +
-            `found ${row.join(',')})`,
-        );
-      }
+      if (columns === undefined) throw notRequestsCsvHeader(`${path}:${line}`, row);
       continue;
     }
     yield rowToRequestRecord(row, `${path}:${line}`, columns);
   }
   if (columns === undefined) throw configError(`${path}: empty file, not a qfbench requests.csv`);
+}
+
+/** The bytes a reader parses: the whole file, or with tornTail 'skip' those up to the end of the last complete record. */
+async function requestsCsvBytes(path: string, tornTail: 'fail' | 'skip'): Promise<Readable> {
+  if (tornTail === 'fail') return createReadStream(path);
+  const { completeBytes } = await splitCsvFile(path, 'header');
+  // Read up to that offset even if the file has grown since.
+  return completeBytes === 0 ? Readable.from([]) : createReadStream(path, { end: completeBytes - 1 });
 }
 
 /**
@@ -363,18 +294,4 @@ async function* csvRecords(parser: AsyncIterable<unknown>, path: string, line: (
     if (code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES') throw configError(`${path}: cannot read it (${code})`);
     throw error;
   }
-}
-
-/** The columns a header names: the base ones in order, then optional ones in their order; undefined if it is not such a header. */
-function headerColumns(header: readonly string[]): readonly ColumnSpec[] | undefined {
-  if (header.length < COLUMNS.length || COLUMNS.some((spec, i) => header[i] !== spec.name)) return undefined;
-  const extra: ColumnSpec[] = [];
-  let next = 0;
-  for (const name of header.slice(COLUMNS.length)) {
-    const at = OPTIONAL_COLUMNS.findIndex((spec, i) => i >= next && spec.name === name);
-    if (at === -1) return undefined;
-    extra.push(OPTIONAL_COLUMNS[at] as OptionalColumnSpec);
-    next = at + 1;
-  }
-  return [...COLUMNS, ...extra];
 }
