@@ -22,6 +22,7 @@ const FORBIDDEN = {
   report: ['run', 'cli', 'sim', 'bench'],
   sim: ['providers', 'run', 'report', 'cli', 'load', 'bench'],
   run: ['cli', 'bench'],
+  k8s: ['dataset', 'plan', 'load', 'providers', 'metrics', 'eval', 'cost', 'compare', 'report', 'run', 'cli', 'sim', 'qianfan', 'bench'],
 };
 
 const boundaries = Object.entries(FORBIDDEN).map(([folder, forbidden]) => ({
