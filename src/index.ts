@@ -21,6 +21,7 @@ import { configError } from './errors.js';
 import type { RunEstimate, TokenizerMode } from './cost/estimate-types.js';
 import type { Outcome, RunSummary } from './metrics/types.js';
 import type { RunVerdict } from './eval/verdict.js';
+import type { ResumeState } from './run/resume.js';
 import type { SimOptions } from './sim/options.js';
 import type { Logger } from './util/logger.js';
 
@@ -84,7 +85,48 @@ function parseConfig(config: RunConfigInput | RunConfig): RunConfig {
  * same way (a bad value throws a UserError naming the key and the limit, before any request).
  */
 export async function runBenchmark(config: RunConfigInput | RunConfig, options: BenchmarkOptions = {}): Promise<BenchmarkResult> {
-  const parsed = parseConfig(config);
+  return runParsed(parseConfig(config), undefined, options);
+}
+
+export interface ResumeOptions extends BenchmarkOptions {
+  /** Re-send failed, timeout and throttled requests too (`--resume-failed`). */
+  failed?: boolean;
+  /** Settings that do not shape the plan (concurrency, rpm, timeouts, …) to change for this session; a plan-shaping one throws. */
+  settings?: Partial<RunConfigInput>;
+}
+
+/**
+ * Continues the run in `dir` (`qfbench run --resume DIR`): sends the planned requests that have no
+ * final outcome there, then writes the summaries over all rows. Throws a UserError when the plan
+ * would differ (a dataset, the catalog or a plan-shaping setting changed).
+ */
+export async function resumeBenchmark(dir: string, options: ResumeOptions = {}): Promise<BenchmarkResult> {
+  const { resumedConfig } = await import('./run/resume.js');
+  const { config, state } = await resumedConfig({ dir, failed: options.failed === true }, options.settings ?? {});
+  return runParsed(config, state, options);
+}
+
+/**
+ * Merges the shards of one plan into `outDir` (`qfbench merge`), proving each slice is there once,
+ * and runs the checks given on the whole; `exitCode` is the one the CLI would give.
+ */
+export async function mergeShards(
+  dirs: readonly string[],
+  outDir: string,
+  options: { force?: boolean; thresholds?: string[]; baseline?: string; tolerance?: number; junit?: string; logger?: Logger } = {},
+): Promise<{ summary: RunSummary; verdict: RunVerdict; exitCode: number; missingRequests: number }> {
+  const { mergeAndCheck } = await import('./run/merge-checks.js');
+  const { logger, ...checks } = options;
+  const result = await mergeAndCheck(dirs, outDir, { force: false, thresholds: [], ...checks }, logger ?? SILENT);
+  return {
+    summary: result.summary,
+    verdict: result.verdict,
+    exitCode: exitCodeForRun(result.verdict, result.missingRequests > 0),
+    missingRequests: result.missingRequests,
+  };
+}
+
+async function runParsed(parsed: RunConfig, resume: ResumeState | undefined, options: BenchmarkOptions): Promise<BenchmarkResult> {
   const simOptions = { ...parseSimOptionFlags(parsed.simOpt), ...options.simOptions };
   const { runBenchmark: run } = await import('./run/run-benchmark.js');
   let done = 0;
@@ -96,6 +138,7 @@ export async function runBenchmark(config: RunConfigInput | RunConfig, options: 
     simOptions,
     ...(options.signal !== undefined ? { stopSignal: options.signal, abortSignal: options.signal } : {}),
     ...(options.env !== undefined ? { env: options.env } : {}),
+    ...(resume !== undefined ? { resume } : {}),
     onPlanned: (info) => {
       done = 0;
       planned = info.requests;

@@ -13,6 +13,7 @@ import { TOOL_VERSION } from '../version.js';
 import { commandName, type QfbenchCommand } from './command.js';
 import { compareCommand } from './commands/compare.js';
 import { estimateCommand } from './commands/estimate.js';
+import { k8sCommand } from './commands/k8s.js';
 import { mergeCommand } from './commands/merge.js';
 import { modelsCommand } from './commands/models.js';
 import { reportCommand } from './commands/report.js';
@@ -35,6 +36,7 @@ const COMMANDS: readonly QfbenchCommand[] = [
   reportCommand,
   compareCommand,
   mergeCommand,
+  k8sCommand,
 ];
 const BUILT_IN_FLAGS = ['help', 'version'];
 
@@ -50,7 +52,7 @@ export async function main(args: string[]): Promise<number> {
     await cli
       .example('$0 run --sim -d datasets/demo.csv -m ernie-speed-8k', 'A first benchmark on the built-in simulator (no credentials)')
       .example('$0 run --help', 'Every flag of a command')
-      .demandCommand(1, 'name a command: run, estimate, compare, report, merge, tokens, models or sim')
+      .demandCommand(1, 'name a command: run, estimate, compare, report, merge, k8s, tokens, models or sim')
       .strict()
       .recommendCommands()
       .parserConfiguration({ 'camel-case-expansion': true, 'strip-aliased': true })

@@ -4,7 +4,7 @@
  * against RunConfig, so a key added to the schema without a flag here does not compile.
  */
 import type { Options } from 'yargs';
-import { ConfigFlagSchema } from '../config/command-options.js';
+import { ConfigFlagSchema, type ResumeFlags } from '../config/command-options.js';
 import { RunConfigSchema, parseRunConfig, type RunConfig } from '../config/run-config.js';
 import { flagNamesOf, flagValuesOf, yargsOptionsOf, type FlagTable } from './flag-table.js';
 
@@ -42,6 +42,8 @@ export const RUN_FLAGS: FlagTable<keyof RunConfig> = {
   baseUrl: { type: 'string', group: 'Target:' },
   sim: { type: 'boolean', group: 'Target:' },
   simOpt: { type: 'string', array: true, group: 'Target:' },
+  shard: { type: 'string', group: 'Load:' },
+  shards: { type: 'number', group: 'Load:' },
   out: { alias: ['o'], type: 'string', group: 'Output:' },
   force: { type: 'boolean', group: 'Output:' },
   excel: { type: 'boolean', group: 'Output:' },
@@ -63,6 +65,12 @@ export const RUN_FLAGS: FlagTable<keyof RunConfig> = {
 
 /** `--config FILE`, beside the run flags of `run` and `estimate`. */
 const CONFIG_FLAG: FlagTable<'config'> = { config: { type: 'string', group: 'Input:' } };
+
+/** `--resume DIR` and `--resume-failed`, of `run` only. */
+export const RESUME_FLAGS: FlagTable<keyof ResumeFlags> = {
+  resume: { type: 'string', group: 'Output:' },
+  resumeFailed: { type: 'boolean', group: 'Output:' },
+};
 
 /** RUN_FLAGS under their command-line names, with the one-letter aliases kept, and --config (for `--help`). */
 export function runFlagOptions(): Record<string, Options> {

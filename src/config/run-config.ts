@@ -4,6 +4,7 @@
  * is derived from it, and the command line maps every key to a flag (a missing flag is a compile
  * error there). Flags are validated here, at the boundary, with messages naming the flag.
  */
+import { parseShard } from './shard-spec.js';
 import { z } from 'zod';
 import { closestName } from './did-you-mean.js';
 import { PriceDateSchema } from './price-date.js';
@@ -80,6 +81,18 @@ export const RunConfigSchema = z.object({
     .max(2 ** 31 - 1)
     .default(1)
     .describe('Seed for the dispatch order, jitter and the simulator'),
+  shard: z
+    .string()
+    .refine((text) => parseShard(text) !== undefined, 'expected I/N with 1 <= I <= N, e.g. 2/3')
+    .optional()
+    .describe('Send slice I of N of the plan (disjoint, cells balanced); run the others elsewhere and `qfbench merge` the folders'),
+  shards: z
+    .number()
+    .int()
+    .min(1)
+    .max(10_000)
+    .optional()
+    .describe('Like --shard I/N with I from $JOB_COMPLETION_INDEX (0-based: a Kubernetes Indexed Job); --rpm/--tpm are divided by N'),
   out: z.string().min(1).optional().describe('Output directory (default reports/<timestamp>)'),
   force: z.boolean().default(false).describe('Replace the run already in the --out folder (without it such a folder is refused)'),
   provider: z.enum(['qianfan', 'openai']).default('qianfan').describe('qianfan: the v1 API; openai: an OpenAI-compatible server (Qianfan v2, vLLM, …)'),
@@ -193,6 +206,8 @@ export function parseRunConfig(input: unknown): RunConfig {
     if (config.models.length === 0 && config.endpoints.length === 0) {
       throw configError('give at least one model with -m MODEL (see `qfbench models`) or a custom service with --endpoint SUFFIX');
     }
+    if (config.shard !== undefined && config.shards !== undefined)
+      throw configError('--shard and --shards: give one (--shards takes I from $JOB_COMPLETION_INDEX)');
     if (config.rate !== undefined && config.concurrency.length > 1) {
       throw configError('-c/--concurrency: with --rate, -c is the cap on requests in flight and takes one value; sweep one of them at a time');
     }

@@ -5,6 +5,7 @@
 import { createHistogram, encodeHistogram, recordCount, recordMs, summarise, type Histogram } from './histogram.js';
 import type { CellLoad, CellSummary, Outcome, RequestRecord } from './types.js';
 import { OUTCOMES } from './types.js';
+import { SessionWindows } from './session-windows.js';
 import { round3 } from '../util/round.js';
 
 const TIME_HISTOGRAMS = ['latency', 'latencySched', 'ttft', 'ttftSched', 'tpot', 'interChunk', 'queueWait'] as const;
@@ -26,8 +27,7 @@ export class CellRecorder {
   private readonly errors: Record<string, { count: number; message: string }> = {};
   private readonly tokens = { prompt: 0, completion: 0, total: 0 };
   private attempts = 0;
-  private firstDispatchAt = Number.POSITIVE_INFINITY;
-  private lastDoneAt = Number.NEGATIVE_INFINITY;
+  private readonly windows = new SessionWindows();
 
   constructor(readonly identity: CellIdentity) {
     for (const name of [...TIME_HISTOGRAMS, ...COUNT_HISTOGRAMS]) this.histograms.set(name, createHistogram());
@@ -40,8 +40,7 @@ export class CellRecorder {
   record(record: RequestRecord, window: { dispatchedAt?: number; doneAt?: number }, interChunkMs: readonly number[] = []): void {
     this.outcomes[record.outcome]++;
     this.attempts += record.attempts;
-    if (window.dispatchedAt !== undefined) this.firstDispatchAt = Math.min(this.firstDispatchAt, window.dispatchedAt);
-    if (window.doneAt !== undefined && record.outcome !== 'dropped') this.lastDoneAt = Math.max(this.lastDoneAt, window.doneAt);
+    this.windows.add(record.session ?? 0, window.dispatchedAt, record.outcome !== 'dropped' ? window.doneAt : undefined);
     if (record.outcome !== 'ok') {
       if (record.errorCode !== undefined) {
         const entry = (this.errors[record.errorCode] ??= { count: 0, message: record.errorMsg ?? '' });
@@ -66,7 +65,7 @@ export class CellRecorder {
 
   summary(): CellSummary {
     const h = (name: HistogramName): Histogram => this.histograms.get(name) as Histogram;
-    const windowMs = Number.isFinite(this.firstDispatchAt) && this.lastDoneAt > this.firstDispatchAt ? this.lastDoneAt - this.firstDispatchAt : 0;
+    const windowMs = this.windows.totalMs();
     const perSecond = (count: number): number => (windowMs > 0 ? round3(count / (windowMs / 1000)) : 0);
     const histograms: Record<string, string> = {};
     for (const [name, histogram] of this.histograms) histograms[name] = encodeHistogram(histogram);

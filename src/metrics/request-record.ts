@@ -25,6 +25,11 @@ export interface FinishedRequest {
   dispatchedAt?: number;
   doneAt?: number;
   interChunkMs: number[];
+  /**
+   * Read back from requests.csv by a resume, not sent in this session: its figures count again,
+   * but nothing is sent, judged by a model, recorded or written for it a second time.
+   */
+  stored?: true;
 }
 
 function outcomeOf(errorClass: ErrorClass): Outcome {

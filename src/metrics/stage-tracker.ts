@@ -4,6 +4,7 @@
  */
 import type { FinishedRequest } from './request-record.js';
 import type { CellLoad, StageSummary } from './types.js';
+import { SessionWindows } from './session-windows.js';
 import { round3 } from '../util/round.js';
 
 /** An open-loop request that started this much after it was due counts as late. */
@@ -15,8 +16,7 @@ export class StageTracker {
   private completed = 0;
   private late = 0;
   private maxLagMs = 0;
-  private firstDispatchAt = Number.POSITIVE_INFINITY;
-  private lastDoneAt = Number.NEGATIVE_INFINITY;
+  private readonly windows = new SessionWindows();
 
   constructor(
     readonly load: CellLoad,
@@ -28,8 +28,7 @@ export class StageTracker {
     this.planned++;
     if (record.attempts > 0) this.started++;
     if (record.outcome !== 'cancelled' && record.outcome !== 'dropped') this.completed++;
-    if (finished.dispatchedAt !== undefined) this.firstDispatchAt = Math.min(this.firstDispatchAt, finished.dispatchedAt);
-    if (finished.doneAt !== undefined) this.lastDoneAt = Math.max(this.lastDoneAt, finished.doneAt);
+    this.windows.add(record.session ?? 0, finished.dispatchedAt, finished.doneAt);
     if (this.openLoop && record.queueMs !== undefined) {
       if (record.queueMs > LATE_THRESHOLD_MS) this.late++;
       this.maxLagMs = Math.max(this.maxLagMs, record.queueMs);
@@ -37,7 +36,7 @@ export class StageTracker {
   }
 
   summary(extra: { offeredWindowMs?: number; limiters?: StageSummary['limiters'] } = {}): StageSummary {
-    const windowMs = Number.isFinite(this.firstDispatchAt) && this.lastDoneAt > this.firstDispatchAt ? this.lastDoneAt - this.firstDispatchAt : 0;
+    const windowMs = this.windows.totalMs();
     const perSecond = (count: number, ms: number): number => (ms > 0 ? round3(count / (ms / 1000)) : 0);
     const summary: StageSummary = {
       load: this.load,

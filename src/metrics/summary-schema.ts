@@ -91,7 +91,7 @@ export const cellSummarySchema = z.object({
   promptTokensPerRequest: distributionSummarySchema,
   completionTokensPerRequest: distributionSummarySchema,
   tokens: tokensSchema.describe('Sums over ok requests.'),
-  windowMs: amount.describe("From the cell's first dispatch to its last completion."),
+  windowMs: amount.describe("From the cell's first dispatch to its last completion, added over the run's sessions (a resume's pause is not in it)."),
   throughput: z.object({ requestsPerSec: amount, outputTokensPerSec: amount }),
   attempts: count,
   histograms: z
@@ -103,6 +103,38 @@ export const cellSummarySchema = z.object({
 });
 
 export const datasetInfoSchema = z.object({ file: z.string(), rows: count });
+
+export const planIdentitySchema = z.object({
+  hash: z.string().describe('sha256 over the cells, stages, dataset contents, repeat, seed, stream and bounds: equal hashes, equal plans.'),
+  size: count.optional().describe('Requests in the whole plan (every shard); absent for a --duration run, whose size is what fits in the time.'),
+  datasetSha256: z.array(z.string()).describe('sha256 of each dataset file, in --dataset order.'),
+  catalogSha256: z.string().describe("sha256 of the catalog entries of the run's models."),
+});
+
+export const shardSchema = z.object({ index: count.describe('1-based.'), count });
+
+export const sessionSchema = z.object({
+  startedAt: z.string(),
+  endedAt: z.string().optional().describe('Absent while running or when the session was killed.'),
+  host: z.string().optional(),
+  requests: count.optional().describe('Rows this session wrote.'),
+  resumeFailed: z.boolean().optional().describe('This session re-sent failed, timeout and throttled requests too.'),
+  overrides: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe('Settings that did not change the plan but differed from the first session (-c, --rpm, timeouts, …).'),
+  shard: shardSchema.optional().describe('In a merged run: the shard the session belongs to.'),
+});
+
+export const mergedRunSchema = z.object({
+  runs: z
+    .array(z.object({ dir: z.string(), host: z.string().optional(), shard: shardSchema.optional(), startedAt: z.string(), endedAt: z.string() }))
+    .describe('The merged run folders, in the order given.'),
+  overlapGroups: z
+    .array(z.array(count))
+    .describe('Indexes into runs of the runs whose time windows overlapped: rates are summed within a group, not across groups.'),
+  forced: z.boolean().describe('True when --force merged runs of different plans; every output says so.'),
+});
 
 export const runMetadataSchema = z.object({
   startedAt: z.string().describe('Wall-clock label (ISO 8601).'),
@@ -121,6 +153,17 @@ export const runMetadataSchema = z.object({
   interrupted: z.boolean().describe('True when the run was stopped (Ctrl-C) before the plan was exhausted.'),
   metricsDefinitionVersion: amount,
   replayedFrom: z.string().optional().describe('The recording folder a replayed run (--replay) answered from.'),
+  plan: planIdentitySchema.optional().describe('What the run planned, as a hash a resume and a merge check (absent in older runs).'),
+  shard: shardSchema.optional().describe('The slice of the plan this run sent (--shard I/N); absent when it sent the whole plan.'),
+  sessions: z
+    .array(sessionSchema)
+    .optional()
+    .describe('One per start of the run: the first, then one per --resume. After a resume, interChunkMs covers the requests the last session sent.'),
+  merged: mergedRunSchema.optional().describe('Present on the result of `qfbench merge`.'),
+  rebuiltFromRows: z
+    .boolean()
+    .optional()
+    .describe('True when `qfbench report` rebuilt the summary of a killed run from requests.csv: rows keep no chunk gaps, so interChunkMs is empty.'),
 });
 
 export const loadSettingsSchema = z.object({

@@ -14,9 +14,13 @@ import type {
   estimateCheckSchema,
   limiterSummarySchema,
   loadSettingsSchema,
+  mergedRunSchema,
+  planIdentitySchema,
   priceRefSchema,
   runCostSummarySchema,
   runMetadataSchema,
+  sessionSchema,
+  shardSchema,
   stageSummarySchema,
   summarySchema,
 } from './summary-schema.js';
@@ -79,6 +83,11 @@ export interface RequestRecord {
    * replayed run, absent otherwise.
    */
   replayed?: boolean;
+  /**
+   * Which session of the run sent it (0 for the first; a resume adds one): each session has its own
+   * clock and throughput window. Set on every request of a run with a run.json, absent in older files.
+   */
+  session?: number;
 }
 
 export const ASSERT_RESULTS = ['pass', 'fail', 'skip', 'none'] as const;
@@ -90,6 +99,10 @@ export type CellLoad = z.output<typeof cellLoadSchema>;
 export type CellSummary = z.output<typeof cellSummarySchema>;
 export type DatasetInfo = z.output<typeof datasetInfoSchema>;
 export type RunMetadata = z.output<typeof runMetadataSchema>;
+export type PlanIdentity = z.output<typeof planIdentitySchema>;
+export type Shard = z.output<typeof shardSchema>;
+export type RunSession = z.output<typeof sessionSchema>;
+export type MergedRun = z.output<typeof mergedRunSchema>;
 export type StageSummary = z.output<typeof stageSummarySchema>;
 export type LimiterRefill = (typeof LIMITER_REFILLS)[number];
 export type LimiterSummary = z.output<typeof limiterSummarySchema>;

@@ -4,6 +4,7 @@
  * cost gets a CNY column ("unknown" where a model has no price, never 0), a total line, the budget
  * line and, with --estimate-check, the estimate beside the actual figures.
  */
+import { provenanceLines } from './provenance.js';
 import { summaryCost } from '../cost/summary-cost.js';
 import { budgetLine, estimateCheckLines, totalCostLine, yuanText } from './cost-text.js';
 import type { CellSummary, Outcome, RunSummary } from '../metrics/types.js';
@@ -113,6 +114,7 @@ export function formatSummaryTable(summary: RunSummary, options: ConsoleTableOpt
   const lines: string[] = [];
   if (summary.run.simulated) lines.push(paint(SIMULATED_NOTICE, 'yellow'));
   if (summary.run.interrupted === true) lines.push(paint(INTERRUPTED_NOTICE, 'yellow'));
+  for (const line of provenanceLines(summary)) lines.push(paint(line, 'yellow'));
   lines.push(paint(join(columns.map((col, i) => pad(col.header, i))), 'bold'));
   lines.push(join(widths.map((w) => '-'.repeat(w))));
   for (const row of cells) {

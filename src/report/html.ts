@@ -10,6 +10,7 @@
  */
 import type { CellSummary, DistributionSummary, RequestRecord, RunSummary } from '../metrics/types.js';
 import { OUTCOMES } from '../metrics/types.js';
+import { provenanceLines } from './provenance.js';
 import { cellRates, fixed, formatCny, stat } from './format.js';
 import {
   countText,
@@ -55,6 +56,12 @@ function renderSimulatedBanner(summary: RunSummary): string {
     `<div class="sim-banner" role="alert"><strong>SIMULATED</strong> — every figure on this page comes from the built-in simulator, not from a ` +
     `real API.</div>`
   );
+}
+
+function renderProvenanceNotice(summary: RunSummary): string {
+  const lines = provenanceLines(summary);
+  if (lines.length === 0) return '';
+  return `<div class="notice provenance" role="status">${lines.map((line) => `<p>${escapeHtml(line)}</p>`).join('')}</div>`;
 }
 
 function renderInterruptedNotice(summary: RunSummary): string {
@@ -110,6 +117,15 @@ function renderRunMetadata(summary: RunSummary): string {
       ? [['Replayed from', `${escapeHtml(run.replayedFrom)} (answers from a recording: no timing or cost figure)`] as [string, string]]
       : []),
     ['Interrupted', run.interrupted ? 'yes' : 'no'],
+    ...(run.plan !== undefined ? [['Plan hash', `<code>${escapeHtml(run.plan.hash.slice(0, 16))}…</code>`] as [string, string]] : []),
+    ...(run.sessions !== undefined && run.sessions.length > 1
+      ? [
+          ['Sessions', run.sessions.map((session) => `${escapeHtml(session.startedAt)} – ${escapeHtml(session.endedAt ?? 'killed')}`).join('<br>')] as [
+            string,
+            string,
+          ],
+        ]
+      : []),
   ];
   items.push(
     ['Tool', `${escapeHtml(summary.tool.name)} ${escapeHtml(summary.tool.version)}`],
@@ -294,6 +310,7 @@ export function renderHtmlReport(summary: RunSummary, options: HtmlReportOptions
     renderHeader(summary, requests !== undefined, load !== ''),
     renderSimulatedBanner(summary),
     renderInterruptedNotice(summary),
+    renderProvenanceNotice(summary),
     renderRunMetadata(summary),
     load,
     renderComparison(summary),

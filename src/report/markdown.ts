@@ -3,6 +3,7 @@
  * (`renderRunMarkdown`) and the helper that appends Markdown to GitHub's job summary. Names and
  * messages are untrusted: they are escaped so they cannot break the table or inject markup.
  */
+import { provenanceLines } from './provenance.js';
 import { appendFile } from 'node:fs/promises';
 import { summaryCost } from '../cost/summary-cost.js';
 import { budgetLine, totalCostLine } from './cost-text.js';
@@ -40,6 +41,7 @@ export function renderRunMarkdown(summary: RunSummary): string {
   lines.push(`## qfbench run${simulated ? ' — SIMULATED' : ''}`);
   lines.push('');
   if (simulated) lines.push(SIMULATED_MARKDOWN, '');
+  if (run !== undefined) for (const line of provenanceLines(summary)) lines.push(`> ${line}`, '');
   const facts = [
     `models: ${(run?.models ?? []).map(markdownText).join(', ') || DASH}`,
     `${summary.cells.length} cell(s)`,

@@ -7,13 +7,15 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { configError } from '../errors.js';
-import type { RequestRecord } from '../metrics/types.js';
+import type { RequestRecord, RunSummary } from '../metrics/types.js';
+import { readRunManifest } from './run-manifest.js';
+import { summaryFromRows } from './summary-from-rows.js';
 import { restoreNeutralisedCell } from './csv-safety.js';
 import { writeFileAtomic } from '../util/fs-util.js';
 import { HTML_REQUEST_ROW_LIMIT, renderHtmlReportWithCharts } from './html.js';
 import { readRequestsCsv } from './requests-csv.js';
 import { writeSummaryCsv } from './summary-csv.js';
-import { readSummaryJson } from './summary-json.js';
+import { readSummaryJson, writeSummaryJson } from './summary-json.js';
 
 export interface RebuildReportOptions {
   /** Write summary.csv with a UTF-8 BOM for Excel. */
@@ -28,6 +30,8 @@ export interface RebuildReportResult {
   /** Rows in requests.csv (undefined when the folder has none). */
   requestsTotal: number | undefined;
   requestsShown: number;
+  /** True when the folder had no summary.json and it was rebuilt from requests.csv (and written). */
+  rebuiltFromRows: boolean;
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -40,7 +44,7 @@ async function exists(path: string): Promise<boolean> {
 }
 
 /** A request row as read back from requests.csv, with text shown as the model wrote it. */
-function forDisplay(record: RequestRecord): RequestRecord {
+export function displayedRecord(record: RequestRecord): RequestRecord {
   const restored: RequestRecord = { ...record, output: restoreNeutralisedCell(record.output), rowId: restoreNeutralisedCell(record.rowId) };
   if (record.errorMsg !== undefined) restored.errorMsg = restoreNeutralisedCell(record.errorMsg);
   if (record.errorCode !== undefined) restored.errorCode = restoreNeutralisedCell(record.errorCode);
@@ -48,12 +52,12 @@ function forDisplay(record: RequestRecord): RequestRecord {
 }
 
 /** Stream requests.csv, keeping the first `limit` rows (sorted by dispatch order) and the count. */
-export async function readFirstRequests(path: string, limit: number): Promise<{ rows: RequestRecord[]; total: number }> {
+export async function readFirstRequests(path: string, limit: number, tornTailAllowed = false): Promise<{ rows: RequestRecord[]; total: number }> {
   const rows: RequestRecord[] = [];
   let total = 0;
-  for await (const record of readRequestsCsv(path)) {
+  for await (const record of readRequestsCsv(path, tornTailAllowed ? { tornTail: 'skip' } : {})) {
     total += 1;
-    if (rows.length < limit) rows.push(forDisplay(record));
+    if (rows.length < limit) rows.push(displayedRecord(record));
   }
   rows.sort((a, b) => a.seq - b.seq);
   return { rows, total };
@@ -61,13 +65,21 @@ export async function readFirstRequests(path: string, limit: number): Promise<{ 
 
 export async function rebuildReport(dir: string, options: RebuildReportOptions = {}): Promise<RebuildReportResult> {
   const summaryPath = join(dir, 'summary.json');
-  if (!(await exists(summaryPath))) {
-    throw configError(`${dir}: no summary.json there; give the folder a qfbench run wrote (it holds summary.json and requests.csv)`);
-  }
-  const summary = await readSummaryJson(summaryPath);
   const requestsPath = join(dir, 'requests.csv');
+  let rebuilt = false;
+  let summary: RunSummary;
+  if (await exists(summaryPath)) {
+    summary = await readSummaryJson(summaryPath);
+  } else if (await exists(requestsPath)) {
+    // A run killed before it wrote its summary: rebuilt from its rows (a torn last row is the one in flight).
+    summary = await summaryFromRows(readRequestsCsv(requestsPath, { tornTail: 'skip' }), await readRunManifest(dir));
+    await writeSummaryJson(summaryPath, summary);
+    rebuilt = true;
+  } else {
+    throw configError(`${dir}: no summary.json or requests.csv there; give the folder a qfbench run wrote`);
+  }
   const limit = options.requestRowLimit ?? HTML_REQUEST_ROW_LIMIT;
-  const requests = (await exists(requestsPath)) ? await readFirstRequests(requestsPath, limit) : undefined;
+  const requests = (await exists(requestsPath)) ? await readFirstRequests(requestsPath, limit, rebuilt) : undefined;
 
   const summaryCsvPath = join(dir, 'summary.csv');
   const reportHtmlPath = join(dir, 'report.html');
@@ -77,6 +89,7 @@ export async function rebuildReport(dir: string, options: RebuildReportOptions =
   return {
     summaryCsvPath,
     reportHtmlPath,
+    rebuiltFromRows: rebuilt,
     requestsTotal: requests?.total,
     requestsShown: requests?.rows.length ?? 0,
   };

@@ -7,6 +7,7 @@
  * price, never 0 or blank) and one last row, cell `TOTAL`, with the counts, tokens and cost of all
  * cells added up (cost "unknown" when any cell is).
  */
+import { provenanceTag } from './provenance.js';
 import { stringify } from 'csv-stringify/sync';
 import { cellCostPart, cellPrice, summaryCost } from '../cost/summary-cost.js';
 import { OUTCOMES, type CellSummary, type DistributionSummary, type RunSummary } from '../metrics/types.js';
@@ -69,6 +70,7 @@ const COLUMNS: ReadonlyArray<readonly [string, Getter]> = [
   ['requests_per_sec', (c) => fixed(c.throughput.requestsPerSec, 3)],
   ['output_tokens_per_sec', (c) => fixed(c.throughput.outputTokensPerSec, 3)],
   ['simulated', (_c, s) => (s.run.simulated ? 'true' : 'false')],
+  ['run_kind', (_c, s) => provenanceTag(s)],
 ];
 
 /** An amount in CNY to 6 decimals, or `unknown`: an unpriced cost is never written as 0 or left blank. */
@@ -110,6 +112,7 @@ function totalRow(summary: RunSummary, columns: ReadonlyArray<readonly [string, 
     completion_tokens: sum((c) => c.tokens.completion),
     total_tokens: sum((c) => c.tokens.total),
     simulated: summary.run.simulated ? 'true' : 'false',
+    run_kind: provenanceTag(summary),
     cost_cny: cny(cost?.totalCny),
     cost_input_cny: knownParts('inputCny'),
     cost_output_cny: knownParts('outputCny'),

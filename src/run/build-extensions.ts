@@ -10,9 +10,9 @@ import type { RunExtension } from './extensions.js';
 import type { PreparedRun } from './prepare-run.js';
 import { createRecordExtension } from './record-extension.js';
 
-export async function buildExtensions(_config: RunConfig, _prepared: PreparedRun, _logger: Logger): Promise<RunExtension[]> {
+export async function buildExtensions(_config: RunConfig, _prepared: PreparedRun, _logger: Logger, resuming = false): Promise<RunExtension[]> {
   return [
-    await createRecordExtension(_config, _prepared, _logger),
+    await createRecordExtension(_config, _prepared, _logger, resuming),
     await createEvalExtension(_config, _prepared, _logger),
     await createCostExtension(_config, _prepared, _logger),
   ];

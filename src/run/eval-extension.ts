@@ -48,15 +48,20 @@ export async function createEvalExtension(config: RunConfig, prepared: PreparedR
   // The baseline check compares this run from memory: what it needs of each record, in the order requests.csv gets them.
   const runRows: AnswerRow[] = [];
   return {
-    onRequest({ spec, record }) {
-      // As requests.csv stores the text: the baseline's rows are read back from its requests.csv.
-      if (baseline !== undefined) runRows.push(answerRow({ ...record, ...storedText(record) }));
-      const judgement = judgeRequest(assertionsByRow.get(spec.row) ?? [], record, {
-        // As toProviderRequest decides: embeddings never stream.
-        stream: config.stream && spec.cell.api !== 'embeddings',
-        replayed: record.replayed === true,
-        context: { rowId: spec.row.id, vars: spec.row.vars, model: spec.cell.model, params: spec.cell.params },
-      });
+    onRequest({ spec, record, stored }) {
+      // As requests.csv stores the text: the baseline's rows are read back from its requests.csv (a kept row already is).
+      if (baseline !== undefined) runRows.push(answerRow(stored === true ? record : { ...record, ...storedText(record) }));
+      // A kept row was judged when it arrived, on its whole answer (the file keeps at most 32,000 characters of it).
+      const judgedBefore =
+        stored === true && record.assertResult !== undefined ? { result: record.assertResult, reason: record.assertReason ?? '' } : undefined;
+      const judgement =
+        judgedBefore ??
+        judgeRequest(assertionsByRow.get(spec.row) ?? [], record, {
+          // As toProviderRequest decides: embeddings never stream.
+          stream: config.stream && spec.cell.api !== 'embeddings',
+          replayed: record.replayed === true,
+          context: { rowId: spec.row.id, vars: spec.row.vars, model: spec.cell.model, params: spec.cell.params },
+        });
       // Every record of a run with assertions gets the fields (`none` for rows without), so
       // requests.csv has the columns whichever request finishes first.
       if (checksAssertions) {

@@ -19,10 +19,10 @@ import { environmentError, errnoCode, makeFolder } from '../util/fs-util.js';
 export const LOCK_FILE = '.qfbench.lock';
 
 /** The files whose presence means a folder already holds a run. */
-export const RUN_MARKER_FILES = ['requests.csv', 'summary.json'] as const;
+export const RUN_MARKER_FILES = ['requests.csv', 'summary.json', 'run.json'] as const;
 
 /** Everything a run writes into its folder: replaced together, so a forced run never leaves a mix of two runs. */
-const RUN_OUTPUT_FILES = ['requests.csv', 'summary.json', 'summary.csv', 'report.html'] as const;
+const RUN_OUTPUT_FILES = ['requests.csv', 'summary.json', 'summary.csv', 'report.html', 'run.json'] as const;
 
 export interface LockHolder {
   pid: number;
@@ -31,11 +31,10 @@ export interface LockHolder {
 }
 
 /**
- * What to do with a folder that already holds a run: refuse (the default), or replace its files
- * (`--force`). A resume (continuing an interrupted run in place) would be a third policy that keeps
- * them; `existing` in the result is what it needs.
+ * What to do with a folder that already holds a run: refuse (the default), replace its files
+ * (`--force`), or keep them to continue the run in place (`--resume`, which needs one there).
  */
-export type ExistingRunPolicy = 'refuse' | 'overwrite';
+export type ExistingRunPolicy = 'refuse' | 'overwrite' | 'resume';
 
 export interface ClaimOptions {
   existingRun: ExistingRunPolicy;
@@ -102,9 +101,14 @@ export async function claimOutputDir(dir: string, options: ClaimOptions): Promis
   };
   try {
     const existing = await existingRunFiles(dir);
+    if (options.existingRun === 'resume') {
+      if (!existing.includes('run.json')) throw configError(`--resume ${dir}: no run.json there; only a folder a qfbench run wrote can be resumed`);
+      return { dir, existing, release };
+    }
     if (existing.length > 0) {
       if (options.existingRun === 'refuse') {
-        throw configError(`--out ${dir} already holds a run (${existing.join(', ')}); give --force to replace it, or another --out folder`);
+        const choices = `give --force to replace it, --resume ${dir} to continue it, or another --out folder`;
+        throw configError(`--out ${dir} already holds a run (${existing.join(', ')}); ${choices}`);
       }
       for (const file of RUN_OUTPUT_FILES) {
         await rm(join(dir, file), { force: true }).catch((error: unknown) => Promise.reject(environmentError(error, `replace ${join(dir, file)}`)));

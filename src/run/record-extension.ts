@@ -28,25 +28,29 @@ import type { PreparedRun } from './prepare-run.js';
 
 const LISTED_MISSING = 5;
 
-export async function createRecordExtension(config: RunConfig, prepared: PreparedRun, logger: Logger): Promise<RunExtension> {
+export async function createRecordExtension(config: RunConfig, prepared: PreparedRun, logger: Logger, resuming = false): Promise<RunExtension> {
   if (config.record !== undefined && config.replay !== undefined) {
     throw configError('--record and --replay together: a replay sends nothing, so there is nothing new to record; give one of them');
   }
   // The requests of one pass over rows x cells; a stage or a repeat sends the same ones again.
   const plan = planOfRun(config, prepared, { repeat: 1 });
   if (config.replay !== undefined) return replayExtension(config.replay, config, plan);
-  if (config.record !== undefined) return recordExtension(config.record, config, plan, logger);
+  if (config.record !== undefined) return recordExtension(config.record, config, plan, logger, resuming);
   return {};
 }
 
-function recordExtension(dir: string, config: RunConfig, plan: Plan, logger: Logger): RunExtension {
-  // Appended as they arrive: a killed run keeps what it recorded. `simulated` is the run's: it has a simulator iff --sim.
-  const recording = new RecordingAppender(dir, () => ({ provider: config.provider, simulated: config.sim, recordedAt: new Date().toISOString() }));
+function recordExtension(dir: string, config: RunConfig, plan: Plan, logger: Logger, resuming: boolean): RunExtension {
+  // Appended as they arrive: a killed run keeps what it recorded, and a resume goes on appending. `simulated` is the run's: it has a simulator iff --sim.
+  const recording = new RecordingAppender(dir, () => ({ provider: config.provider, simulated: config.sim, recordedAt: new Date().toISOString() }), {
+    append: resuming,
+  });
   makeFolderSync(dir);
   let answers = 0;
   let errors = 0;
   return {
-    onRequest({ spec, record }) {
+    onRequest({ spec, record, stored }) {
+      // A kept row was recorded when its answer arrived.
+      if (stored === true) return;
       if (record.outcome !== 'ok') {
         // Kept (never replayed) so a replay missing this answer can say the request errored, and why.
         if (gotNoAnswer(record)) {

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { expandGrid } from '../config/params.js';
 import type { RunConfig } from '../config/run-config.js';
-import { METRICS_DEFINITION_VERSION, type CellSummary, type RequestRecord, type RunSummary, type StageSummary } from '../metrics/types.js';
+import { METRICS_DEFINITION_VERSION, type CellSummary, type RequestRecord, type RunSession, type RunSummary, type StageSummary } from '../metrics/types.js';
 import type { HttpTimeouts } from '../providers/http.js';
 import { buildExtensions } from './build-extensions.js';
 import type { RunVerdict } from '../eval/verdict.js';
@@ -22,7 +22,14 @@ import { AuthFailureTally } from '../providers/qianfan/auth.js';
 import { formatSummaryTable } from '../report/console-table.js';
 import { HTML_REQUEST_ROW_LIMIT, renderHtmlReportWithCharts } from '../report/html.js';
 import { writeFileAtomic } from '../util/fs-util.js';
-import { openRequestsCsv } from '../report/requests-csv.js';
+import { openRequestsCsv, readRequestsCsv, type RequestsCsvWriter } from '../report/requests-csv.js';
+import { RUN_MANIFEST_FORMAT, writeRunManifest, type RunManifest } from '../report/run-manifest.js';
+import { displayedRecord } from '../report/rebuild.js';
+import { configError } from '../errors.js';
+import { planIdentityOf } from './plan-identity.js';
+import { keepFinishedRows, newSession, planMismatch } from './resume.js';
+import { shardOf, shardQuota } from './shard-setting.js';
+import type { StoredRows } from './stages.js';
 import { writeSummaryCsv } from '../report/summary-csv.js';
 import { writeSummaryJson } from '../report/summary-json.js';
 import { now, wallClockAt } from '../util/clock.js';
@@ -42,11 +49,19 @@ export interface RunBenchmarkResult {
 
 export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBenchmarkResult> {
   const { logger } = options;
+  const { resume } = options;
   // The output folder is settled first, so extensions (a baseline comparison) know it too.
-  const config: RunConfig = { ...options.config, out: options.config.out ?? defaultOutDir() };
+  const given: RunConfig = { ...options.config, out: options.config.out ?? defaultOutDir() };
   const env = options.env ?? process.env;
+  const shard = resume !== undefined ? resume.manifest.shard : shardOf(given, env);
+  const config = shardQuota(given, shard);
   const prepared = await prepareRun(config, logger);
-  const extensions = [...(await buildExtensions(config, prepared, logger)), ...(options.extensions ?? [])];
+  const identity = await planIdentityOf(config, prepared);
+  if (resume !== undefined) {
+    const mismatch = planMismatch(resume.manifest.plan, identity, config.datasets);
+    if (mismatch !== undefined) throw configError(`--resume ${resume.dir}: ${mismatch}; a resume sends the rest of the same plan`);
+  }
+  const extensions = [...(await buildExtensions(config, prepared, logger, resume !== undefined)), ...(options.extensions ?? [])];
 
   // Everything that can be wrong with the input was found above, before anything is sent.
   const { catalog, targets, grid, datasets } = prepared;
@@ -65,14 +80,45 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBen
   const outDir = config.out as string;
   // Before anything is sent: a folder another run holds, an earlier run's files (unless --force),
   // a file, an unwritable or impossible folder and a full disk all stop the run here (exit 2).
-  const output = await claimOutputDir(outDir, { existingRun: config.force ? 'overwrite' : 'refuse', warn: (message) => logger.warn(message) }).catch(
-    async (error: unknown) => {
-      await server.close();
-      throw error;
-    },
-  );
+  const existingRun = resume !== undefined ? 'resume' : config.force ? 'overwrite' : 'refuse';
+  const output = await claimOutputDir(outDir, { existingRun, warn: (message) => logger.warn(message) }).catch(async (error: unknown) => {
+    await server.close();
+    throw error;
+  });
 
-  const requestsCsv = openRequestsCsv(join(outDir, 'requests.csv'), { excelBom: config.excel });
+  const requestsPath = join(outDir, 'requests.csv');
+  const startedAtWall = new Date();
+  let stored: StoredRows | undefined;
+  let manifest: RunManifest;
+  let requestsCsv: RequestsCsvWriter | undefined;
+  try {
+    if (resume !== undefined) {
+      // What the earlier sessions finished stays; the rest of the plan is sent now.
+      const kept = await keepFinishedRows(resume, identity.size ?? 0);
+      stored = { kept: kept.kept, rows: () => readRequestsCsv(requestsPath, { tornTail: 'skip' }) };
+      const torn = kept.tornBytes > 0 ? `; cut a torn last line (${kept.tornBytes} bytes)` : '';
+      logger.info(`resuming ${outDir}: ${kept.kept.size} of ${identity.size ?? 0} requests have a final outcome and are kept${torn}`);
+      manifest = { ...resume.manifest, sessions: [...resume.manifest.sessions, newSession(resume, startedAtWall)] };
+    } else {
+      manifest = {
+        format: RUN_MANIFEST_FORMAT,
+        tool: { name: 'qfbench', version: TOOL_VERSION },
+        config: storedConfigOf(given),
+        plan: identity,
+        shard,
+        sessions: [newSession(undefined, startedAtWall)],
+      };
+    }
+    await writeRunManifest(outDir, manifest);
+    requestsCsv = openRequestsCsv(requestsPath, { excelBom: config.excel, append: resume !== undefined });
+  } catch (error) {
+    await requestsCsv?.close().catch(() => undefined);
+    await output.release();
+    await server.close();
+    throw error;
+  }
+  const session = manifest.sessions.length - 1;
+  const rows = requestsCsv;
   try {
     const {
       provider,
@@ -87,7 +133,6 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBen
     const reportRows: RequestRecord[] = [];
     const cellSummaries: CellSummary[] = [];
     const stageSummaries: StageSummary[] = [];
-    const startedAtWall = new Date();
     const startedAt = now();
     let interrupted = false;
     let seqOffset = 0;
@@ -104,8 +149,15 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBen
         options,
         simulated: server.simulated,
         seqOffset,
+        session,
+        shard,
+        stored,
+        onStored: async (finished) => {
+          if (reportRows.length < HTML_REQUEST_ROW_LIMIT) reportRows.push(displayedRecord(finished.record));
+          options.onFinished?.(finished.record.outcome);
+        },
         onRecord: async (finished) => {
-          requestsCsv.write(finished.record);
+          rows.write(finished.record);
           authFailures.record(finished.record);
           // The page shows a short preview of each output: a row kept for it never holds megabytes of
           // answer (copied through a Buffer: a plain slice would keep the whole string alive).
@@ -116,7 +168,7 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBen
                 : finished.record,
             );
           options.onFinished?.(finished.record.outcome);
-          await requestsCsv.ready();
+          await rows.ready();
         },
       });
       seqOffset += outcome.planned;
@@ -126,14 +178,19 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBen
       options.onStageEnd?.();
     }
     const endedAt = now();
+    const thisSession = manifest.sessions[session];
+    if (thisSession !== undefined) Object.assign(thisSession, { endedAt: wallClockAt(endedAt).toISOString(), requests: rows.rowsWritten });
+    await writeRunManifest(outDir, manifest);
+    const firstStart = manifest.sessions[0]?.startedAt ?? startedAtWall.toISOString();
 
     const summary: RunSummary = {
       schemaVersion: 1,
       tool: { name: 'qfbench', version: TOOL_VERSION },
       run: {
-        startedAt: startedAtWall.toISOString(),
+        startedAt: firstStart,
         endedAt: wallClockAt(endedAt).toISOString(),
-        durationMs: round3(endedAt - startedAt),
+        // The time spent sending, over every session (a resume's pause is not in it).
+        durationMs: round3(earlierSessionsMs(manifest.sessions.slice(0, session)) + endedAt - startedAt),
         simulated: server.simulated,
         provider: providerName,
         baseUrl: publicUrl(baseUrl),
@@ -146,13 +203,16 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBen
         seed: config.seed,
         interrupted,
         metricsDefinitionVersion: METRICS_DEFINITION_VERSION,
+        plan: identity,
+        ...(shard !== undefined ? { shard } : {}),
+        sessions: manifest.sessions,
       },
       load: loadSettings(config),
       stages: stageSummaries,
       cells: cellSummaries,
     };
     for (const extension of extensions) await extension.decorateSummary?.(summary);
-    await requestsCsv.close();
+    await rows.close();
     await writeSummaryJson(join(outDir, 'summary.json'), summary);
     await writeSummaryCsv(join(outDir, 'summary.csv'), summary, { excelBom: config.excel });
     reportRows.sort((a, b) => a.seq - b.seq);
@@ -173,10 +233,24 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBen
       verdict: abortReason !== undefined ? { ...verdict, abortReason } : verdict,
     };
   } finally {
-    await requestsCsv.close().catch(() => undefined);
+    await rows.close().catch(() => undefined);
     await output.release();
     await server.close();
   }
+}
+
+/** The configuration as run.json keeps it: no key (credentials come from the environment again), the base URL without user info. */
+function storedConfigOf(config: RunConfig): Record<string, unknown> {
+  // Not the key, and not --quiet: how the next session talks to its terminal is that session's choice.
+  const { apiKey: _key, quiet: _quiet, ...rest } = config;
+  return rest.baseUrl !== undefined ? { ...rest, baseUrl: publicUrl(rest.baseUrl) } : rest;
+}
+
+/** Milliseconds the sessions before this one spent (a killed session, which never wrote its end, counts none). */
+function earlierSessionsMs(sessions: readonly RunSession[]): number {
+  let total = 0;
+  for (const session of sessions) if (session.endedAt !== undefined) total += Math.max(0, Date.parse(session.endedAt) - Date.parse(session.startedAt));
+  return total;
 }
 
 /** The base URL as it may appear in reports: no user info, no query. */

@@ -11,6 +11,7 @@ import { unansweredRecord, type FinishedRequest } from '../metrics/request-recor
 import { StageTracker } from '../metrics/stage-tracker.js';
 import type { CellLoad, CellSummary, LoadSettings, RequestRecord, StageSummary } from '../metrics/types.js';
 import { planOfRun, type Plan, type RequestPlan } from '../plan/plan.js';
+import { slicePlan, type Shard } from '../plan/slice.js';
 import { redact, redactSecrets } from '../util/redact.js';
 import type { Provider } from '../providers/types.js';
 import { admitOf, liveTextOf, stopReasonOf, type RunExtension } from './extensions.js';
@@ -52,12 +53,37 @@ export interface StageRun {
    * request gets its row with this outcome and reason, through the same cells and sinks.
    */
   unsent?: UnsentReason | undefined;
+  /** This session's number: 0, then one more per resume. */
+  session: number;
+  /** The slice of the plan this process sends. */
+  shard?: Shard | undefined;
+  /** A resume: the requests (run-wide sequence numbers) whose rows are kept, and how to read them back. */
+  stored?: StoredRows | undefined;
+  /** A kept row, counted like a finished one but not written again. */
+  onStored?: (finished: FinishedRequest) => Promise<void>;
+}
+
+export interface StoredRows {
+  kept: ReadonlySet<number>;
+  rows: () => AsyncIterable<RequestRecord>;
+}
+
+/** The stage's requests in the whole plan (what its sequence numbers span); undefined when --duration bounds it. */
+export function stagePlanSize(plan: Plan, config: Pick<RunConfig, 'maxRequests' | 'duration'>): number | undefined {
+  return config.maxRequests ?? (config.duration !== undefined ? undefined : plan.size);
 }
 
 /** One stage of load: its plan, its scheduler run, and what its cells and rates added up to. */
 export async function runStage(run: StageRun): Promise<{ cells: CellSummary[]; stage: StageSummary; planned: number; interrupted: boolean }> {
   const { stage, prepared, config, options, extensions } = run;
-  const plan = planOfRun(config, prepared, run.label !== undefined ? { stage: run.label } : {});
+  const whole = planOfRun(config, prepared, run.label !== undefined ? { stage: run.label } : {});
+  const wholeSize = stagePlanSize(whole, config);
+  // A shard or a resume sends part of the plan; the part carries its --max-requests bound itself.
+  const sliced = run.shard !== undefined || run.stored !== undefined;
+  const kept = run.stored?.kept;
+  const plan = sliced
+    ? slicePlan(whole, { limit: config.maxRequests, shard: run.shard, skip: kept !== undefined ? { has: (seq) => kept.has(seq + run.seqOffset) } : undefined })
+    : whole;
   const recorders = new Map(
     plan.cells.map((cell) => [
       cell.id,
@@ -66,7 +92,7 @@ export async function runStage(run: StageRun): Promise<{ cells: CellSummary[]; s
   );
   const tracker = new StageTracker(stage.load, stage.model.kind === 'open');
   const limiters = new Map<string, AdaptiveLimiter>();
-  const expected = config.maxRequests ?? (config.duration !== undefined ? undefined : plan.size);
+  const expected = sliced ? (config.duration !== undefined ? undefined : plan.size) : stagePlanSize(plan, config);
   options.onPlanned?.({
     requests: expected,
     cells: plan.cells.length,
@@ -77,6 +103,7 @@ export async function runStage(run: StageRun): Promise<{ cells: CellSummary[]; s
   });
   const onFinished = async (finished: FinishedRequest): Promise<void> => {
     finished.record.seq += run.seqOffset;
+    finished.record.session = run.session;
     // Before any sink sees it: a server that echoes a key or token in an answer or message.
     redactRecord(finished.record);
     for (const extension of extensions) extension.onRequest?.(finished);
@@ -84,9 +111,20 @@ export async function runStage(run: StageRun): Promise<{ cells: CellSummary[]; s
     recorders.get(finished.record.cellId)?.record(finished.record, finished, finished.interChunkMs);
     await run.onRecord(finished);
   };
+  if (run.stored !== undefined && wholeSize !== undefined) {
+    const count = (finished: FinishedRequest): void => {
+      for (const extension of extensions) extension.onRequest?.(finished);
+      tracker.record(finished);
+      recorders.get(finished.record.cellId)?.record(finished.record, finished);
+    };
+    await feedStoredRows(slicePlan(whole, { limit: config.maxRequests, shard: run.shard }), run.stored, run.seqOffset, wholeSize, async (finished) => {
+      count(finished);
+      await run.onStored?.(finished);
+    });
+  }
   const result =
     run.unsent !== undefined
-      ? await recordUnsent(plan, config, run.unsent, onFinished)
+      ? await recordUnsent(plan, sliced ? Number.POSITIVE_INFINITY : (config.maxRequests ?? plan.size), run.unsent, onFinished)
       : await runPlan({
           plan,
           provider: run.provider,
@@ -98,7 +136,7 @@ export async function runStage(run: StageRun): Promise<{ cells: CellSummary[]; s
           ...(config.adapt ? { adapt: limiterSettings(config) } : {}),
           ...(config.duration !== undefined ? { durationMs: config.duration * 1000 } : {}),
           requestBudgetMs: config.totalTimeout * 1000,
-          ...(config.maxRequests !== undefined ? { maxRequests: config.maxRequests } : {}),
+          ...(config.maxRequests !== undefined && !sliced ? { maxRequests: config.maxRequests } : {}),
           gate: () => stopReasonOf(extensions),
           // Only when an extension holds budget: an await per request is not free at tens of thousands per second.
           ...(extensions.some((extension) => extension.admit !== undefined) ? { admit: (spec: RequestPlan) => admitOf(extensions, spec) } : {}),
@@ -110,9 +148,37 @@ export async function runStage(run: StageRun): Promise<{ cells: CellSummary[]; s
   return {
     cells: plan.cells.map((cell) => (recorders.get(cell.id) as CellRecorder).summary()),
     stage: tracker.summary({ limiters: limiterSummaries(limiters, config.quotaWindow) }),
-    planned: result.planned,
+    planned: wholeSize ?? result.planned,
     interrupted: result.interrupted,
   };
+}
+
+/**
+ * The kept rows of this stage back through the cells, the stage and the extensions, each with the
+ * planned request it belongs to. Its instants are the row's own offsets (in its session's clock).
+ */
+async function feedStoredRows(
+  plan: Plan,
+  stored: StoredRows,
+  seqOffset: number,
+  size: number,
+  onStored: (finished: FinishedRequest) => Promise<void>,
+): Promise<void> {
+  const specs = new Map<number, RequestPlan>();
+  for (const spec of plan.requests()) if (stored.kept.has(spec.seq + seqOffset)) specs.set(spec.seq + seqOffset, spec);
+  for await (const record of stored.rows()) {
+    if (record.seq < seqOffset || record.seq >= seqOffset + size) continue;
+    const spec = specs.get(record.seq);
+    if (spec === undefined) continue;
+    specs.delete(record.seq);
+    record.cellId = spec.cell.id;
+    const finished: FinishedRequest = { spec, record, interChunkMs: [], stored: true };
+    if (record.schedOffsetMs !== undefined && record.queueMs !== undefined) {
+      finished.dispatchedAt = record.schedOffsetMs + record.queueMs;
+      if (record.latencyMs !== undefined) finished.doneAt = finished.dispatchedAt + record.latencyMs;
+    }
+    await onStored(finished);
+  }
 }
 
 /**
@@ -121,13 +187,12 @@ export async function runStage(run: StageRun): Promise<{ cells: CellSummary[]; s
  */
 async function recordUnsent(
   plan: Plan,
-  config: RunConfig,
+  limit: number,
   unsent: UnsentReason,
   onFinished: (finished: FinishedRequest) => Promise<void>,
 ): Promise<{ planned: number; interrupted: boolean }> {
-  const limit = config.maxRequests ?? plan.size;
   let planned = 0;
-  for (const spec of plan.requests({ cycle: config.maxRequests !== undefined })) {
+  for (const spec of plan.requests({ cycle: Number.isFinite(limit) && limit > plan.size })) {
     if (planned >= limit) break;
     planned++;
     await onFinished(unansweredRecord(spec, unsent.outcome, unsent.reason, { attempts: 0, backoffMs: 0 }, unsent.code));

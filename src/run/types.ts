@@ -8,6 +8,7 @@ import type { Outcome } from '../metrics/types.js';
 import type { SimOptions } from '../sim/options.js';
 import type { Logger } from '../util/logger.js';
 import type { RunExtension } from './extensions.js';
+import type { ResumeState } from './resume.js';
 
 export interface RunBenchmarkOptions {
   config: RunConfig;
@@ -36,6 +37,8 @@ export interface RunBenchmarkOptions {
   /** Features riding along the run (assertions, cost and budgets, recording). */
   extensions?: RunExtension[];
   env?: NodeJS.ProcessEnv;
+  /** Continue the run in `resume.dir` (see resume.ts: `resumedConfig` makes `config` and this). */
+  resume?: ResumeState;
 }
 
 export interface UnsentReason {

@@ -21,6 +21,8 @@ export interface CliResult {
 export interface CliOptions {
   env?: Record<string, string | undefined>;
   timeoutMs?: number;
+  /** Working directory of the CLI (default the repository root, so `datasets/…` paths resolve). */
+  cwd?: string;
   /** Called once the process is running, e.g. to send it a signal later. */
   onSpawn?: (child: ChildProcess) => void;
   /** Called with all stdout so far each time more arrives. */
@@ -43,7 +45,7 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
       QIANFAN_BEARER_TOKEN: undefined,
       ...options.env,
     };
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? REPO_ROOT, env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {

@@ -32,7 +32,7 @@ describe('an --out folder that already holds a run', () => {
 
     const again = await runCli(run(out, ['--repeat', '2']), { env: env() });
     expect(again.code).toBe(2);
-    expectOneLineError(again.stderr, new RegExp(`already holds a run \\(requests\\.csv, summary\\.json\\); give --force to replace it`));
+    expectOneLineError(again.stderr, new RegExp(`already holds a run \\(requests\\.csv, summary\\.json, run\\.json\\); give --force to replace it`));
     expect(sim.stats.httpRequests).toBe(sent);
     expect(await readFile(join(out, 'summary.json'), 'utf8')).toBe(before);
     expect(existsSync(join(out, LOCK_FILE))).toBe(false);

@@ -104,6 +104,6 @@ describe('a malformed summary.json', () => {
   it('that is missing: merge and report say so in one line', async () => {
     const empty = await tempDir();
     expectRefusal(await runCli(['merge', good, empty, '--out', join(await tempDir(), 'merged')]), join(empty, 'summary.json'), /no such file/);
-    expectRefusal(await runCli(['report', empty]), empty, /no summary\.json there/);
+    expectRefusal(await runCli(['report', empty]), empty, /no summary\.json or requests\.csv there/);
   }, 60_000);
 });

@@ -44,6 +44,7 @@ describe('summary.csv', () => {
       'requests_per_sec',
       'output_tokens_per_sec',
       'simulated',
+      'run_kind',
     ]);
     await withTempDir(async (dir) => {
       const path = join(dir, 'summary.csv');

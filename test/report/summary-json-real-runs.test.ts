@@ -1,7 +1,7 @@
 /**
  * The summary.json schema against summaries real runs write: sync, stream with a parameter grid,
  * embeddings, a concurrency sweep, open loop, assertions with thresholds and JUnit, an unpriced
- * model (null costs), cost with a budget and an estimate check, a merge of two runs. Each must read back through the validating
+ * model (null costs), cost with a budget and an estimate check, a merge of two shards. Each must read back through the validating
  * reader unchanged (nothing refused, nothing stripped), so the schema matches what qfbench writes.
  */
 import { readFile, writeFile } from 'node:fs/promises';
@@ -69,13 +69,13 @@ describe('summary.json of real runs through the validating reader', () => {
     120_000,
   );
 
-  it('a merge of two runs', async () => {
+  it('a merge of two shards', async () => {
     const [a, b, merged] = ['merge-a', 'merge-b', 'merged'].map((name) => join(root, name)) as [string, string, string];
-    for (const [dir, seed] of [
-      [a, '1'],
-      [b, '2'],
+    for (const [dir, shard] of [
+      [a, '1/2'],
+      [b, '2/2'],
     ] as const) {
-      const result = await runCli([...FAST, ...DEMO, '-m', 'ernie-speed-8k', '--seed', seed, '--out', dir]);
+      const result = await runCli([...FAST, ...DEMO, '-m', 'ernie-speed-8k', '--shard', shard, '--out', dir]);
       expect(result.code, result.stderr).toBe(0);
     }
     const result = await runCli(['merge', a, b, '--out', merged, '--quiet']);

@@ -12,7 +12,7 @@ const REPORT_FLAGS: FlagTable<keyof ReportOptions> = {
 export const reportCommand: QfbenchCommand = {
   command: 'report <dir>',
   flagNames: flagNamesOf(REPORT_FLAGS),
-  describe: 'Rebuild report.html and summary.csv of a run folder from its summary.json and requests.csv',
+  describe: 'Rebuild report.html and summary.csv of a run folder from its summary.json and requests.csv (a killed run without summary.json: from requests.csv)',
   builder: (yargs: Argv) =>
     yargs
       .positional('dir', { type: 'string', demandOption: true, describe: 'Folder a qfbench run wrote' })
@@ -27,6 +27,10 @@ export const reportCommand: QfbenchCommand = {
     const result = await rebuildReport(dir, { excelBom: options.excel });
     const rows =
       result.requestsTotal === undefined ? 'no requests.csv, so no request table' : `${result.requestsTotal} requests, ${result.requestsShown} in the table`;
+    if (result.rebuiltFromRows) {
+      logger.warn(`${dir}: no summary.json (was the run killed?): rebuilt it from requests.csv, without cost or inter-chunk figures`);
+      logger.warn(`\`qfbench run --resume ${dir}\` completes the run`);
+    }
     logger.info(`wrote ${result.reportHtmlPath} and ${result.summaryCsvPath} (${rows})`);
   },
 };

@@ -4,7 +4,11 @@ import { createLogger } from '../../util/logger.js';
 import { EXIT, exitCodeForRun } from '../exit-codes.js';
 import { createProgress, type ProgressView } from '../progress.js';
 import type { QfbenchCommand } from '../command.js';
-import { RUN_FLAG_NAMES, flagsFromArgv, runConfigFromArgv, runFlagOptions } from '../run-flags.js';
+import { RESUME_FLAGS, RUN_FLAG_NAMES, flagsFromArgv, runConfigFromArgv, runFlagOptions } from '../run-flags.js';
+import { ResumeFlagsSchema } from '../../config/command-options.js';
+import { flagNamesOf, parseFlags, yargsOptionsOf } from '../flag-table.js';
+import type { RunConfig } from '../../config/run-config.js';
+import type { ResumeState } from '../../run/resume.js';
 import { parseSimOptionFlags } from '../sim-flags.js';
 import { writeSummaryMarkdown } from '../../run/summary-markdown.js';
 
@@ -22,19 +26,31 @@ const USAGE = [
 
 export const runCommand: QfbenchCommand = {
   command: 'run',
-  flagNames: RUN_FLAG_NAMES,
+  flagNames: [...RUN_FLAG_NAMES, ...flagNamesOf(RESUME_FLAGS)],
   describe: 'Run datasets against models and parameter sets; write requests.csv, summary.csv, summary.json and report.html',
   builder: (yargs: Argv) =>
     yargs
-      .options(runFlagOptions())
+      .options({ ...runFlagOptions(), ...yargsOptionsOf(ResumeFlagsSchema, RESUME_FLAGS) })
       .example(EXAMPLE, 'Benchmark on the built-in simulator')
       .example('$0 run --config qfbench.yaml --replay fixtures/recorded --junit junit.xml', 'Regression checks in CI, answered from a recording')
+      .example('$0 run --resume reports/long-run', 'Continue a run that was stopped or killed: send only what has no final outcome')
       .example('QIANFAN_AK=… QIANFAN_SK=… $0 run -d prompts.csv -m ernie-4.0-8k -m ernie-speed-8k -c 16', 'Compare two models on Qianfan'),
   handler: async (argv) => {
     const args = argv as Record<string, unknown>;
+    const resumeFlags = parseFlags(ResumeFlagsSchema, RESUME_FLAGS, argv);
     // Nothing to run (no dataset and no config file, e.g. `run --sim` alone): the usage, not validator text.
-    if (flagsFromArgv(args)['datasets'] === undefined && args['config'] === undefined) throw configError(USAGE);
-    const config = await runConfigFromArgv(args);
+    if (resumeFlags.resume === undefined && flagsFromArgv(args)['datasets'] === undefined && args['config'] === undefined) throw configError(USAGE);
+    if (resumeFlags.resumeFailed && resumeFlags.resume === undefined)
+      throw configError('--resume-failed: give --resume DIR too (it re-sends the failed requests of that run)');
+    let config: RunConfig;
+    let resume: ResumeState | undefined;
+    if (resumeFlags.resume !== undefined) {
+      if (args['config'] !== undefined) throw configError('--config does not go with --resume: the run continues with the settings its run.json holds');
+      const { resumedConfig } = await import('../../run/resume.js');
+      ({ config, state: resume } = await resumedConfig({ dir: resumeFlags.resume, failed: resumeFlags.resumeFailed }, flagsFromArgv(args)));
+    } else {
+      config = await runConfigFromArgv(args);
+    }
     const logger = createLogger({ quiet: config.quiet });
     const simOptions = parseSimOptionFlags(config.simOpt);
     const { runBenchmark } = await import('../../run/run-benchmark.js');
@@ -67,6 +83,7 @@ export const runCommand: QfbenchCommand = {
         config,
         logger,
         simOptions,
+        ...(resume !== undefined ? { resume } : {}),
         stopSignal: stop.signal,
         abortSignal: abort.signal,
         onPlanned: ({ requests, cells, simulated, stage, limiters, liveText }) => {
