@@ -14,9 +14,12 @@
  * columns after it. Appending (a resumed run) keeps the header already in the file: every new row
  * gets exactly its columns. The columns themselves: requests-csv-columns.ts.
  *
- * Flush policy (what survives a crash): every row is handed to the kernel with a write as soon as
- * the stream can take it, so `kill -9` loses only rows still waiting in the stream's buffer
- * (normally none: it drains as rows come) and may tear the last one. For a power loss the
+ * Optional columns: `assert_result`/`assert_reason`, `replayed`, and `session` (every run with a
+ * run.json: which session of a resumed run wrote the row).
+ *
+ * Flush policy (what survives a crash): every row is handed to the kernel with its own write, and
+ * a run frees a request's slot only once that write completed (`persisted()`), so `kill -9` loses
+ * only the requests in flight and may tear the last row. For a power loss the
  * writer also calls fdatasync in the background, at most every `syncIntervalMs` (200) while rows
  * keep coming, one at a time and never blocking the producer, and once more at close: at most the
  * rows of the last interval (plus those in flight) are lost, and a resume sends them again. A crash
@@ -27,9 +30,8 @@ import { once } from 'node:events';
 import { closeSync, createReadStream, createWriteStream, fstatSync, openSync, readSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline as pipelineCallback } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
-import { stringify } from 'csv-stringify';
+import { stringify as stringifyRow, type Options as StringifyOptions } from 'csv-stringify/sync';
 import { configError } from '../errors.js';
 import type { RequestRecord } from '../metrics/types.js';
 import { ensureParentDirSync, environmentError, errnoCode } from '../util/fs-util.js';
@@ -76,6 +78,11 @@ export interface RequestsCsvWriter {
    * awaits it keeps memory bounded however fast it runs. Rejects if the file has failed.
    */
   ready(): Promise<void>;
+  /**
+   * Resolves once every row written so far has reached the kernel (so it survives kill -9); a run
+   * awaits it before a request's slot frees, so a kill loses only requests in flight. Rejects if the file has failed.
+   */
+  persisted(): Promise<void>;
   /** Rows accepted so far by this writer (not counting the header, nor rows already in an appended file). */
   readonly rowsWritten: number;
   /** Ends the file; resolves once every row is written, synced to disk and the file is closed. Idempotent. */
@@ -121,8 +128,10 @@ function appendColumns(path: string): readonly ColumnSpec[] | undefined {
   }
 }
 
+/** Unix line ends, fields quoted only when needed (a quote, comma, CR or LF inside). */
+const CSV_OPTIONS: StringifyOptions = { record_delimiter: 'unix', quote_record_delimiter: true };
+
 class StreamingRequestsCsvWriter implements RequestsCsvWriter {
-  private readonly stringifier;
   private readonly file;
   private readonly syncer: PacedDataSync;
   private readonly done: Promise<void>;
@@ -133,9 +142,12 @@ class StreamingRequestsCsvWriter implements RequestsCsvWriter {
    * a listener per waiter would pile up (MaxListenersExceededWarning at -c 64 on a fast server).
    */
   private drained: Promise<void> | undefined;
+  /** Settles when the last row written so far has reached the kernel (writes complete in order). */
+  private lastWrite: Promise<void> = Promise.resolve();
   private count = 0;
   /** Chosen with the first record, or by the header of the file appended to (see the top of this file). */
   private columns: readonly ColumnSpec[] | undefined;
+  private bom: boolean;
 
   constructor(
     private readonly path: string,
@@ -143,35 +155,43 @@ class StreamingRequestsCsvWriter implements RequestsCsvWriter {
   ) {
     ensureParentDirSync(path);
     this.columns = options.append === true ? appendColumns(path) : undefined;
-    const appending = this.columns !== undefined;
-    this.stringifier = stringify({
-      bom: options.excelBom === true && !appending,
-      record_delimiter: 'unix',
-      quote_record_delimiter: true,
-    });
+    this.bom = options.excelBom === true && this.columns === undefined;
     // The fd stays open after the last write (autoClose false) so close() syncs it before closing it.
     this.file = createWriteStream(path, { encoding: 'utf8', flags: options.append === true ? 'a' : 'w', autoClose: false });
     this.syncer = new PacedDataSync(
       options.syncIntervalMs ?? DEFAULT_SYNC_INTERVAL_MS,
-      () => this.stringifier.writableLength + this.stringifier.readableLength + this.file.writableLength > 0,
+      () => this.file.writableLength > 0,
       (error) => {
         this.failure ??= environmentError(error, `sync ${path} to disk`, 'the rows written before are kept');
-        this.stringifier.destroy(error instanceof Error ? error : new Error(String(error)));
+        this.file.destroy(error instanceof Error ? error : new Error(String(error)));
       },
     );
     this.file.once('open', (fd: number) => this.syncer.attach(fd));
     // A full disk or an unwritable file ends the run with one line naming the file (exit 2), not a stack.
-    this.done = pipeline(this.stringifier, this.file).catch((error: unknown) => {
-      this.failure ??= environmentError(error, `write ${path}`, 'the rows written before are kept');
-      this.syncer.stop(false).catch(() => undefined);
-      throw this.failure;
+    this.done = new Promise<void>((resolve, reject) => {
+      this.file.once('finish', () => resolve());
+      this.file.once('error', (error: unknown) => {
+        this.failure ??= environmentError(error, `write ${path}`, 'the rows written before are kept');
+        this.syncer.stop(false).catch(() => undefined);
+        reject(this.failure);
+      });
     });
     this.done.catch(() => undefined);
   }
 
+  /** One CSV line to the file; its promise settles once the kernel has it. */
+  private writeLine(fields: readonly string[]): void {
+    let text = stringifyRow([fields as string[]], CSV_OPTIONS);
+    if (this.bom) {
+      text = `\uFEFF${text}`;
+      this.bom = false;
+    }
+    this.lastWrite = new Promise<void>((resolve) => this.file.write(text, () => resolve()));
+  }
+
   private writeHeader(columns: readonly ColumnSpec[]): readonly ColumnSpec[] {
     this.columns = columns;
-    this.stringifier.write(columns.map((spec) => spec.name));
+    this.writeLine(columns.map((spec) => spec.name));
     return columns;
   }
 
@@ -183,17 +203,17 @@ class StreamingRequestsCsvWriter implements RequestsCsvWriter {
     if (this.failure !== undefined) throw this.failure;
     if (this.closing !== undefined) throw new Error('requests.csv writer is already closed');
     const columns = this.columns ?? this.writeHeader(columnsFor(record));
-    this.stringifier.write(requestRecordToRow(record, columns));
+    this.writeLine(requestRecordToRow(record, columns));
     this.count += 1;
     this.syncer.written();
   }
 
   async ready(): Promise<void> {
     if (this.failure !== undefined) throw this.failure;
-    if (!this.stringifier.writableNeedDrain) return;
-    // `once` rejects on an 'error' event: then `done` gives the failure (as a user error for a full disk); it settles when the pipeline ends or fails.
+    if (!this.file.writableNeedDrain) return;
+    // `once` rejects on an 'error' event: then `done` gives the failure (as a user error for a full disk); it settles when the file ends or fails.
     this.drained ??= Promise.race([
-      once(this.stringifier, 'drain').then(
+      once(this.file, 'drain').then(
         () => undefined,
         async () => this.done,
       ),
@@ -204,10 +224,15 @@ class StreamingRequestsCsvWriter implements RequestsCsvWriter {
     await this.drained;
   }
 
+  async persisted(): Promise<void> {
+    await Promise.race([this.lastWrite, this.done]);
+    if (this.failure !== undefined) throw this.failure;
+  }
+
   close(): Promise<void> {
     this.closing ??= (async () => {
-      if (this.columns === undefined && !this.stringifier.destroyed) this.writeHeader(COLUMNS);
-      if (!this.stringifier.destroyed) this.stringifier.end();
+      if (this.columns === undefined && !this.file.destroyed) this.writeHeader(COLUMNS);
+      if (!this.file.destroyed) this.file.end();
       try {
         const written = await this.done.then(
           () => true,

@@ -13,7 +13,7 @@ import { configError } from '../errors.js';
 import type { Outcome, PlanIdentity, RunSession } from '../metrics/types.js';
 import { readRunManifest, type RunManifest } from '../report/run-manifest.js';
 import { filterRequestsCsv } from '../report/requests-csv-repair.js';
-import { PLAN_KEYS } from './plan-keys.js';
+import { PLAN_KEYS, withAbsolutePaths } from './plan-keys.js';
 
 export interface ResumeRequest {
   dir: string;
@@ -52,7 +52,8 @@ export async function resumedConfig(request: ResumeRequest, flags: Readonly<Reco
     }
   }
   const stored = parseRunConfig(manifest.config);
-  const config = parseRunConfig({ ...manifest.config, ...flags, out: request.dir, force: false });
+  // Paths given now are read from here, as run.json's are absolute.
+  const config = parseRunConfig({ ...manifest.config, ...withAbsolutePaths(flags), out: request.dir, force: false });
   for (const key of [...PLAN_KEYS, 'shard', 'shards'] as const) {
     if (!same(config[key], stored[key])) {
       throw configError(

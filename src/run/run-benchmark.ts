@@ -27,6 +27,7 @@ import { RUN_MANIFEST_FORMAT, writeRunManifest, type RunManifest } from '../repo
 import { displayedRecord } from '../report/rebuild.js';
 import { configError } from '../errors.js';
 import { planIdentityOf } from './plan-identity.js';
+import { withAbsolutePaths } from './plan-keys.js';
 import { keepFinishedRows, newSession, planMismatch } from './resume.js';
 import { shardOf, shardQuota } from './shard-setting.js';
 import type { StoredRows } from './stages.js';
@@ -48,8 +49,7 @@ export interface RunBenchmarkResult {
 }
 
 export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBenchmarkResult> {
-  const { logger } = options;
-  const { resume } = options;
+  const { logger, resume } = options;
   // The output folder is settled first, so extensions (a baseline comparison) know it too.
   const given: RunConfig = { ...options.config, out: options.config.out ?? defaultOutDir() };
   const env = options.env ?? process.env;
@@ -153,22 +153,17 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBen
         shard,
         stored,
         onStored: async (finished) => {
-          if (reportRows.length < HTML_REQUEST_ROW_LIMIT) reportRows.push(displayedRecord(finished.record));
-          options.onFinished?.(finished.record.outcome);
+          // Not counted as progress: the stage's planned size is what is left to send.
+          if (reportRows.length < HTML_REQUEST_ROW_LIMIT) reportRows.push(previewOf(displayedRecord(finished.record)));
         },
         onRecord: async (finished) => {
           rows.write(finished.record);
           authFailures.record(finished.record);
-          // The page shows a short preview of each output: a row kept for it never holds megabytes of
-          // answer (copied through a Buffer: a plain slice would keep the whole string alive).
-          if (reportRows.length < HTML_REQUEST_ROW_LIMIT)
-            reportRows.push(
-              finished.record.output.length > 4096
-                ? { ...finished.record, output: Buffer.from(finished.record.output.slice(0, 4096)).toString() }
-                : finished.record,
-            );
+          if (reportRows.length < HTML_REQUEST_ROW_LIMIT) reportRows.push(previewOf(finished.record));
           options.onFinished?.(finished.record.outcome);
+          // The slot frees only once the kernel has the row: a kill then loses only requests in flight.
           await rows.ready();
+          await rows.persisted();
         },
       });
       seqOffset += outcome.planned;
@@ -239,10 +234,18 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBen
   }
 }
 
-/** The configuration as run.json keeps it: no key (credentials come from the environment again), the base URL without user info. */
+/**
+ * The page shows a short preview of each output: a row kept for it never holds megabytes of answer
+ * (copied through a Buffer: a plain slice would keep the whole string alive).
+ */
+function previewOf(record: RequestRecord): RequestRecord {
+  return record.output.length > 4096 ? { ...record, output: Buffer.from(record.output.slice(0, 4096)).toString() } : record;
+}
+
+/** The configuration as run.json keeps it: no key (credentials come from the environment again), absolute paths, the base URL without user info. */
 function storedConfigOf(config: RunConfig): Record<string, unknown> {
   // Not the key, and not --quiet: how the next session talks to its terminal is that session's choice.
-  const { apiKey: _key, quiet: _quiet, ...rest } = config;
+  const { apiKey: _key, quiet: _quiet, ...rest } = withAbsolutePaths(config);
   return rest.baseUrl !== undefined ? { ...rest, baseUrl: publicUrl(rest.baseUrl) } : rest;
 }
 

@@ -61,7 +61,7 @@ describe('three shards of one plan, merged', () => {
     expect(manifest.config.rpm).toBe(600);
     // The simulator answered every planned request once, and refused none as over quota.
     expect(sim.stats.throttled).toBe(0);
-  });
+  }, 60_000);
 
   it('merges every planned request exactly once, percentiles equal to one histogram over all rows, checks gating the whole', async () => {
     const out = join(root, 'merged');
@@ -94,7 +94,7 @@ describe('three shards of one plan, merged', () => {
     const failing = await runCli(['merge', ...shards, '--out', join(root, 'merged-failing'), '--threshold', 'latency.p50<0.001']);
     expect(failing.code, failing.stderr).toBe(3);
     expect(failing.stderr).toContain('threshold latency.p50<0.001 failed');
-  });
+  }, 120_000);
 
   it('refuses a folder given twice, a missing shard, a shard twice and another plan (exit 2, one line naming them)', async () => {
     const [a, b, c] = shards as [string, string, string];

@@ -127,13 +127,13 @@ export async function readRecording(dir: string): Promise<Recording> {
   });
   const byRepeat = (a: { repeat: number; line: number }, b: { repeat: number; line: number }): number => a.repeat - b.repeat || a.line - b.line;
   const answers = new Map<string, RecordedAnswer[]>();
-  for (const entry of entries.sort(byRepeat)) {
+  for (const entry of latestPerRepeat(entries).sort(byRepeat)) {
     const list = answers.get(entry.key) ?? [];
     list.push(entry.answer);
     answers.set(entry.key, list);
   }
   const errors = new Map<string, RecordedError[]>();
-  for (const entry of errorEntries.sort(byRepeat)) errors.set(entry.key, [...(errors.get(entry.key) ?? []), entry.error]);
+  for (const entry of latestPerRepeat(errorEntries).sort(byRepeat)) errors.set(entry.key, [...(errors.get(entry.key) ?? []), entry.error]);
   return { provider: String(header['provider']), simulated: header['simulated'] === true, recordedAt: String(header['recordedAt'] ?? ''), answers, errors };
 }
 
@@ -153,4 +153,18 @@ function isJsonObject(text: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * One entry per request and repeat: a later line supersedes an earlier one. A run killed between
+ * recording an answer and writing its row sends that request again on --resume, and records it again.
+ */
+function latestPerRepeat<Entry extends { key: string; repeat: number; line: number }>(entries: readonly Entry[]): Entry[] {
+  const latest = new Map<string, Entry>();
+  for (const entry of entries) {
+    const id = `${entry.repeat}\u0000${entry.key}`;
+    const seen = latest.get(id);
+    if (seen === undefined || seen.line < entry.line) latest.set(id, entry);
+  }
+  return [...latest.values()];
 }
