@@ -27,6 +27,10 @@ export function judgeRequest(
     latencyMs: record.latencyMs,
     ttftMs: record.ttftMs,
     completionTokens: record.completionTokens,
+    needClearHistory: record.needClearHistory,
+    banRound: record.banRound,
+    isTruncated: record.isTruncated,
+    finishReason: record.finishReason,
   };
   const failures: string[] = [];
   const skips: string[] = [];

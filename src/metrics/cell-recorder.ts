@@ -3,7 +3,7 @@
  * plus a few numbers, whatever the number of requests.
  */
 import { createHistogram, encodeHistogram, recordCount, recordMs, summarise, type Histogram } from './histogram.js';
-import type { CellLoad, CellSummary, Outcome, RequestRecord } from './types.js';
+import type { CellFlags, CellLoad, CellSummary, Outcome, RequestRecord } from './types.js';
 import { OUTCOMES } from './types.js';
 import { SessionWindows } from './session-windows.js';
 import { round3 } from '../util/round.js';
@@ -27,6 +27,8 @@ export class CellRecorder {
   private readonly errors: Record<string, { count: number; message: string }> = {};
   private readonly tokens = { prompt: 0, completion: 0, total: 0 };
   private attempts = 0;
+  /** Set once a record carries v1 flags: only then does the summary have `flags`. */
+  private flags: CellFlags | undefined;
   private readonly windows = new SessionWindows();
 
   constructor(readonly identity: CellIdentity) {
@@ -40,6 +42,11 @@ export class CellRecorder {
   record(record: RequestRecord, window: { dispatchedAt?: number; doneAt?: number }, interChunkMs: readonly number[] = []): void {
     this.outcomes[record.outcome]++;
     this.attempts += record.attempts;
+    if (record.needClearHistory !== undefined || record.isTruncated !== undefined) {
+      const flags = (this.flags ??= { needClearHistory: 0, truncated: 0 });
+      if (record.needClearHistory === true) flags.needClearHistory++;
+      if (record.isTruncated === true) flags.truncated++;
+    }
     this.windows.add(record.session ?? 0, window.dispatchedAt, record.outcome !== 'dropped' ? window.doneAt : undefined);
     if (record.outcome !== 'ok') {
       if (record.errorCode !== undefined) {
@@ -89,6 +96,7 @@ export class CellRecorder {
       throughput: { requestsPerSec: perSecond(this.outcomes.ok), outputTokensPerSec: perSecond(this.tokens.completion) },
       attempts: this.attempts,
       histograms,
+      ...(this.flags !== undefined ? { flags: { ...this.flags } } : {}),
     };
   }
 }

@@ -71,6 +71,15 @@ export function unansweredRecord(
   return { spec, record, interChunkMs: [] };
 }
 
+/**
+ * Gives a record of a v1 run the flags it lacks (a request that got no answer): false, so every
+ * record has them and requests.csv has the columns whichever request finishes first.
+ */
+export function withV1FlagDefaults(record: RequestRecord): void {
+  record.needClearHistory ??= false;
+  record.isTruncated ??= false;
+}
+
 export function answeredRecord(spec: RequestPlan, result: AttemptResult, history: RequestHistory): FinishedRequest {
   const outcome: Outcome = result.ok ? 'ok' : outcomeOf(result.error?.class ?? 'fatal');
   const record = baseRecord(spec, outcome, history);
@@ -94,6 +103,11 @@ export function answeredRecord(spec: RequestPlan, result: AttemptResult, history
   record.textEvents = result.textEventTimes.length;
   if (result.httpStatus !== undefined) record.httpStatus = result.httpStatus;
   if (result.finishReason !== undefined) record.finishReason = result.finishReason;
+  if (result.flags !== undefined) {
+    record.needClearHistory = result.flags.needClearHistory;
+    if (result.flags.banRound !== undefined) record.banRound = result.flags.banRound;
+    record.isTruncated = result.flags.isTruncated;
+  }
   record.output = result.output;
   if (result.error !== undefined) {
     if (result.error.code !== undefined) record.errorCode = String(result.error.code);

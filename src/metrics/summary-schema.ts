@@ -69,6 +69,13 @@ export const cellAssertionsSchema = z
   })
   .describe('Assertion results, when the run checks assertions.');
 
+export const cellFlagsSchema = z
+  .object({
+    needClearHistory: count.describe('Answers with need_clear_history true: the server judged the input unsafe.'),
+    truncated: count.describe('Answers with is_truncated true: the output was cut.'),
+  })
+  .describe("Counts of v1's safety and truncation flags, in runs whose requests carry them (Qianfan v1).");
+
 export const cellSummarySchema = z.object({
   id: z.string(),
   load: cellLoadSchema.optional(),
@@ -100,6 +107,7 @@ export const cellSummarySchema = z.object({
   cost: cellCostSummarySchema.optional(),
   assertions: cellAssertionsSchema.optional(),
   replayed: count.optional().describe('Requests answered from a recording (--replay); none of their timings counts.'),
+  flags: cellFlagsSchema.optional(),
 });
 
 export const datasetInfoSchema = z.object({ file: z.string(), rows: count });

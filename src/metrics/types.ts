@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import type {
   cellAssertionsSchema,
   cellCostSummarySchema,
+  cellFlagsSchema,
   cellLoadSchema,
   cellSummarySchema,
   datasetInfoSchema,
@@ -88,12 +89,21 @@ export interface RequestRecord {
    * clock and throughput window. Set on every request of a run with a run.json, absent in older files.
    */
   session?: number;
+  /**
+   * v1's `need_clear_history`: the server judged the input unsafe (qianfan-api.md §9). With
+   * `banRound` (the sensitive turn, -1 for the current one) and `isTruncated` (the answer was cut):
+   * set on every request a v1 provider answered (false / absent when the answer lacks them), absent for other protocols.
+   */
+  needClearHistory?: boolean;
+  banRound?: number;
+  isTruncated?: boolean;
 }
 
 export const ASSERT_RESULTS = ['pass', 'fail', 'skip', 'none'] as const;
 export type AssertResult = (typeof ASSERT_RESULTS)[number];
 
 export type CellAssertions = z.output<typeof cellAssertionsSchema>;
+export type CellFlags = z.output<typeof cellFlagsSchema>;
 export type DistributionSummary = z.output<typeof distributionSummarySchema>;
 export type CellLoad = z.output<typeof cellLoadSchema>;
 export type CellSummary = z.output<typeof cellSummarySchema>;

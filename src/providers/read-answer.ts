@@ -24,6 +24,8 @@ export interface AnswerProtocol {
   /** The generated text of a sync answer. */
   textOf(body: Record<string, unknown>): string;
   finishReasonOf(body: Record<string, unknown>): string | undefined;
+  /** Reads what else a sync answer says into `result` (v1's safety flags); absent where there is nothing. */
+  readExtras?(body: Record<string, unknown>, result: AttemptResult): void;
 }
 
 export async function readAnswer(
@@ -97,6 +99,7 @@ export async function readAnswer(
   if (usage !== undefined) result.usage = usage;
   const finishReason = protocol.finishReasonOf(body);
   if (finishReason !== undefined) result.finishReason = finishReason;
+  protocol.readExtras?.(body, result);
 }
 
 /**

@@ -82,6 +82,18 @@ export interface AttemptResult {
   rateLimit?: RateLimitSignal;
   /** Times the provider sent the request again on its own (after refreshing an expired token). */
   resends?: number;
+  /** v1's safety and truncation fields; set by the v1 provider on every attempt, absent for other protocols. */
+  flags?: AnswerFlags;
+}
+
+/** What a v1 answer says besides its text (qianfan-api.md §4.1, §9). */
+export interface AnswerFlags {
+  /** The input was judged unsafe: the session should be closed and its history cleared. */
+  needClearHistory: boolean;
+  /** With needClearHistory: the sensitive turn (-1 for the current one). */
+  banRound?: number;
+  /** The answer was cut (max_output_tokens reached). */
+  isTruncated: boolean;
 }
 
 export interface SendOptions {

@@ -72,6 +72,28 @@ const COLUMNS: readonly Column[] = [
   { header: 'out tok/s', align: 'right', value: (c) => fixed(c.throughput.outputTokensPerSec, 1, DASH) },
 ];
 
+/** v1's flags, each shown only when some cell has one: answers the server judged unsafe, answers it cut. */
+const FLAG_COLUMNS: ReadonlyArray<{ column: Column; count: (cell: RunSummary['cells'][number]) => number }> = [
+  {
+    column: {
+      header: 'unsafe',
+      align: 'right',
+      value: (c) => String(c.flags?.needClearHistory ?? 0),
+      style: (c) => ((c.flags?.needClearHistory ?? 0) > 0 ? 'red' : undefined),
+    },
+    count: (c) => c.flags?.needClearHistory ?? 0,
+  },
+  {
+    column: {
+      header: 'truncated',
+      align: 'right',
+      value: (c) => String(c.flags?.truncated ?? 0),
+      style: (c) => ((c.flags?.truncated ?? 0) > 0 ? 'yellow' : undefined),
+    },
+    count: (c) => c.flags?.truncated ?? 0,
+  },
+];
+
 const COST_COLUMN: Column = { header: 'CNY', align: 'right', value: (c) => yuanText(c.cost?.cny) };
 
 /** Assertion pass rate over every repeat, with the counts behind it. */
@@ -100,7 +122,8 @@ export function formatSummaryTable(summary: RunSummary, options: ConsoleTableOpt
 
   const cost = summaryCost(summary);
   const withChecks = summary.cells.some((cell) => cell.assertions !== undefined);
-  const columns = [...COLUMNS, ...(cost !== undefined ? [COST_COLUMN] : []), ...(withChecks ? [PASS_COLUMN] : [])];
+  const flagColumns = FLAG_COLUMNS.filter((flag) => summary.cells.some((cell) => flag.count(cell) > 0)).map((flag) => flag.column);
+  const columns = [...COLUMNS, ...flagColumns, ...(cost !== undefined ? [COST_COLUMN] : []), ...(withChecks ? [PASS_COLUMN] : [])];
   const cells = summary.cells.map((cell) =>
     columns.map((col, i) => {
       const raw = col.value(cell);

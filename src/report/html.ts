@@ -178,6 +178,18 @@ function renderComparison(summary: RunSummary): string {
   const pct: ReadonlyArray<'p50' | 'p90' | 'p99'> = ['p50', 'p90', 'p99'];
   const withCost = summary.cells.some((cell) => cell.cost !== undefined);
   const withChecks = summary.cells.some((cell) => cell.assertions !== undefined);
+  // v1's flags, each only when some cell has one.
+  const flagColumns: Column<CellSummary>[] = [
+    {
+      header: 'unsafe',
+      html: (c: CellSummary) => countText(c.flags?.needClearHistory ?? 0),
+      numeric: true,
+      count: (c: CellSummary) => c.flags?.needClearHistory ?? 0,
+    },
+    { header: 'truncated', html: (c: CellSummary) => countText(c.flags?.truncated ?? 0), numeric: true, count: (c: CellSummary) => c.flags?.truncated ?? 0 },
+  ]
+    .filter((flag) => summary.cells.some((cell) => flag.count(cell) > 0))
+    .map(({ header, html, numeric }) => ({ header, html, numeric }));
   const columns: Column<CellSummary>[] = [
     { header: 'Cell', html: (c) => escapeHtml(c.label) },
     { header: 'Planned', html: (c) => countText(c.planned), numeric: true },
@@ -192,6 +204,7 @@ function renderComparison(summary: RunSummary): string {
     { header: 'total', html: (c) => countText(c.tokens.total), numeric: true },
     { header: 'req/s', html: (c) => fixed(c.throughput.requestsPerSec, 2, DASH), numeric: true },
     { header: 'out tok/s', html: (c) => fixed(c.throughput.outputTokensPerSec, 1, DASH), numeric: true },
+    ...flagColumns,
     ...(withCost ? [{ header: 'CNY', html: costHtml, numeric: true }] : []),
     ...(withChecks ? [{ header: 'pass rate', html: passRateHtml, numeric: true }] : []),
   ];
@@ -204,6 +217,7 @@ function renderComparison(summary: RunSummary): string {
     { label: 'TPOT (ms)', span: 3 },
     { label: 'Tokens (ok requests)', span: 3 },
     { label: 'Throughput', span: 2 },
+    ...(flagColumns.length > 0 ? [{ label: 'Flags', span: flagColumns.length }] : []),
     ...(withCost ? [{ label: 'Cost', span: 1 }] : []),
     ...(withChecks ? [{ label: 'Assertions', span: 1 }] : []),
   ];

@@ -36,7 +36,7 @@ export interface ColumnSpec {
 
 interface OptionalColumnSpec extends ColumnSpec {
   /** Columns of one group appear together, when the first record has any of the group's fields. */
-  readonly group: 'assertions' | 'replay' | 'session';
+  readonly group: 'assertions' | 'replay' | 'session' | 'safety';
 }
 
 const ROW_ID_COLUMN: ColumnSpec = { name: 'row_id', key: 'rowId', kind: 'text' };
@@ -78,6 +78,10 @@ const OPTIONAL_COLUMNS: readonly OptionalColumnSpec[] = [
   { name: 'assert_reason', key: 'assertReason', kind: 'optionalText', group: 'assertions' },
   { name: 'replayed', key: 'replayed', kind: 'boolean', group: 'replay' },
   { name: 'session', key: 'session', kind: 'int', group: 'session' },
+  // v1's safety and truncation fields: every record of a v1 run has them.
+  { name: 'need_clear_history', key: 'needClearHistory', kind: 'boolean', group: 'safety' },
+  { name: 'ban_round', key: 'banRound', kind: 'int', group: 'safety' },
+  { name: 'is_truncated', key: 'isTruncated', kind: 'boolean', group: 'safety' },
 ];
 
 /** The header of requests.csv, in order (the base columns; optional ones may follow). */

@@ -65,6 +65,9 @@ function resolveTargets(config: RunConfig, catalog: Catalog): ModelTarget[] {
       const hint = hints.length > 0 ? `; did you mean ${hints.join(', ')}?` : '';
       throw configError(`-m ${name}: not in the model catalog${hint} (\`qfbench models\` lists them; --endpoint SUFFIX runs a service of your own)`);
     }
+    if (entry.customOnly === true) {
+      throw configError(`-m ${name}: ${entry.name} has no preset service; run your service of it with --endpoint SUFFIX --base-model ${entry.name}`);
+    }
     return { model: entry.name, endpoint: entry.endpoint, kind: entry.kind ?? 'chat' };
   });
   for (const endpoint of config.endpoints) targets.push({ model: endpoint, endpoint });

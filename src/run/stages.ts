@@ -7,7 +7,7 @@ import { DEFAULT_LIMITER_CONFIG, type AdaptiveLimiter, type LimiterConfig } from
 import { DEFAULT_RETRY_POLICY } from '../load/retry.js';
 import { runPlan, type LoadModel } from '../load/runner.js';
 import { CellRecorder } from '../metrics/cell-recorder.js';
-import { unansweredRecord, type FinishedRequest } from '../metrics/request-record.js';
+import { unansweredRecord, withV1FlagDefaults, type FinishedRequest } from '../metrics/request-record.js';
 import { StageTracker } from '../metrics/stage-tracker.js';
 import type { CellLoad, CellSummary, LoadSettings, RequestRecord, StageSummary } from '../metrics/types.js';
 import { planOfRun, type Plan, type RequestPlan } from '../plan/plan.js';
@@ -104,6 +104,7 @@ export async function runStage(run: StageRun): Promise<{ cells: CellSummary[]; s
   const onFinished = async (finished: FinishedRequest): Promise<void> => {
     finished.record.seq += run.seqOffset;
     finished.record.session = run.session;
+    if (run.provider.name === 'qianfan') withV1FlagDefaults(finished.record);
     // Before any sink sees it: a server that echoes a key or token in an answer or message.
     redactRecord(finished.record);
     for (const extension of extensions) extension.onRequest?.(finished);

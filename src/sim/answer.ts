@@ -9,7 +9,7 @@ import type { Cancel, DeadlineTimers } from './deadlines.js';
 import { GARBAGE_JSON_BODY, GARBAGE_SSE_LINE, MID_STREAM_ERROR, MID_STREAM_FAULTS } from './faults.js';
 import type { GeneratedAnswer } from './generator.js';
 import type { FaultKind } from './options.js';
-import { streamEvent, syncBody, type AnswerMeta } from './responses.js';
+import { streamEvent, syncBody, V1_ANSWER_HEADERS, V1_JSON_HEADERS, type AnswerFlags, type AnswerMeta } from './responses.js';
 
 export interface AnswerPlan {
   meta: AnswerMeta;
@@ -63,16 +63,24 @@ export interface AnswerFraming {
   syncBody(): unknown;
   /** The error body (and status) a non-stream request gets for a mid-stream error. */
   syncError(): { status: number; body: unknown };
+  /** Headers of the JSON bodies above beside the quota's (v1: the platform's content type and statement). */
+  jsonHeaders?: { answer: Readonly<Record<string, string>>; error: Readonly<Record<string, string>> };
 }
 
-/** v1 framing (qianfan-api.md 4.1-4.3). */
-export function v1Framing(plan: AnswerPlan): AnswerFraming {
+/**
+ * v1 framing (qianfan-api.md 4.1-4.3). `banRound` is set when the input was judged unsafe
+ * (unsafe-input.ts): the answer then says need_clear_history and which turn.
+ */
+export function v1Framing(plan: AnswerPlan, banRound?: number): AnswerFraming {
   const { meta, answer, promptTokens } = plan;
+  const flags: AnswerFlags = { finishReason: answer.finishReason, isTruncated: answer.truncated };
+  if (banRound !== undefined) flags.banRound = banRound;
   return {
-    event: (index, text, isEnd) => streamEvent(meta, index, text, isEnd, answer.finishReason, promptTokens, answer.completionTokens),
+    event: (index, text, isEnd) => streamEvent(meta, index, text, isEnd, flags, promptTokens, answer.completionTokens),
     midStreamError: () => `${JSON.stringify({ ...MID_STREAM_ERROR, id: meta.id })}\n`,
-    syncBody: () => syncBody(meta, answer.text, answer.finishReason, promptTokens, answer.completionTokens),
+    syncBody: () => syncBody(meta, answer.text, flags, promptTokens, answer.completionTokens),
     syncError: () => ({ status: 200, body: { ...MID_STREAM_ERROR, id: meta.id } }),
+    jsonHeaders: { answer: V1_ANSWER_HEADERS, error: V1_JSON_HEADERS },
   };
 }
 
@@ -180,17 +188,18 @@ export function deliverSync(res: ServerResponse, plan: Omit<AnswerPlan, 'meta'>,
   if (fault === 'midStreamError') {
     return timers.at(plan.arrival + breakOffset, () => {
       const error = framing.syncError();
-      sendJson(res, error.body, plan.headers(), error.status);
+      sendJson(res, error.body, { ...plan.headers(), ...framing.jsonHeaders?.error }, error.status);
     });
   }
   const delay = lastOffset + (fault === 'stall' ? plan.stallMs : 0);
   return timers.at(plan.arrival + delay, () => {
     if (res.destroyed) return;
+    const headers = { ...plan.headers(), ...framing.jsonHeaders?.answer };
     if (fault === 'garbageSse') {
-      sendRaw(res, 200, GARBAGE_JSON_BODY, plan.headers());
+      sendRaw(res, 200, GARBAGE_JSON_BODY, headers);
       return;
     }
-    sendJson(res, framing.syncBody(), plan.headers());
+    sendJson(res, framing.syncBody(), headers);
     hooks.onComplete(answer.completionTokens);
   });
 }

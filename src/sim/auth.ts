@@ -1,13 +1,13 @@
 /**
- * OAuth access tokens: issuing them from AK/SK at /oauth/2.0/token and checking them on the API
- * endpoints. `authenticate` is the single gate every v1 API request passes; it also verifies the
+ * OAuth access tokens: issuing them (the endpoint that hands them out is oauth-endpoint.ts) and
+ * checking them on the API endpoints. `authenticate` is the single gate every v1 API request passes; it also verifies the
  * bce-auth-v1 request signature (IAM AK/SK, signature.ts) when the request carries one. v2
  * requests pass `bearerOk` instead.
  */
 import type { IncomingMessage } from 'node:http';
 import { hashString, seededRandom, type Random } from '../util/random.js';
 import { now } from '../util/clock.js';
-import { OAUTH_ERRORS, v1Error, type V1Error } from './responses.js';
+import { v1Error, type V1Error } from './responses.js';
 import { isBceAuthorization, verifyBceAuthorization, type IamCredentials } from './signature.js';
 
 interface IssuedToken {
@@ -69,17 +69,6 @@ export class TokenStore {
     for (let i = 1; i < length; i++) text += String(Math.floor(this.random() * 10));
     return text;
   }
-}
-
-export type OAuthAnswer = { status: number; body: Record<string, unknown> };
-
-/** POST /oauth/2.0/token: credentials travel in the query string, the body is empty. */
-export function answerTokenRequest(store: TokenStore, url: URL): OAuthAnswer {
-  const query = url.searchParams;
-  if (query.get('grant_type') !== 'client_credentials') return { status: 401, body: { ...OAUTH_ERRORS.badGrant } };
-  if (query.get('client_id') !== store.credentials.ak) return { status: 401, body: { ...OAUTH_ERRORS.unknownClient } };
-  if (query.get('client_secret') !== store.credentials.sk) return { status: 401, body: { ...OAUTH_ERRORS.badSecret } };
-  return { status: 200, body: store.issue() };
 }
 
 export type AuthResult = { ok: true } | { ok: false; error: V1Error };

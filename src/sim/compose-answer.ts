@@ -7,6 +7,7 @@ import type { AnswerPlan } from './answer.js';
 import { answerRandom, generateAnswer } from './generator.js';
 import { decodeDelay, planSentenceOffsets, slowdownFactor } from './latency.js';
 import type { ResolvedSimOptions } from './options.js';
+import { cutAtStop } from './stop-strings.js';
 import { containsCjk } from './tokenizer.js';
 import { answerKey, lastUserContent, type ChatInput } from './validation.js';
 
@@ -21,11 +22,12 @@ export function composeAnswer(
 ): Pick<AnswerPlan, 'answer' | 'offsets' | 'oneTokenMs'> {
   const maxOutputTokens = input.params.max_output_tokens ?? defaultMaxOutputTokens;
   const lengthLimits = { ...options.outputTokens, maxOutputTokens };
-  const answer = generateAnswer(
+  const generated = generateAnswer(
     answerRandom(options.seed, answerKey(endpointKey, input)),
     input.params.min_output_tokens === undefined ? lengthLimits : { ...lengthLimits, minOutputTokens: input.params.min_output_tokens },
     containsCjk(lastUserContent(input)),
   );
+  const answer = cutAtStop(generated, input.params.stop);
   const slowdown = slowdownFactor(inFlight, options.capacity);
   const offsets = planSentenceOffsets(
     random,

@@ -10,6 +10,7 @@ import { TokenStore, type AuthContext } from './auth.js';
 import { DeadlineTimers } from './deadlines.js';
 import type { ResolvedSimOptions } from './options.js';
 import { QuotaBook } from './quota.js';
+import { BearerTokenStore } from './v2-bearer-tokens.js';
 import { V2QuotaBook } from './v2-quota.js';
 
 export interface SimStats {
@@ -47,6 +48,8 @@ export interface SimContext {
   readonly quotas: QuotaBook;
   /** The v2 book, per v2 model, apart from v1's (v2-quota.ts). */
   readonly v2Quotas: V2QuotaBook;
+  /** v2 auth: the configured Bearer key and the IAM bearer tokens minted so far. */
+  readonly bearers: BearerTokenStore;
   /**
    * The random stream of the next request: 'chat' is one arrival counter for v1 and v2 chat (so
    * both draw jitter, faults and ids in arrival order from one sequence); 'embeddings' has a
@@ -101,6 +104,7 @@ export function createSimContext(options: ResolvedSimOptions): SimContext {
     },
     quotas,
     v2Quotas,
+    bearers: new BearerTokenStore(options.bearerToken, options.seed),
     // Jitter, faults and ids follow the seed and the arrival order, independently of the content.
     nextRequestRandom: (stream) => seededRandom(hashString(`${streamPrefix[stream]}:${++counters[stream]}`, hashString(String(options.seed)))),
     // Keeps the newest samples once full, overwriting the oldest, so memory stays bounded.

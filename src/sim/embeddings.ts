@@ -2,9 +2,12 @@
  * Embeddings on the simulator: v1 `POST …/wenxinworkshop/embeddings/{suffix}?access_token=…` and
  * v2 `POST /v2/embeddings` (qianfan-api.md §2, §6).
  *
- * Vectors: 384 dimensions (like the SDK's mock), a deterministic function of the text and the
- * simulator seed only (not of the model, the batch or the position in it): Gaussian components
- * from a PRNG seeded by hash(text, seed), scaled to unit length.
+ * Vectors: the model's dimension (EMBEDDING_MODEL_DIMENSIONS: Embedding-V1 384, bge-large-zh,
+ * bge-large-en and tao-8k 1024; any other model 384, like the SDK's mock), a deterministic function
+ * of the text, the seed and the dimension only (not of the batch or the position in it): Gaussian
+ * components from a PRNG seeded by hash(text, seed), scaled to unit length. v2 sends them as JSON
+ * floats, or with `encoding_format: "base64"` as the base64 of their little-endian float32 bytes
+ * (what the openai package asks for by default and decodes).
  * Usage: prompt_tokens = total_tokens = the sum of countSimTokens over the inputs.
  * Latency: one answer after (firstChunkMs * 0.2 + prefillMsPerToken * prompt_tokens), multiplied by
  * the batch slowdown and the jitter factor like every simulated delay (latency.ts).
@@ -13,23 +16,34 @@
  * token headers). Faults and directives do not apply to embeddings.
  *
  * v1 input rules (errors 336003, HTTP 200): `input` is an array of 1..16 non-empty strings. Any
- * suffix is accepted (known: embedding-v1, bge_large_en, bge_large_zh, tao_8k). v2: `model` is a
- * non-empty string (any), `input` a non-empty string or such an array.
+ * suffix is accepted (known: embedding-v1, bge_large_en, bge_large_zh, tao_8k). v2: `model` names
+ * an embedding model of the catalog (lowercase name; unknown -> 401 invalid_model as in the v2
+ * table), `input` a non-empty string or such an array, `encoding_format` "float" (default) or "base64".
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { now } from '../util/clock.js';
 import { hashString, seededRandom, type Random } from '../util/random.js';
 import { sendJson } from './answer.js';
-import { authenticate, bearerOk } from './auth.js';
+import type { ModelEntry } from '../qianfan/spec/catalog.js';
+import { authenticate } from './auth.js';
 import type { SimContext } from './context.js';
 import { Exchange } from './exchange.js';
 import { jitterFactor, slowdownFactor } from './latency.js';
 import { unixSeconds, v1Error, type V1Error } from './responses.js';
 import { countSimTokens } from './tokenizer.js';
+import { v2BearerOk } from './v2-bearer.js';
 import { retryAfterSeconds, type V2EndpointQuota } from './v2-quota.js';
 import { v2Error, V2_ERRORS, type V2Error } from './v2-responses.js';
 
+/** The dimension of a model not in EMBEDDING_MODEL_DIMENSIONS (the SDK mock's). */
 export const EMBEDDING_DIMENSIONS = 384;
+/** Vector dimension per embedding model, keyed by the catalog name lowercased (the v2 model id). */
+export const EMBEDDING_MODEL_DIMENSIONS: Readonly<Record<string, number>> = {
+  'embedding-v1': 384,
+  'bge-large-zh': 1024,
+  'bge-large-en': 1024,
+  'tao-8k': 1024,
+};
 export const MAX_EMBEDDING_INPUTS = 16;
 export const V1_EMBEDDINGS_PATH = /^\/rpc\/2\.0\/ai_custom\/v1\/wenxinworkshop\/embeddings\/([^/]+)\/?$/;
 export const V2_EMBEDDINGS_PATH = '/v2/embeddings';
@@ -80,8 +94,35 @@ function parseObject(raw: string): Record<string, unknown> | undefined {
   }
 }
 
-function embeddingData(texts: string[], seed: number): Array<Record<string, unknown>> {
-  return texts.map((text, index) => ({ object: 'embedding', embedding: embeddingVector(text, seed), index }));
+/** The dimension of the model a catalog entry (or none: an unknown v1 suffix) describes. */
+export function embeddingDimensionsOf(model: ModelEntry | undefined): number {
+  return (model && EMBEDDING_MODEL_DIMENSIONS[model.name.toLowerCase()]) ?? EMBEDDING_DIMENSIONS;
+}
+
+/** The catalog's embedding model that `match` picks (by v2 id or by v1 suffix). */
+function findEmbeddingModel(models: readonly ModelEntry[], match: (model: ModelEntry) => boolean): ModelEntry | undefined {
+  return models.find((model) => model.kind === 'embedding' && match(model));
+}
+
+export type EmbeddingEncoding = 'float' | 'base64';
+
+/** What OpenAI's base64 encoding carries: the vector's float32 values, little-endian, base64. */
+export function base64Float32(vector: readonly number[]): string {
+  const bytes = Buffer.alloc(vector.length * 4);
+  vector.forEach((value, index) => bytes.writeFloatLE(value, index * 4));
+  return bytes.toString('base64');
+}
+
+function embeddingData(texts: string[], seed: number, dimensions: number, encoding: EmbeddingEncoding = 'float'): Array<Record<string, unknown>> {
+  return texts.map((text, index) => {
+    const vector = embeddingVector(text, seed, dimensions);
+    return { object: 'embedding', embedding: encoding === 'base64' ? base64Float32(vector) : vector, index };
+  });
+}
+
+function encodingOf(value: unknown): EmbeddingEncoding | undefined {
+  if (value === undefined || value === null || value === 'float') return 'float';
+  return value === 'base64' ? 'base64' : undefined;
 }
 
 function promptTokensOf(texts: string[]): number {
@@ -116,6 +157,7 @@ export async function serveV1Embeddings(ctx: SimContext, req: IncomingMessage, r
   const promptTokens = promptTokensOf(inputs.texts);
   const admission = quota.admit(promptTokens, now());
   if (!admission.ok) return fail(v1Error(admission.limit === 'rpm' ? 336501 : 336502));
+  const dimensions = embeddingDimensionsOf(findEmbeddingModel(options.catalog.models, (model) => model.endpoint === suffix));
 
   const delay = embeddingDelayMs(ctx, random, promptTokens);
   answerLater(exchange, delay, promptTokens, () =>
@@ -125,7 +167,7 @@ export async function serveV1Embeddings(ctx: SimContext, req: IncomingMessage, r
         id,
         object: 'embedding_list',
         created: unixSeconds(),
-        data: embeddingData(inputs.texts, options.seed),
+        data: embeddingData(inputs.texts, options.seed, dimensions),
         usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
       },
       quota.headers(now()),
@@ -148,12 +190,16 @@ export async function serveV2Embeddings(ctx: SimContext, req: IncomingMessage, r
   const modelField = body?.model;
   const model = typeof modelField === 'string' ? modelField.trim() : '';
   if (model !== '') quota = ctx.v2Quotas.for(`embeddings/${model.toLowerCase()}`);
-  if (!bearerOk(req, options.bearerToken)) return fail(V2_ERRORS.badToken());
+  if (!v2BearerOk(ctx, req)) return fail(V2_ERRORS.badToken());
   if (!body) return fail(V2_ERRORS.malformedJson());
   if (model === '' || quota === undefined) return fail(V2_ERRORS.modelEmpty());
+  const entry = findEmbeddingModel(options.catalog.models, (candidate) => candidate.name.toLowerCase() === model.toLowerCase());
+  if (entry === undefined) return fail(V2_ERRORS.unknownModel());
   const inputs = checkInputs(body.input, true);
   if (!inputs.ok) return fail(v2Error(400, 'invalid_argument', inputs.message));
   if (body.user !== undefined && typeof body.user !== 'string') return fail(v2Error(400, 'invalid_argument', 'user must be a string'));
+  const encoding = encodingOf(body.encoding_format);
+  if (encoding === undefined) return fail(v2Error(400, 'invalid_argument', 'encoding_format must be "float" or "base64"'));
 
   const promptTokens = promptTokensOf(inputs.texts);
   const admitted = quota;
@@ -172,7 +218,7 @@ export async function serveV2Embeddings(ctx: SimContext, req: IncomingMessage, r
         object: 'list',
         created: unixSeconds(),
         model: modelField,
-        data: embeddingData(inputs.texts, options.seed),
+        data: embeddingData(inputs.texts, options.seed, embeddingDimensionsOf(entry), encoding),
         usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
       },
       admitted.headers(now()),

@@ -13,7 +13,7 @@ import type { SimContext, RandomStream } from './context.js';
 import type { Cancel } from './deadlines.js';
 import { rollFault, type Directive } from './faults.js';
 import type { FaultKind, ResolvedSimOptions } from './options.js';
-import { responseId, type V1Error } from './responses.js';
+import { responseId, V1_JSON_HEADERS, type V1Error } from './responses.js';
 import type { ChatInput } from './validation.js';
 import type { V2Error } from './v2-responses.js';
 
@@ -72,7 +72,7 @@ export class Exchange {
   /** A v1 refusal: `{error_code, error_msg, id}`, HTTP 200 unless `status` says otherwise. */
   refuseV1(error: V1Error, headers: Record<string, string>, status = 200): void {
     if (error.error_code === 336501 || error.error_code === 336502) this.ctx.stats.throttled++;
-    sendJson(this.res, { ...error, id: this.id }, headers, status);
+    sendJson(this.res, { ...error, id: this.id }, { ...V1_JSON_HEADERS, ...headers }, status);
   }
 
   /** A v2 refusal: `{error: {…}, id}` with its HTTP status; a 429 always carries Retry-After. */

@@ -15,8 +15,10 @@ export interface GeneratedAnswer {
   sentences: Sentence[];
   text: string;
   completionTokens: number;
-  /** 'length' when max_output_tokens cut the answer short, else 'normal'. */
-  finishReason: 'normal' | 'length';
+  /** 'length' when the output cap cut the answer short, 'stop' when a stop string ended it (stop-strings.ts), else 'normal'. */
+  finishReason: 'normal' | 'length' | 'stop';
+  /** The output cap cut the answer (v1 `is_truncated`). */
+  truncated: boolean;
 }
 
 export interface LengthLimits {
@@ -25,6 +27,7 @@ export interface LengthLimits {
   max: number;
   /** max_output_tokens of the request, or the model's default cap. */
   maxOutputTokens: number;
+  /** min_output_tokens of the request: raises the length, never past maxOutputTokens. */
   minOutputTokens?: number;
 }
 
@@ -60,13 +63,9 @@ export function answerRandom(seed: number, requestKey: string): Random {
 
 export function chooseLength(random: Random, limits: LengthLimits): { tokens: number; finishReason: 'normal' | 'length' } {
   const natural = limits.min + Math.floor(random() * (limits.max - limits.min + 1));
-  let tokens = Math.min(natural, limits.maxOutputTokens);
-  let finishReason: 'normal' | 'length' = natural > limits.maxOutputTokens ? 'length' : 'normal';
-  if (limits.minOutputTokens !== undefined && tokens < limits.minOutputTokens) {
-    tokens = limits.minOutputTokens;
-    finishReason = 'normal';
-  }
-  return { tokens, finishReason };
+  // The cap holds whatever min_output_tokens asks for: without max_output_tokens it is the model's default (1,024).
+  const wanted = Math.max(natural, limits.minOutputTokens ?? 0);
+  return wanted > limits.maxOutputTokens ? { tokens: limits.maxOutputTokens, finishReason: 'length' } : { tokens: wanted, finishReason: 'normal' };
 }
 
 /** Sentence sizes in [8, 24] that add up to `total` (a single shorter sentence when total < 8). */
@@ -119,5 +118,5 @@ export function generateAnswer(random: Random, limits: LengthLimits, chinese: bo
   const text = sentences.map((sentence) => sentence.text).join('');
   const counted = countSimTokens(text);
   if (counted !== tokens) throw new Error(`simulator generator produced ${counted} tokens instead of ${tokens}`);
-  return { sentences, text, completionTokens: tokens, finishReason };
+  return { sentences, text, completionTokens: tokens, finishReason, truncated: finishReason === 'length' };
 }

@@ -81,6 +81,8 @@ export const SimOptionsSchema = z
       .partialRecord(z.enum(FAULT_KINDS), probability)
       .default(() => ({}))
       .describe(`{"fault": probability in [0, 1]} with faults ${FAULT_KINDS.join(', ')}`),
+    /** Share of v1 chat inputs judged unsafe (need_clear_history, ban_round -1), keyed by content; default 0 (unsafe-input.ts). */
+    unsafeRate: probability.default(0).describe('a number in [0, 1]'),
     /** How long the 'stall' fault pauses mid-stream, default 30000 ms. */
     stallMs: nonNegative(30_000),
     /** Models and their limits; default the built-in catalog. */

@@ -72,26 +72,43 @@ export interface AnswerMeta {
   created: number;
 }
 
-export function syncBody(meta: AnswerMeta, result: string, finishReason: string, promptTokens: number, completionTokens: number): Record<string, unknown> {
+/** What a v1 answer says about how it ended and about the safety of its input. */
+export interface AnswerFlags {
+  finishReason: string;
+  /** The output cap cut the answer. */
+  isTruncated: boolean;
+  /** Set when the input was judged unsafe (need_clear_history): the turn at fault, -1 for the current one. */
+  banRound?: number;
+}
+
+/** `need_clear_history`, and `ban_round` only when it is true (the platform sends it with the flag). */
+function safetyFields(flags: AnswerFlags): { need_clear_history: boolean; ban_round?: number } {
+  return flags.banRound === undefined ? { need_clear_history: false } : { need_clear_history: true, ban_round: flags.banRound };
+}
+
+export function syncBody(meta: AnswerMeta, result: string, flags: AnswerFlags, promptTokens: number, completionTokens: number): Record<string, unknown> {
   return {
     id: meta.id,
     object: meta.object,
     created: meta.created,
     result,
-    is_truncated: false,
-    need_clear_history: false,
-    finish_reason: finishReason,
+    is_truncated: flags.isTruncated,
+    ...safetyFields(flags),
+    finish_reason: flags.finishReason,
     usage: usage(promptTokens, completionTokens),
   };
 }
 
-/** One SSE event; intermediate events report the prompt only, the last one the real totals. */
+/**
+ * One SSE event; intermediate events report the prompt only, the last one the real totals and
+ * how the answer ended. The safety verdict is on the input, so every event carries it.
+ */
 export function streamEvent(
   meta: AnswerMeta,
   sentenceId: number,
   result: string,
   isEnd: boolean,
-  finishReason: string,
+  flags: AnswerFlags,
   promptTokens: number,
   completionTokens: number,
 ): string {
@@ -101,10 +118,10 @@ export function streamEvent(
     created: meta.created,
     sentence_id: sentenceId,
     is_end: isEnd,
-    is_truncated: false,
+    is_truncated: isEnd && flags.isTruncated,
     result,
-    need_clear_history: false,
-    finish_reason: isEnd ? finishReason : '',
+    ...safetyFields(flags),
+    finish_reason: isEnd ? flags.finishReason : '',
     usage: isEnd ? usage(promptTokens, completionTokens) : usage(promptTokens, 0),
   };
   return `data: ${JSON.stringify(event)}\n\n`;
@@ -123,4 +140,12 @@ export const OAUTH_ERRORS = {
   unknownClient: { error: 'invalid_client', error_description: 'unknown client id' },
   badSecret: { error: 'invalid_client', error_description: 'Client authentication failed' },
   badGrant: { error: 'unsupported_grant_type', error_description: 'The authorization grant type is not supported' },
+  bodyTooLarge: { error: 'invalid_request', error_description: 'request body too large' },
+  bodyTimeout: { error: 'invalid_request', error_description: 'request body not received in time' },
 } as const;
+
+/** The content type of every v1 JSON body, as the platform's answer example shows it (qianfan-api.md §9). */
+export const V1_JSON_HEADERS: Readonly<Record<string, string>> = { 'Content-Type': 'application/json;charset=utf-8' };
+
+/** A generated (sync) answer also labels itself, as in the same example. */
+export const V1_ANSWER_HEADERS: Readonly<Record<string, string>> = { ...V1_JSON_HEADERS, Statement: 'AI-generated' };

@@ -1,20 +1,22 @@
 /**
  * The simulator's HTTP front: its lifecycle (listen, close) and the router that hands each
  * request to its handler (v1-chat.ts, v2-chat.ts, embeddings.ts, v1-tokenizer.ts, the OAuth token
- * endpoint in auth.ts). The handlers share one context (context.ts) and one scaffold (exchange.ts).
+ * endpoint in oauth-endpoint.ts, the IAM bearer-token endpoint in v2-bearer.ts). The handlers
+ * share one context (context.ts) and one scaffold (exchange.ts).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { now } from '../util/clock.js';
 import { sendJson } from './answer.js';
-import { answerTokenRequest } from './auth.js';
 import { createSimContext, type SimContext, type SimStats } from './context.js';
 import { serveV1Embeddings, serveV2Embeddings, V1_EMBEDDINGS_PATH, V2_EMBEDDINGS_PATH } from './embeddings.js';
 import { readBody } from './exchange.js';
+import { OAUTH_TOKEN_PATH, serveOAuthToken } from './oauth-endpoint.js';
 import { resolveOptions, type ResolvedSimOptions, type SimOptions } from './options.js';
-import { v1Error } from './responses.js';
+import { V1_JSON_HEADERS, v1Error } from './responses.js';
 import { serveV1Chat, V1_CHAT_PATH } from './v1-chat.js';
 import { serveV1Tokenizer, V1_TOKENIZER_PATH } from './v1-tokenizer.js';
+import { IAM_BEARER_TOKEN_PATH, serveIamBearerToken } from './v2-bearer.js';
 import { serveV2Chat, V2_CHAT_PATH } from './v2-chat.js';
 
 export interface RunningSimulator {
@@ -38,7 +40,7 @@ export async function startSimulator(userOptions: SimOptions = {}): Promise<Runn
   const server = createServer({ noDelay: true }, (req, res) => {
     route(ctx, req, res).catch((error: unknown) => {
       // A bug must not take the simulator down mid-benchmark; answer like the real service would.
-      if (!res.headersSent && !res.destroyed) sendJson(res, v1Error(336000, 'Internal error'), {}, 500);
+      if (!res.headersSent && !res.destroyed) sendJson(res, v1Error(336000, 'Internal error'), V1_JSON_HEADERS, 500);
       else res.destroy();
       process.emitWarning(`qfbench simulator: ${String(error)}`);
     });
@@ -83,16 +85,17 @@ async function route(ctx: SimContext, req: IncomingMessage, res: ServerResponse)
   stats.byPath[path] = (stats.byPath[path] ?? 0) + 1;
   req.socket.setNoDelay(true);
 
-  if (path === '/oauth/2.0/token' && (req.method === 'POST' || req.method === 'GET')) {
-    stats.tokenRequests++;
-    await readBody(req);
-    const answer = answerTokenRequest(ctx.auth.tokens, url);
-    sendJson(res, answer.body, {}, answer.status);
+  if (path === OAUTH_TOKEN_PATH && (req.method === 'POST' || req.method === 'GET')) {
+    await serveOAuthToken(ctx, req, res, url);
     return;
   }
   const chat = V1_CHAT_PATH.exec(path);
   if (chat && req.method === 'POST') {
     await serveV1Chat(ctx, req, res, url, chat[1] === 'chat' ? 'chat' : 'completions', chat[2] ?? '', arrival);
+    return;
+  }
+  if (path === IAM_BEARER_TOKEN_PATH) {
+    await serveIamBearerToken(ctx, req, res, url);
     return;
   }
   if (path === V2_CHAT_PATH) {
@@ -113,5 +116,5 @@ async function route(ctx: SimContext, req: IncomingMessage, res: ServerResponse)
     return;
   }
   await readBody(req);
-  sendJson(res, v1Error(3, 'Unsupported openapi method'), {}, 404);
+  sendJson(res, v1Error(3, 'Unsupported openapi method'), V1_JSON_HEADERS, 404);
 }

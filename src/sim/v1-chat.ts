@@ -1,7 +1,8 @@
 /**
  * POST …/wenxinworkshop/{chat|completions}/{suffix}: the v1 chat and completions APIs. The
  * pipeline: auth (access token or bce-auth-v1) -> validation against the endpoint's catalog limits
- * -> directive -> quota -> fault -> answer, every refusal a v1 error with HTTP 200 (500 for the
+ * -> directive -> quota -> fault -> answer (flagged need_clear_history when the input is judged
+ * unsafe, unsafe-input.ts), every refusal a v1 error with HTTP 200 (500 for the
  * internal-error fault) and the endpoint's quota headers (qianfan-api.md §4).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -13,6 +14,7 @@ import type { SimContext } from './context.js';
 import { decideFault, Exchange } from './exchange.js';
 import { parseDirective } from './faults.js';
 import { unixSeconds, v1Error, type V1Error } from './responses.js';
+import { judgeInput } from './unsafe-input.js';
 import { CUSTOM_ENDPOINT_LIMITS, lastUserContent, validateChatBody } from './validation.js';
 
 export const V1_CHAT_PATH = /^\/rpc\/2\.0\/ai_custom\/v1\/wenxinworkshop\/(chat|completions)\/([^/]+)\/?$/;
@@ -56,5 +58,5 @@ export async function serveV1Chat(
     meta: { id: exchange.id, object: api === 'chat' ? 'chat.completion' : 'completion', created: unixSeconds() },
     ...exchange.composeChat(endpointKey, input, limits.defaultMaxOutputTokens, fault, () => quota.headers(now())),
   };
-  exchange.deliver(plan, v1Framing(plan), input.stream, quota);
+  exchange.deliver(plan, v1Framing(plan, judgeInput(input, options.seed, options.unsafeRate)), input.stream, quota);
 }

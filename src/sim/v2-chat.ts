@@ -11,10 +11,10 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { now } from '../util/clock.js';
-import { bearerOk } from './auth.js';
 import type { SimContext } from './context.js';
 import { decideFault, Exchange } from './exchange.js';
 import { parseDirective } from './faults.js';
+import { v2BearerOk } from './v2-bearer.js';
 import { unixSeconds, v1Error } from './responses.js';
 import { lastUserContent } from './validation.js';
 import { v2Framing, type V2AnswerPlan } from './v2-answer.js';
@@ -42,7 +42,7 @@ export async function serveV2Chat(ctx: SimContext, req: IncomingMessage, res: Se
   if (req.method !== 'POST') return fail(V2_ERRORS.methodNotAllowed());
   const peeked = peekV2Model(raw, options.catalog);
   if (peeked) quota = ctx.v2Quotas.for(v2ChatQuotaKey(peeked.endpoint));
-  if (!bearerOk(req, options.bearerToken)) return fail(V2_ERRORS.badToken());
+  if (!v2BearerOk(ctx, req)) return fail(V2_ERRORS.badToken());
 
   const validation = validateV2ChatBody(raw, options.catalog);
   if (!validation.ok) return fail(validation.error);

@@ -23,15 +23,18 @@ export function v2Error(status: number, code: string, message: string, type = 'i
 export const V2_ERRORS = {
   malformedJson: () => v2Error(400, 'malformed_json', 'Invalid Argument'),
   modelEmpty: () => v2Error(400, 'invalid_model', 'model is empty'),
-  /** The real service answers 401 with this text; the simulator uses 400 (a request fault, not a credential one). */
-  unknownModel: () => v2Error(400, 'invalid_model', 'The model does not exist or you do not have access to it.'),
+  /** 401 like the real service: to the platform an unknown model and one the key may not use are the same answer. */
+  unknownModel: () => v2Error(401, 'invalid_model', 'The model does not exist or you do not have access to it.'),
   badToken: () => v2Error(401, 'invalid_iam_token', 'IAM Certification failed'),
   methodNotAllowed: () => v2Error(405, 'method_not_supported', 'Only POST requests are accepted'),
   rpm: () => v2Error(429, 'rpm_rate_limit_exceeded', 'Rate limit reached for RPM', 'rate_limit_exceeded'),
   tpm: () => v2Error(429, 'tpm_rate_limit_exceeded', 'Rate limit reached for TPM', 'rate_limit_exceeded'),
   internal: () => v2Error(500, 'internal_error', 'Internal error', 'Internal_error'),
-  /** What the SDK's mock server answers for "high load": the error object with HTTP 200. */
-  highLoad: () => v2Error(200, 'internal_error', 'high load', 'Internal_error'),
+  /**
+   * Server overload (v1 336100). The v2 table has no row of its own for it: the table's 500 row with
+   * the SDK mock's text, so it carries a real status (the mock's HTTP 200 is the mock's, not the platform's).
+   */
+  highLoad: () => v2Error(500, 'internal_error', 'high load', 'Internal_error'),
   /** The v2 face of the v1 mid-stream error 336003. */
   midStream: () => v2Error(400, 'invalid_argument', 'the max length of current question is 2000'),
 } as const;

@@ -1,7 +1,8 @@
 /**
  * Request validation with the real service's codes and texts, in its order: JSON (336002), message
- * shape (336006), parameters (336003), characters (336007), tokens (336103). Clients classify these
- * as non-retryable, so a wrong code here would teach them the wrong lesson.
+ * shape (336006: odd count, roles user/assistant alternating, no blank content), parameters
+ * (336003), characters (336007), tokens (336103). Clients classify these as non-retryable, so a
+ * wrong code here would teach them the wrong lesson.
  */
 import { countCodePoints, countSimTokens } from './tokenizer.js';
 import { v1Error, type V1Error } from './responses.js';
@@ -111,13 +112,14 @@ function checkMessages(value: unknown): SimMessage[] | V1Error {
     const message: unknown = value[index];
     const role = message !== null && typeof message === 'object' ? (message as Body).role : undefined;
     const content = message !== null && typeof message === 'object' ? (message as Body).content : undefined;
-    if (index % 2 === 0 && role !== 'user' && role !== 'function') {
-      return v1Error(336006, 'the role of message with even index in the messages must be user or function');
+    // Roles strictly user, assistant, user, ... (qianfan-api.md §9): `function` turns are refused too.
+    if (index % 2 === 0 && role !== 'user') {
+      return v1Error(336006, 'the role of message with even index in the messages must be user');
     }
     if (index % 2 === 1 && role !== 'assistant') {
       return v1Error(336006, 'the role of message with odd index in the messages must be assistant');
     }
-    if (typeof content !== 'string' || content.length === 0) {
+    if (typeof content !== 'string' || isBlank(content)) {
       return v1Error(336006, 'the content of message must not be empty');
     }
     messages.push({ role: role as string, content });
@@ -128,8 +130,13 @@ function checkMessages(value: unknown): SimMessage[] | V1Error {
 /** The completions API takes one prompt; it is served as a single user message. */
 function checkPrompt(value: unknown): SimMessage[] | V1Error {
   if (value !== undefined && typeof value !== 'string') return v1Error(336003, 'prompt must be a string');
-  if (!value) return v1Error(336006, 'the content of message must not be empty');
+  if (value === undefined || isBlank(value)) return v1Error(336006, 'the content of message must not be empty');
   return [{ role: 'user', content: value }];
+}
+
+/** Empty or only whitespace (any Unicode space, the ideographic one included): nothing to answer. */
+function isBlank(text: string): boolean {
+  return text.trim() === '';
 }
 
 const NUMBER_RULES: NumberRule[] = [
@@ -187,9 +194,13 @@ function checkParams(body: Body, limits: ModelLimits): { params: SimParams; syst
   return result;
 }
 
-/** What makes two requests "the same" for the answer: everything but `stream` and ignored fields. */
+/**
+ * What makes two requests "the same" for the answer: everything but `stream`, ignored fields and
+ * `stop` (a stop string cuts the answer the same request gets without it; stop-strings.ts).
+ */
 export function answerKey(endpointKey: string, input: ChatInput): string {
-  return JSON.stringify([endpointKey, input.system ?? '', input.messages, input.params]);
+  const { stop: _stop, ...shaping } = input.params;
+  return JSON.stringify([endpointKey, input.system ?? '', input.messages, shaping]);
 }
 
 /** The last user turn: where the answer's language and any [[sim:…]] directive are read from. */

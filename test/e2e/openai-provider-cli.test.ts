@@ -111,7 +111,7 @@ describe('--provider openai (Qianfan v2 / OpenAI-compatible)', () => {
       '--quiet',
     ]);
     expect(unknown.stderr).toContain('my-vllm-model is not in the model catalog');
-    // The simulator knows only catalog models: every request is answered 400 invalid_model, so
+    // The simulator knows only catalog models: every request is answered 401 invalid_model, so
     // nothing succeeded and the run is aborted (exit 4) naming the code.
     expect(unknown.code).toBe(4);
     expect(unknown.stderr).toContain('invalid_model');

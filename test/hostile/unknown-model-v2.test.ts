@@ -1,5 +1,5 @@
 /**
- * A model the v2 simulator does not know: every request is answered 400 `invalid_model`. Such a
+ * A model the v2 simulator does not know: every request is answered 401 `invalid_model`. Such a
  * run used to exit 0 after a catalog warning. Now: exit 4 naming invalid_model and its message.
  */
 import { describe, expect, it } from 'vitest';

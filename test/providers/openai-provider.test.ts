@@ -138,15 +138,15 @@ describe('OpenAI-compatible provider against the simulator (v2)', () => {
     expect(redact(`bad ${secret}`)).toBe('bad ***');
   });
 
-  it('400 invalid_model and invalid_argument -> invalid', async () => {
-    expect((await v2().send(chat('hi', true, { model: 'no-such-model' }))).error).toMatchObject({ class: 'invalid', code: 'invalid_model', httpStatus: 400 });
+  it('401 invalid_model and 400 invalid_argument -> invalid', async () => {
+    expect((await v2().send(chat('hi', true, { model: 'no-such-model' }))).error).toMatchObject({ class: 'invalid', code: 'invalid_model', httpStatus: 401 });
     expect((await v2().send(chat('hi', false, { params: { temperature: 0 } }))).error).toMatchObject({ class: 'invalid', code: 'invalid_argument' });
   });
 
   it('classifies http500, busy, jsonInsteadOfStream, midStreamError, cutMidStream, garbageSse and a reset', async () => {
     const send = (fault: string, stream = true) => v2().send(chat(`[[sim:fault=${fault}]] x`, stream));
     expect((await send('http500')).error).toMatchObject({ class: 'retryable', code: 'internal_error', httpStatus: 500 });
-    expect((await send('busy')).error).toMatchObject({ class: 'retryable', code: 'internal_error', httpStatus: 200, message: 'high load' });
+    expect((await send('busy')).error).toMatchObject({ class: 'retryable', code: 'internal_error', httpStatus: 500, message: 'high load' });
     expect((await send('busy', false)).error).toMatchObject({ class: 'retryable', code: 'internal_error' });
     expect((await send('jsonInsteadOfStream')).error).toMatchObject({ class: 'retryable', code: 'internal_error' });
     const mid = await send('midStreamError');

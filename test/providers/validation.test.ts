@@ -110,7 +110,7 @@ describe('input length', () => {
   });
 
   it('checks the estimated tokens against the token limit and says it is an estimate', () => {
-    expect(validateRow(row(words(5120)), ERNIE_4, {})).toEqual([]);
+    expect(errorsOf(validateRow(row(words(5120)), ERNIE_4, {}))).toEqual([]);
     const found = validateRow(row(words(5121)), ERNIE_4, {});
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({ level: 'error', field: 'input' });
@@ -138,10 +138,13 @@ describe('input length', () => {
     expect(errorsOf(validateRow(row('x'.repeat(4801)), CUSTOM, {}))[0]?.message).toContain('accepts at most 4800');
   });
 
-  it('uses the base model limits for an SFT service', () => {
-    const found = validateRow(row(words(6145)), SFT, {});
-    expect(found.map((finding) => finding.message)).toEqual([
-      'the input is about 6145 tokens (a local estimate; the server counts its own); the SFT service "my-sft" (base ERNIE-Speed-8K) accepts at most 6144',
+  it('gives an SFT service the dynamic split (input plus output within 8192) instead of the preset 6144-token input cap', () => {
+    // 7K in with the default 1K output cap fits; the preset's 6144 no longer refuses it.
+    expect(errorsOf(validateRow(row(words(6145)), SFT, {}))).toEqual([]);
+    expect(errorsOf(validateRow(row(words(7168)), SFT, {}))).toEqual([]);
+    expect(lines(errorsOf(validateRow(row(words(7169)), SFT, {})))).toEqual([
+      'datasets/x.jsonl:7: input: the input is about 7169 tokens (a local estimate) and the output cap is 1024 (max_output_tokens unset): 8193 in total, ' +
+        'over the 8192-token budget (input plus output) of the SFT service "my-sft" (base ERNIE-Speed-8K)',
     ]);
   });
 });
@@ -247,7 +250,7 @@ describe('dynamic output of SFT services', () => {
     expect(validateParams({ max_output_tokens: 7168, min_output_tokens: 7000 }, SFT)).toEqual([]);
     expect(validateRow(row('hello'), SFT, { max_output_tokens: 7168 })).toEqual([]);
     // 1024 words + 7168 = 8192 exactly: still inside the budget.
-    expect(validateRow(row(words(1024)), SFT, { max_output_tokens: 7168 })).toEqual([]);
+    expect(errorsOf(validateRow(row(words(1024)), SFT, { max_output_tokens: 7168 }))).toEqual([]);
   });
 
   it('refuses a row whose estimated input plus max_output_tokens is over 8192', () => {
@@ -258,10 +261,10 @@ describe('dynamic output of SFT services', () => {
     ]);
   });
 
-  it('checks min_output_tokens against the budget when no max is given', () => {
-    const found = validateRow(row(words(3000)), SFT, { min_output_tokens: 6000 });
-    expect(found[0]?.field).toBe('min_output_tokens');
-    expect(found[0]?.message).toContain('min_output_tokens is 6000: 9000 in total, over the 8192-token budget');
+  it('checks the default 1024 output cap against the budget when no max is given', () => {
+    expect(errorsOf(validateRow(row(words(3000)), SFT, { min_output_tokens: 1000 }))).toEqual([]);
+    const found = errorsOf(validateRow(row(words(7500)), SFT, { min_output_tokens: 1000 }));
+    expect(found[0]?.message).toContain('the output cap is 1024 (max_output_tokens unset): 8524 in total, over the 8192-token budget');
   });
 
   it('refuses more than 7168 even for an SFT service', () => {
@@ -297,7 +300,7 @@ describe('dynamic output of SFT services', () => {
   it('a custom service with a base that is not an SFT base keeps the 2048 cap', () => {
     const target: ValidationTarget = { model: 'x', endpoint: 'x', baseModel: model('ernie-4.0-8k') };
     expect(errorsOf(validateParams({ max_output_tokens: 4096 }, target))[0]?.message).toContain('from 2 to 2048');
-    expect(validateRow(row(words(3000)), target, { max_output_tokens: 2048 })).toEqual([]);
+    expect(errorsOf(validateRow(row(words(3000)), target, { max_output_tokens: 2048 }))).toEqual([]);
   });
 });
 

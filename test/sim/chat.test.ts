@@ -49,7 +49,7 @@ describe('sync chat', () => {
   it('caps at max_output_tokens (finish_reason length) and raises to min_output_tokens', async () => {
     const capped = await post(chatUrl(sim, token), { ...userMessage('long please'), max_output_tokens: 5 });
     expect(capped.json.finish_reason).toBe('length');
-    expect(capped.json.is_truncated).toBe(false);
+    expect(capped.json.is_truncated).toBe(true);
     expect(countSimTokens(String(capped.json.result))).toBe(5);
     const raised = await post(chatUrl(sim, token), { ...userMessage('long please'), min_output_tokens: 300 });
     expect(countSimTokens(String(raised.json.result))).toBe(300);

@@ -179,7 +179,7 @@ describe('v2 embeddings', () => {
     expect(data).toHaveLength(1);
     expect(data[0]).toMatchObject({ object: 'embedding', index: 0 });
     expect(data[0]?.embedding).toEqual(embeddingVector('hello world', 3));
-    const batch = await postV2(sim, { model: 'bge-large-zh', input: ['a', 'hello world'] });
+    const batch = await postV2(sim, { model: 'embedding-v1', input: ['a', 'hello world'] });
     expect((batch.json.data as EmbeddingItem[])[1]?.embedding).toEqual(data[0]?.embedding);
     const token = await getToken(sim);
     const v1 = await post(v1Url(sim, token), { input: ['hello world'] });

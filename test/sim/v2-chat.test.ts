@@ -183,7 +183,7 @@ describe('v2 chat: auth and validation', () => {
     expectError(empty, 400, 'invalid_model');
     expect((empty.json.error as { message: string }).message).toBe('model is empty');
     const unknown = await postV2(sim, { model: 'ernie-nonexistent-1k', messages: user('hi') });
-    expectError(unknown, 400, 'invalid_model');
+    expectError(unknown, 401, 'invalid_model');
     expect((unknown.json.error as { message: string }).message).toBe('The model does not exist or you do not have access to it.');
     expectError(await postV2(sim, { model: 'ernie-speed-8k', messages: [] }), 400, 'invalid_messages');
     expectError(await postV2(sim, { model: 'ernie-speed-8k', messages: [...user('a'), { role: 'assistant', content: 'b' }] }), 400, 'invalid_messages');
@@ -286,13 +286,13 @@ describe('v2 chat: faults and directives in v2 framing', () => {
 
   const ask = (content: string, stream = true) => postV2(sim, { model: 'ernie-speed-8k', messages: user(content), stream });
 
-  it('http500 -> 500 internal_error; busy and jsonInsteadOfStream -> HTTP 200 high load', async () => {
+  it('http500 -> 500 internal_error; busy and jsonInsteadOfStream -> HTTP 500 high load', async () => {
     const http500 = await ask('x [[sim:fault=http500]]');
     expect(http500.status).toBe(500);
     expect((http500.json.error as { code: string }).code).toBe('internal_error');
     for (const fault of ['busy', 'jsonInsteadOfStream']) {
       const busy = await ask(`x [[sim:fault=${fault}]]`);
-      expect(busy.status).toBe(200);
+      expect(busy.status).toBe(500);
       expect(busy.contentType).toContain('application/json');
       expect(busy.json.error).toMatchObject({ code: 'internal_error', message: 'high load' });
     }

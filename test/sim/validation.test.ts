@@ -35,7 +35,7 @@ describe('validation', () => {
     });
     expect(await errorOf({ messages: [assistant('a')] })).toEqual({
       code: 336006,
-      msg: 'the role of message with even index in the messages must be user or function',
+      msg: 'the role of message with even index in the messages must be user',
     });
     expect(await errorOf({ messages: [user('a'), user('b'), user('c')] })).toEqual({
       code: 336006,

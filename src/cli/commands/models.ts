@@ -31,7 +31,7 @@ export const modelsCommand: QfbenchCommand = {
       ['model', 'endpoint', 'max chars', 'max tokens', 'max output', 'parameters'],
       ...models.map((model) => [
         model.name,
-        model.endpoint,
+        model.customOnly === true ? '(--endpoint)' : model.endpoint,
         model.maxInputChars === null ? '-' : String(model.maxInputChars),
         model.maxInputTokens === null ? '-' : String(model.maxInputTokens),
         String(model.maxOutputTokens),

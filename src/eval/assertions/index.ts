@@ -1,6 +1,7 @@
 /** Every assertion type by name. A name with `not-` in front negates any of them. */
 import { contains } from './contains.js';
 import { equals } from './equals.js';
+import { flagged } from './flagged.js';
 import { icontains } from './icontains.js';
 import { isJson } from './is-json.js';
 import { javascript } from './javascript.js';
@@ -11,6 +12,7 @@ import { minLength } from './min-length.js';
 import { regex } from './regex.js';
 import { startsWith } from './starts-with.js';
 import type { AssertionType } from './types.js';
+import { truncated } from './truncated.js';
 import { ttftMs } from './ttft-ms.js';
 
 export type { AssertionContext, AssertionSubject, CompileContext, Verdict } from './types.js';
@@ -29,6 +31,8 @@ const TYPES: ReadonlyArray<AssertionType<unknown>> = [
   latencyMs,
   ttftMs,
   maxTokens,
+  flagged,
+  truncated,
   javascript,
 ];
 

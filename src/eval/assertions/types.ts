@@ -14,6 +14,11 @@ export interface AssertionSubject {
   stream: boolean;
   /** The answer came from a recording: its timings measure nothing. */
   replayed: boolean;
+  /** v1's safety and truncation flags and the finish reason; undefined where the answer has none (not Qianfan v1). */
+  needClearHistory?: boolean | undefined;
+  banRound?: number | undefined;
+  isTruncated?: boolean | undefined;
+  finishReason?: string | undefined;
   /** Row and cell, for javascript checks. */
   context: AssertionContext;
 }

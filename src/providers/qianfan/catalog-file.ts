@@ -8,6 +8,18 @@ import { z } from 'zod';
 import { configError } from '../../errors.js';
 import type { ModelEntry } from '../../qianfan/spec/catalog.js';
 
+const ServiceLimitsSchema = z
+  .object({
+    maxInputChars: z.number().int().positive().nullable(),
+    maxInputTokens: z.number().int().positive().nullable().default(null),
+    maxTotalTokens: z.number().int().positive().optional(),
+    maxOutputTokens: z.number().int().min(2).default(2048),
+    defaultMaxOutputTokens: z.number().int().min(2).default(1024),
+    params: z.array(z.string().min(1)).default([]),
+    note: z.string().optional(),
+  })
+  .strict();
+
 const ModelEntrySchema = z
   .object({
     name: z.string().min(1),
@@ -20,6 +32,8 @@ const ModelEntrySchema = z
     defaultMaxOutputTokens: z.number().int().min(2).default(1024),
     params: z.array(z.string().min(1)).default([]),
     sftBase: z.boolean().optional(),
+    customOnly: z.boolean().optional(),
+    customService: ServiceLimitsSchema.optional(),
     thirdParty: z.boolean().optional(),
     note: z.string().optional(),
   })

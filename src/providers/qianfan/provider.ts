@@ -11,7 +11,7 @@ import { invalidUsageError, isInvalidUsage } from '../usage.js';
 import type { AttemptResult, Provider, ProviderError, ProviderRequest, SendOptions } from '../types.js';
 import { classifyHttpStatus, errorFromBody, TOKEN_EXPIRED_CODES } from './error-codes.js';
 import { authorizeV1, v1TokenSource, type AuthorizedRequest, type QianfanAuth } from './auth.js';
-import { finishReasonOf, textOf, usageFrom, v1Body, v1Path } from './wire.js';
+import { finishReasonOf, mergeFlags, noFlags, textOf, usageFrom, v1Body, v1Path } from './wire.js';
 
 export type { QianfanAuth } from './auth.js';
 
@@ -80,8 +80,9 @@ export function createQianfanProvider(options: QianfanProviderOptions): Provider
   };
 }
 
+// Every v1 attempt carries flags (false when the answer lacks them), so requests.csv has the columns for v1.
 function newResult(): AttemptResult {
-  return { ok: false, dispatchedAt: 0, textEventTimes: [], doneAt: 0, output: '' };
+  return { ok: false, dispatchedAt: 0, textEventTimes: [], doneAt: 0, output: '', flags: noFlags() };
 }
 
 /** How v1 spells errors and texts (qianfan-api.md section 4). */
@@ -91,6 +92,7 @@ const V1_PROTOCOL: AnswerProtocol = {
   readStream: readV1EventStream,
   textOf,
   finishReasonOf,
+  readExtras: (body, result) => mergeFlags((result.flags ??= noFlags()), body),
 };
 
 async function readV1EventStream(response: HttpResponse, result: AttemptResult): Promise<void> {
@@ -112,6 +114,7 @@ async function readV1EventStream(response: HttpResponse, result: AttemptResult):
     const usage = usageFrom(data);
     if (isInvalidUsage(usage)) return invalidUsageError(usage.invalid);
     if (usage !== undefined) result.usage = usage;
+    mergeFlags((result.flags ??= noFlags()), data);
     if (data.is_end === true) {
       ended = true;
       result.doneAt = event.at;

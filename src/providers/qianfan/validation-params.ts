@@ -31,10 +31,14 @@ const SAMPLING_RULES: Readonly<Record<string, RangeRule>> = {
   presence_penalty: { low: -2, high: 2 },
 };
 
+/** `top_k` is a positive integer (Dolly-12B page, qianfan-api.md §9); no upper bound is documented. */
+const TOP_K_RULE: RangeRule = { low: 1, high: Number.POSITIVE_INFINITY, integer: true };
+
 const MAX_STOP_STRINGS = 4;
 const MAX_STOP_CHARS = 20;
 
 function rangeWords(rule: RangeRule): string {
+  if (!Number.isFinite(rule.high)) return `at least ${rule.low}`;
   if (rule.integer) return `from ${rule.low} to ${rule.high}`;
   return `${rule.lowOpen ? 'greater than' : 'at least'} ${rule.low} and at most ${rule.high}`;
 }
@@ -118,12 +122,24 @@ export function checkParams(params: Params, profile: TargetProfile, flag: string
       if (problem !== undefined) problems = [problem];
     } else if (field === 'stop') {
       problems = checkStop(value);
+    } else if (field === 'top_k' && (profile.acceptedParams === undefined || profile.acceptedParams.has('top_k'))) {
+      // Where the model reads it (Dolly-12B and the other third-party models): a positive integer.
+      const problem = checkRange(field, value, TOP_K_RULE);
+      if (problem !== undefined) problems = [problem];
     }
     for (const problem of problems) add('error', field, problem);
   }
   const { max_output_tokens: max, min_output_tokens: min } = params;
   if (typeof max === 'number' && typeof min === 'number' && Number.isFinite(max) && Number.isFinite(min) && min > max) {
     add('error', 'min_output_tokens', `min_output_tokens is ${min}; it must not be greater than max_output_tokens (${max})`);
+  }
+  if (max === undefined && typeof min === 'number' && Number.isFinite(min) && min > profile.defaultOutputCap) {
+    add(
+      'error',
+      'min_output_tokens',
+      `min_output_tokens is ${min} without max_output_tokens; the output is capped at ${profile.defaultOutputCap} tokens when ` +
+        `max_output_tokens is unset, so the answer could never reach it: give max_output_tokens too (-p max_output_tokens=${min})`,
+    );
   }
   return findings;
 }

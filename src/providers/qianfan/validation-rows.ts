@@ -3,25 +3,19 @@
  * roles ending with the user, no empty turn), the input against the model's character and token
  * budgets, and for SFT services the input plus the requested output against the 8K context.
  */
-import { estimateTokens } from '../../qianfan/spec/token-estimate.js';
+import { estimateTokenBand } from '../../qianfan/spec/token-estimate.js';
 import type { DatasetRow } from '../../dataset/types.js';
 import type { Params } from '../types.js';
-import {
-  SFT_CONTEXT_TOKENS,
-  countCodePoints,
-  describeValue,
-  targetProfile,
-  type Finding,
-  type TargetProfile,
-  type ValidationTarget,
-} from './validation-target.js';
+import { countCodePoints, describeValue, targetProfile, type Finding, type TargetProfile, type ValidationTarget } from './validation-target.js';
 
 /** The size of a row's input: `system` plus every message content. */
 export interface InputMeasure {
   /** Unicode code points, as the server counts characters. */
   chars: number;
-  /** The local estimate (estimateTokens), never the server's count. */
+  /** The local estimate (estimateTokens), never the server's count; the real count is at least this. */
   estimatedTokens: number;
+  /** The top of the estimate's error band: the real count may reach this (estimateTokenBand). */
+  highTokens: number;
 }
 
 export function rowWhere(row: DatasetRow): string {
@@ -33,7 +27,8 @@ export function measureInput(row: DatasetRow): InputMeasure {
   if (typeof row.system === 'string' && row.system !== '') pieces.push(row.system);
   for (const message of row.messages) if (typeof message.content === 'string') pieces.push(message.content);
   const chars = pieces.reduce((sum, piece) => sum + countCodePoints(piece), 0);
-  return { chars, estimatedTokens: estimateTokens(pieces.join('\n')) };
+  const band = estimateTokenBand(pieces.join('\n'));
+  return { chars, estimatedTokens: band.estimate, highTokens: band.high };
 }
 
 /** The conversation rules; they do not depend on the target, so a run checks them once per row. */
@@ -102,30 +97,39 @@ export function checkRowAgainst(row: DatasetRow, measure: InputMeasure, profile:
         `${profile.label} accepts at most ${profile.maxInputChars}`,
     });
   }
-  if (profile.maxInputTokens !== null && measure.estimatedTokens > profile.maxInputTokens) {
-    findings.push({
-      level: 'error',
-      where,
-      field: 'input',
-      message:
-        `the input is about ${measure.estimatedTokens} tokens (a local estimate; the server counts its own); ` +
-        `${profile.label} accepts at most ${profile.maxInputTokens}`,
-    });
+  if (profile.maxInputTokens !== null) {
+    if (measure.estimatedTokens > profile.maxInputTokens) {
+      findings.push({
+        level: 'error',
+        where,
+        field: 'input',
+        message:
+          `the input is about ${measure.estimatedTokens} tokens (a local estimate; the server counts its own); ` +
+          `${profile.label} accepts at most ${profile.maxInputTokens}`,
+      });
+    } else if (measure.highTokens > profile.maxInputTokens) {
+      findings.push(nearLimitFinding(where, measure, profile.maxInputTokens, profile.label));
+    }
   }
-  if (profile.dynamicOutput) {
+  if (profile.maxTotalTokens !== undefined) {
+    const total = profile.maxTotalTokens;
+    const given = params.max_output_tokens !== undefined;
     const max = outputTokens(params, 'max_output_tokens');
-    const field = max === undefined ? 'min_output_tokens' : 'max_output_tokens';
-    const output = max ?? outputTokens(params, 'min_output_tokens');
-    if (output !== undefined && measure.estimatedTokens + output > SFT_CONTEXT_TOKENS) {
+    // Unset, the output is capped at the default (1,024): that is the split's output side.
+    const output = given ? max : profile.defaultOutputCap;
+    if (output !== undefined && measure.estimatedTokens + output > total) {
+      const field = given ? 'max_output_tokens' : 'input';
+      const outputWords = given ? `max_output_tokens is ${output}` : `the output cap is ${output} (max_output_tokens unset)`;
       findings.push({
         level: 'error',
         where,
         field,
         message:
-          `the input is about ${measure.estimatedTokens} tokens (a local estimate) and ${field} is ${output}: ` +
-          `${measure.estimatedTokens + output} in total, over the ${SFT_CONTEXT_TOKENS}-token budget ` +
-          `(input plus output) of ${profile.label}`,
+          `the input is about ${measure.estimatedTokens} tokens (a local estimate) and ${outputWords}: ` +
+          `${measure.estimatedTokens + output} in total, over the ${total}-token budget (input plus output) of ${profile.label}`,
       });
+    } else if (output !== undefined && measure.highTokens + output > total) {
+      findings.push(nearLimitFinding(where, measure, total - output, `${profile.label} beside an output cap of ${output}`));
     }
   }
   const system = row.system;
@@ -133,6 +137,22 @@ export function checkRowAgainst(row: DatasetRow, measure: InputMeasure, profile:
     findings.push({ level: 'warning', where, field: 'system', message: `${profile.label} does not accept system; the server ignores it` });
   }
   return findings;
+}
+
+/** The command lines that count tokens exactly, named wherever an estimate decides. */
+export const EXACT_COUNT_HINT = '`qfbench tokens -d FILE -m MODEL` or `qfbench estimate --tokenizer server` gives exact counts';
+
+/** A row whose estimate fits `limit` but whose error band reaches past it: a warning, not a refusal. */
+function nearLimitFinding(where: string, measure: InputMeasure, limit: number, target: string): Finding {
+  return {
+    level: 'warning',
+    where,
+    field: 'input',
+    message:
+      `the input is about ${measure.estimatedTokens} tokens by the local estimate, which can be low: the real count may reach ` +
+      `${measure.highTokens}, over the ${limit}-token input limit of ${target}; ${EXACT_COUNT_HINT}`,
+    nearLimit: { target, limit, estimate: measure.estimatedTokens, high: measure.highTokens },
+  };
 }
 
 /** Every check of one row for one target and parameter set. */

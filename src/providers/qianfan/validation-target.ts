@@ -2,7 +2,7 @@
  * What a run's target allows: the limits that request validation checks against, resolved once
  * per target from its catalog entry, or from the base model of a custom (SFT-published) service.
  */
-import { BUILT_IN_CATALOG, type Catalog, type ModelEntry } from '../../qianfan/spec/catalog.js';
+import { BUILT_IN_CATALOG, customServiceLimits, UNDECLARED_CUSTOM_SERVICE, type Catalog, type ModelEntry } from '../../qianfan/spec/catalog.js';
 
 export interface ValidationTarget {
   /** The model name of the cell (for a custom service, usually its endpoint suffix). */
@@ -22,16 +22,23 @@ export interface Finding {
   /** The request field concerned: `temperature`, `messages[2].content`, `input`, … */
   field: string;
   message: string;
+  /**
+   * A row that may be over a token limit (the estimate's band reaches past it): validateRun sums
+   * these up in one line per target instead of one per row. The row's estimate is `estimate`.
+   */
+  nearLimit?: { target: string; limit: number; estimate: number; high: number };
 }
 
-/** Input limit of a custom service whose model is unknown (third-party service limit, qianfan-api.md §2). */
-export const CUSTOM_MAX_INPUT_CHARS = 4800;
+/** Input limit of a custom service whose model is not declared (the catalog's UNDECLARED_CUSTOM_SERVICE). */
+export const CUSTOM_MAX_INPUT_CHARS = UNDECLARED_CUSTOM_SERVICE.maxInputChars;
 /** `max_output_tokens` / `min_output_tokens` range of preset services (qianfan-api.md §3). */
 export const MIN_OUTPUT_TOKENS = 2;
 export const PRESET_OUTPUT_CAP = 2048;
 /** Dynamic output of SFT-published Speed/Lite/Tiny/Character services: up to 7K out of an 8K context. */
 export const SFT_OUTPUT_CAP = 7168;
 export const SFT_CONTEXT_TOKENS = 8192;
+/** The output cap when `max_output_tokens` is unset (qianfan-api.md §3, §9), where the catalog says nothing else. */
+export const DEFAULT_OUTPUT_CAP = 1024;
 
 /** Everything validation needs to know about one target, in one place. */
 export interface TargetProfile {
@@ -43,15 +50,17 @@ export interface TargetProfile {
   outputCap: number;
   /** Set when the output cap differs from the general 2048, so messages must say whose cap it is. */
   outputCapOwner?: string;
-  /** SFT-published service: per-row check of input + output against the 8K context. */
+  /** The output cap when `max_output_tokens` is unset. */
+  defaultOutputCap: number;
+  /** Dynamic input/output: input plus the output cap within this many tokens. */
+  maxTotalTokens?: number;
+  /** Same as `maxTotalTokens !== undefined`: a per-row check of input against the output request. */
   dynamicOutput: boolean;
   /** Preset service of an SFT base model: its 2048 cap is worth a hint about SFT services. */
   sftBaseOfPreset?: ModelEntry;
   /** Optional fields the model accepts; undefined when the model is unknown (no warnings then). */
   acceptedParams?: ReadonlySet<string>;
 }
-
-const OUTPUT_PARAMS = ['max_output_tokens', 'min_output_tokens'];
 
 export function targetProfile(target: ValidationTarget): TargetProfile {
   const { entry, baseModel } = target;
@@ -62,6 +71,7 @@ export function targetProfile(target: ValidationTarget): TargetProfile {
       maxInputChars: entry.maxInputChars,
       maxInputTokens: entry.maxInputTokens,
       outputCap,
+      defaultOutputCap: entry.defaultMaxOutputTokens,
       dynamicOutput: false,
       acceptedParams: new Set(entry.params),
     };
@@ -69,43 +79,61 @@ export function targetProfile(target: ValidationTarget): TargetProfile {
     if (entry.sftBase === true) profile.sftBaseOfPreset = entry;
     return profile;
   }
-  if (baseModel) {
-    const dynamicOutput = baseModel.sftBase === true;
+  const service = baseModel ? customServiceLimits(baseModel) : undefined;
+  if (baseModel && service) {
+    const dynamicOutput = service.maxTotalTokens !== undefined;
     const label = `the ${dynamicOutput ? 'SFT service' : 'custom service'} "${target.endpoint}" (base ${baseModel.name})`;
-    // An SFT service is the dynamic-output feature itself, so both output fields are accepted
-    // even where the base's preset service lists only max_output_tokens (ERNIE-Character-8K).
-    const accepted = new Set(dynamicOutput ? [...baseModel.params, ...OUTPUT_PARAMS] : baseModel.params);
-    const outputCap = dynamicOutput ? SFT_OUTPUT_CAP : Math.min(PRESET_OUTPUT_CAP, baseModel.maxOutputTokens);
+    const profile: TargetProfile = {
+      label,
+      maxInputChars: service.maxInputChars,
+      maxInputTokens: service.maxInputTokens,
+      outputCap: service.maxOutputTokens,
+      defaultOutputCap: service.defaultMaxOutputTokens,
+      dynamicOutput,
+      acceptedParams: new Set(service.params),
+    };
+    if (service.maxTotalTokens !== undefined) profile.maxTotalTokens = service.maxTotalTokens;
+    if (service.maxOutputTokens !== PRESET_OUTPUT_CAP) profile.outputCapOwner = `for ${label}`;
+    return profile;
+  }
+  if (baseModel) {
+    // A base the catalog has no service limits for (checkBaseModel refuses it in a run): its preset limits.
+    const label = `the custom service "${target.endpoint}" (base ${baseModel.name})`;
+    const outputCap = Math.min(PRESET_OUTPUT_CAP, baseModel.maxOutputTokens);
     const profile: TargetProfile = {
       label,
       maxInputChars: baseModel.maxInputChars,
       maxInputTokens: baseModel.maxInputTokens,
       outputCap,
-      dynamicOutput,
-      acceptedParams: accepted,
+      defaultOutputCap: baseModel.defaultMaxOutputTokens,
+      dynamicOutput: false,
+      acceptedParams: new Set(baseModel.params),
     };
     if (outputCap !== PRESET_OUTPUT_CAP) profile.outputCapOwner = `for ${label}`;
     return profile;
   }
   return {
     label: `the custom service "${target.endpoint}"`,
-    maxInputChars: CUSTOM_MAX_INPUT_CHARS,
-    maxInputTokens: null,
-    outputCap: PRESET_OUTPUT_CAP,
+    maxInputChars: UNDECLARED_CUSTOM_SERVICE.maxInputChars,
+    maxInputTokens: UNDECLARED_CUSTOM_SERVICE.maxInputTokens,
+    outputCap: UNDECLARED_CUSTOM_SERVICE.maxOutputTokens,
+    defaultOutputCap: UNDECLARED_CUSTOM_SERVICE.defaultMaxOutputTokens,
     dynamicOutput: false,
   };
 }
 
 /**
- * Refuses a `--base-model` whose SFT-published services have no dynamic output (only the
- * catalog entries marked `sftBase` do). Returns the error text, or undefined when it is fine.
+ * Refuses a `--base-model` the catalog has no custom-service limits for (only SFT bases and
+ * custom-only models such as Dolly-12B have them). Returns the error text, or undefined when it is fine.
  */
 export function checkBaseModel(entry: ModelEntry, catalog: Catalog = BUILT_IN_CATALOG): string | undefined {
-  if (entry.sftBase === true) return undefined;
-  const bases = catalog.models.filter((model) => model.sftBase === true).map((model) => model.name);
+  if (customServiceLimits(entry) !== undefined) return undefined;
+  const bases = catalog.models.filter((model) => model.sftBase === true && model.customService !== undefined).map((model) => model.name);
+  const others = catalog.models.filter((model) => model.sftBase !== true && model.customService !== undefined).map((model) => model.name);
+  const also = others.length > 0 ? `, or a custom service of ${others.join(', ')}` : '';
   return (
     `${entry.name} cannot be a base model: a custom service declared with --base-model must be an SFT-published ` +
-    `service of ${bases.join(', ')} (output up to ${SFT_OUTPUT_CAP} tokens within ${SFT_CONTEXT_TOKENS}); ` +
+    `service of ${bases.join(', ')} (output up to ${SFT_OUTPUT_CAP} tokens within ${SFT_CONTEXT_TOKENS})${also}; ` +
     `give a custom service of any other model without --base-model`
   );
 }

@@ -6,11 +6,11 @@
 import type { DatasetRow } from '../../dataset/types.js';
 import type { Params } from '../types.js';
 import { checkParams } from './validation-params.js';
-import { checkRowAgainst, checkRowShape, measureInput } from './validation-rows.js';
+import { checkRowAgainst, checkRowShape, EXACT_COUNT_HINT, measureInput } from './validation-rows.js';
 import { checkBaseModel, targetProfile, type Finding, type ValidationTarget } from './validation-target.js';
 
 export { validateParams } from './validation-params.js';
-export { measureInput, validateRow, type InputMeasure } from './validation-rows.js';
+export { EXACT_COUNT_HINT, measureInput, validateRow, type InputMeasure } from './validation-rows.js';
 export {
   checkBaseModel,
   CUSTOM_MAX_INPUT_CHARS,
@@ -58,6 +58,35 @@ class FindingList {
   }
 }
 
+/** Rows that may be over one token limit of one target, summed up in one warning. */
+interface NearLimitGroup {
+  target: string;
+  limit: number;
+  rows: number;
+  lowest: number;
+  highest: number;
+  examples: string[];
+  /** The rows counted, so a row checked under two parameter sets with the same limit counts once. */
+  seen: Set<string>;
+}
+
+const NEAR_LIMIT_EXAMPLES = 3;
+
+function nearLimitLine(group: NearLimitGroup): Finding {
+  const rows = group.rows === 1 ? '1 dataset row' : `${group.rows} dataset rows`;
+  const about = group.lowest === group.highest ? `${group.lowest}` : `${group.lowest}-${group.highest}`;
+  const more = group.rows > group.examples.length ? `, and ${group.rows - group.examples.length} more` : '';
+  return {
+    level: 'warning',
+    where: '',
+    field: 'input',
+    message:
+      `${rows} may be over the ${group.limit}-token input limit of ${group.target}: the local estimate (about ${about} tokens) fits, ` +
+      `but it can be low by more than the margin (${group.examples.join(', ')}${more}); such rows are sent and may fail with 336103; ` +
+      EXACT_COUNT_HINT,
+  };
+}
+
 function moreLine(level: Finding['level'], omitted: number, shown: number): Finding {
   const noun = level === 'error' ? 'error' : 'warning';
   return {
@@ -81,7 +110,21 @@ export function validateRun(input: RunValidationInput): RunValidation {
   const warnings = new FindingList();
   const rowErrors = new FindingList(cap);
   const rowWarnings = new FindingList(cap);
+  const nearLimit = new Map<string, NearLimitGroup>();
   const sort = (finding: Finding, forErrors: FindingList, forWarnings: FindingList): void => {
+    if (finding.nearLimit !== undefined) {
+      const { target, limit, estimate } = finding.nearLimit;
+      const key = JSON.stringify([target, limit]);
+      const group = nearLimit.get(key) ?? { target, limit, rows: 0, lowest: estimate, highest: estimate, examples: [], seen: new Set<string>() };
+      nearLimit.set(key, group);
+      if (group.seen.has(finding.where)) return;
+      group.seen.add(finding.where);
+      group.rows++;
+      group.lowest = Math.min(group.lowest, estimate);
+      group.highest = Math.max(group.highest, estimate);
+      if (group.examples.length < NEAR_LIMIT_EXAMPLES) group.examples.push(finding.where);
+      return;
+    }
     (finding.level === 'error' ? forErrors : forWarnings).add(finding);
   };
 
@@ -117,7 +160,7 @@ export function validateRun(input: RunValidationInput): RunValidation {
 
   const result: RunValidation = {
     errors: [...errors.shown, ...rowErrors.shown],
-    warnings: [...warnings.shown, ...rowWarnings.shown],
+    warnings: [...warnings.shown, ...[...nearLimit.values()].map(nearLimitLine), ...rowWarnings.shown],
     omittedRowErrors: rowErrors.omitted,
     omittedRowWarnings: rowWarnings.omitted,
   };

@@ -2,7 +2,7 @@
  * v1 request bodies and response fields (qianfan-api.md sections 2-4). Pure functions, no I/O.
  */
 import { describeEmbeddings } from '../embeddings.js';
-import type { ProviderRequest } from '../types.js';
+import type { AnswerFlags, ProviderRequest } from '../types.js';
 export { usageFrom } from '../usage.js';
 
 export const V1_PREFIX = '/rpc/2.0/ai_custom/v1/wenxinworkshop';
@@ -37,4 +37,19 @@ export function textOf(body: Record<string, unknown>): string {
 
 export function finishReasonOf(body: Record<string, unknown>): string | undefined {
   return typeof body.finish_reason === 'string' && body.finish_reason !== '' ? body.finish_reason : undefined;
+}
+
+/** Flags no answer has set yet: what a v1 record says when the answer lacks the fields. */
+export function noFlags(): AnswerFlags {
+  return { needClearHistory: false, isTruncated: false };
+}
+
+/**
+ * Adds one answer body's (or stream event's) `need_clear_history`, `ban_round` and `is_truncated`
+ * to `flags`: a field set on any event stays set, since a stream may say it once.
+ */
+export function mergeFlags(flags: AnswerFlags, body: Record<string, unknown>): void {
+  if (body.need_clear_history === true) flags.needClearHistory = true;
+  if (body.is_truncated === true) flags.isTruncated = true;
+  if (typeof body.ban_round === 'number' && Number.isInteger(body.ban_round)) flags.banRound = body.ban_round;
 }

@@ -7,9 +7,36 @@
  */
 import builtInCatalog from './catalog.json' with { type: 'json' };
 
+/**
+ * The limits of a service of the user's own published from a model (`--endpoint SUFFIX
+ * --base-model NAME`), qianfan-api.md §9. The client's pre-check and the simulator both read them.
+ */
+export interface ServiceLimits {
+  /** Character budget of `system` plus every message content (336007 past it); null where none is documented. */
+  maxInputChars: number | null;
+  /** Token budget of the input alone (336103 past it); null where none is documented. */
+  maxInputTokens: number | null;
+  /**
+   * Dynamic input/output: input plus output within this many tokens, in any split (7K in with a 1K
+   * output cap, 1K in with 7K out). The output side is `max_output_tokens`, or `defaultMaxOutputTokens` when unset.
+   */
+  maxTotalTokens?: number;
+  maxOutputTokens: number;
+  /** The output cap when `max_output_tokens` is unset, whatever `min_output_tokens` says. */
+  defaultMaxOutputTokens: number;
+  /** Optional request fields the service accepts. */
+  params: string[];
+  note?: string;
+}
+
 export interface ModelEntry {
   name: string;
+  /** v1 endpoint suffix; empty for a `customOnly` model. */
   endpoint: string;
+  /** The model has no preset service: it runs only as `--endpoint SUFFIX --base-model NAME` (Dolly-12B). */
+  customOnly?: boolean;
+  /** Limits of services published from this model; a model without them cannot be a `--base-model`. */
+  customService?: ServiceLimits;
   /** `embedding` models are served by `embeddings/{endpoint}` and make embedding cells; default chat. */
   kind?: 'chat' | 'embedding';
   aliases?: string[];
@@ -32,6 +59,24 @@ export interface Catalog {
 }
 
 export const BUILT_IN_CATALOG: Catalog = { models: builtInCatalog.models as ModelEntry[] };
+
+/**
+ * What a custom endpoint whose model is not declared gets: the third-party service limit of 4,800
+ * characters (qianfan-api.md §2) and no token limit. The simulator serves undeclared endpoints more
+ * loosely (it cannot know the model); the client checks this.
+ */
+export const UNDECLARED_CUSTOM_SERVICE: ServiceLimits = {
+  maxInputChars: 4800,
+  maxInputTokens: null,
+  maxOutputTokens: 2048,
+  defaultMaxOutputTokens: 1024,
+  params: [],
+};
+
+/** The limits of a custom service published from `base`, or undefined when the catalog has none for it. */
+export function customServiceLimits(base: ModelEntry): ServiceLimits | undefined {
+  return base.customService;
+}
 
 export function isEmbeddingModel(entry: ModelEntry | undefined): boolean {
   return entry?.kind === 'embedding';
