@@ -30,6 +30,16 @@ export const KNOWN_PARAMS: Record<string, ParamType> = {
   enable_system_memory: 'boolean',
   system_memory_id: 'string',
   seed: 'integer',
+  // Rerankers: how many of the best documents to return.
+  top_n: 'integer',
+  // Text-to-image (Stable-Diffusion-XL).
+  steps: 'integer',
+  n: 'integer',
+  size: 'string',
+  negative_prompt: 'string',
+  sampler_index: 'string',
+  cfg_scale: 'number',
+  style: 'string',
 };
 
 export type ParamGrid = Record<string, ParamValue[]>;

@@ -10,6 +10,7 @@ import type { EstimateRange } from '../metrics/types.js';
 import type { CellPlan } from '../plan/plan.js';
 import type { ModelEntry } from '../qianfan/spec/catalog.js';
 import type { EarlierRun } from './estimate-types.js';
+import { generatesText } from '../providers/api-kinds.js';
 
 /** Output tokens per request assumed when no earlier run says better (the limiter's own first guess is 200). */
 export const DEFAULT_EXPECTED_OUTPUT_TOKENS = 200;
@@ -43,7 +44,7 @@ function earlierCompletion(earlier: EarlierRun | undefined, model: string, param
 
 /** `entry` is the cell's catalog model (none for an --endpoint of the user's own), `baseModel` what --base-model names. */
 export function outputGuess(cell: CellPlan, entry: ModelEntry | undefined, baseModel: ModelEntry | undefined, earlier: EarlierRun | undefined): OutputGuess {
-  if (cell.api === 'embeddings') return { perRequest: { low: 0, expected: 0, high: 0 }, from: 'assumption' };
+  if (!generatesText(cell.api)) return { perRequest: { low: 0, expected: 0, high: 0 }, from: 'assumption' };
   const cap = cell.params.max_output_tokens;
   const high = typeof cap === 'number' ? cap : (entry?.defaultMaxOutputTokens ?? baseModel?.defaultMaxOutputTokens ?? FALLBACK_MAX_OUTPUT_TOKENS);
   const floorParam = cell.params.min_output_tokens;

@@ -12,7 +12,7 @@
  */
 import { expandGrid } from '../config/params.js';
 import type { EstimateRange } from '../metrics/types.js';
-import type { CellPlan } from '../plan/plan.js';
+import { apiOfTarget, type CellPlan } from '../plan/plan.js';
 import { findModel } from '../qianfan/spec/catalog.js';
 import type { ApiKind } from '../providers/types.js';
 import { priceRef } from './cost.js';
@@ -28,7 +28,7 @@ import { estimateTokens } from '../qianfan/spec/token-estimate.js';
 
 /** The API families the run's requests use (embedding models send embeddings). */
 export function runApis(config: Pick<EstimateConfig, 'api'>, prepared: Pick<EstimatePlanSource, 'targets'>): Set<ApiKind> {
-  return new Set<ApiKind>(prepared.targets.map((target) => (target.kind === 'embedding' ? 'embeddings' : config.api)));
+  return new Set<ApiKind>(prepared.targets.map((target) => apiOfTarget(target, config.api)));
 }
 
 /** Every distinct text of the run the server would count prompt tokens of (what a server tokenizer is asked about). */
@@ -124,7 +124,7 @@ export function estimateRun(input: EstimateRunInput): RunEstimate {
     const requests = cells.reduce((sum, cell) => sum + cell.requests, 0);
     const inputTokens = cells.reduce((sum, cell) => sum + cell.inputTokens, 0);
     const outputTokens = cells.reduce((sum, cell) => addRange(sum, cell.outputTokens), ZERO_RANGE);
-    const api: ApiKind = target.kind === 'embedding' ? 'embeddings' : config.api;
+    const api: ApiKind = apiOfTarget(target, config.api);
     const demand = { requests, tokens: { expected: inputTokens + outputTokens.expected, high: inputTokens + outputTokens.high } };
     return {
       model: target.model,

@@ -12,6 +12,8 @@ import { estimateTokens } from '../qianfan/spec/token-estimate.js';
 import { answeredRecord, unansweredRecord, type FinishedRequest } from '../metrics/request-record.js';
 import type { Plan, RequestPlan } from '../plan/plan.js';
 import type { DatasetRow } from '../dataset/types.js';
+import { documentsOfRow } from '../dataset/documents.js';
+import { generatesText } from '../providers/api-kinds.js';
 import type { AttemptResult, Provider, ProviderRequest, RateLimitSignal } from '../providers/types.js';
 import { now, sleep } from '../util/clock.js';
 import { MAX_TIMER_MS, safeDelayMs } from '../util/safe-delay.js';
@@ -78,10 +80,15 @@ export function toProviderRequest(plan: Plan, spec: RequestPlan): ProviderReques
     endpoint: spec.cell.endpoint,
     messages: spec.row.messages,
     params: spec.cell.params,
-    // Embeddings have no stream to time.
-    stream: spec.cell.api === 'embeddings' ? false : plan.stream,
+    // Embeddings, rerankers and images have no stream to time.
+    stream: generatesText(spec.cell.api) ? plan.stream : false,
   };
   if (spec.row.system !== undefined) request.system = spec.row.system;
+  if (spec.cell.api === 'reranker') {
+    // The pre-check refused rows without documents; a row that still has none sends an empty list (and the server refuses it).
+    const documents = documentsOfRow(spec.row);
+    request.documents = documents.ok ? documents.documents : [];
+  }
   return request;
 }
 

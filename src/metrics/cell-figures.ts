@@ -22,6 +22,11 @@ export function stat(dist: DistributionSummary | undefined, key: keyof Distribut
   return isFiniteNumber(value) ? value : undefined;
 }
 
+/** A reasoning model's cell (metrics definition 2): it has a time to first reasoning token or reasoning tokens to show. */
+export function hasReasoning(cell: CellSummary): boolean {
+  return cell.ttfrtMs !== undefined || cell.tokens.reasoning !== undefined;
+}
+
 export interface CellRates {
   /** `failed + timeout`: requests that reached the server (or tried to) and did not succeed. */
   errors: number;

@@ -26,6 +26,12 @@ export class CellRecorder {
   private readonly outcomes = Object.fromEntries(OUTCOMES.map((outcome) => [outcome, 0])) as Record<Outcome, number>;
   private readonly errors: Record<string, { count: number; message: string }> = {};
   private readonly tokens = { prompt: 0, completion: 0, total: 0 };
+  /** Made by the first request with reasoning (ttfrt or reasoning tokens): only such cells report them. */
+  private reasoning: { ttfrt: Histogram; tokens: number } | undefined;
+  /** Documents of ok reranker requests; undefined until a record carries a count. */
+  private documents: number | undefined;
+  /** Images of ok text-to-image requests; undefined until a record carries a count. */
+  private images: number | undefined;
   private attempts = 0;
   /** Set once a record carries v1 flags: only then does the summary have `flags`. */
   private flags: CellFlags | undefined;
@@ -65,9 +71,16 @@ export class CellRecorder {
     for (const gap of interChunkMs) recordMs(h('interChunk'), gap);
     if (record.promptTokens !== undefined) recordCount(h('promptTokens'), record.promptTokens);
     if (record.completionTokens !== undefined) recordCount(h('completionTokens'), record.completionTokens);
+    if (record.documents !== undefined) this.documents = (this.documents ?? 0) + record.documents;
+    if (record.images !== undefined) this.images = (this.images ?? 0) + record.images;
     this.tokens.prompt += record.promptTokens ?? 0;
     this.tokens.completion += record.completionTokens ?? 0;
     this.tokens.total += record.totalTokens ?? (record.promptTokens ?? 0) + (record.completionTokens ?? 0);
+    if (record.ttfrtMs !== undefined || record.reasoningTokens !== undefined) {
+      const reasoning = (this.reasoning ??= { ttfrt: createHistogram(), tokens: 0 });
+      if (record.ttfrtMs !== undefined) recordMs(reasoning.ttfrt, record.ttfrtMs);
+      reasoning.tokens += record.reasoningTokens ?? 0;
+    }
   }
 
   summary(): CellSummary {
@@ -76,6 +89,7 @@ export class CellRecorder {
     const perSecond = (count: number): number => (windowMs > 0 ? round3(count / (windowMs / 1000)) : 0);
     const histograms: Record<string, string> = {};
     for (const [name, histogram] of this.histograms) histograms[name] = encodeHistogram(histogram);
+    if (this.reasoning !== undefined) histograms.ttfrt = encodeHistogram(this.reasoning.ttfrt);
     return {
       ...this.identity,
       // Every planned request ends as exactly one outcome, so the outcomes add up to the plan.
@@ -86,14 +100,20 @@ export class CellRecorder {
       latencySchedMs: summarise(h('latencySched')),
       ttftMs: summarise(h('ttft')),
       ttftSchedMs: summarise(h('ttftSched')),
+      ...(this.reasoning !== undefined ? { ttfrtMs: summarise(this.reasoning.ttfrt) } : {}),
       tpotMs: summarise(h('tpot')),
       interChunkMs: summarise(h('interChunk')),
       queueWaitMs: summarise(h('queueWait')),
       promptTokensPerRequest: summarise(h('promptTokens'), 1),
       completionTokensPerRequest: summarise(h('completionTokens'), 1),
-      tokens: { ...this.tokens },
+      tokens: { ...this.tokens, ...(this.reasoning !== undefined ? { reasoning: this.reasoning.tokens } : {}) },
       windowMs: round3(windowMs),
-      throughput: { requestsPerSec: perSecond(this.outcomes.ok), outputTokensPerSec: perSecond(this.tokens.completion) },
+      throughput: {
+        requestsPerSec: perSecond(this.outcomes.ok),
+        outputTokensPerSec: perSecond(this.tokens.completion),
+        ...(this.documents !== undefined ? { documentsPerSec: perSecond(this.documents) } : {}),
+        ...(this.images !== undefined ? { imagesPerSec: perSecond(this.images) } : {}),
+      },
       attempts: this.attempts,
       histograms,
       ...(this.flags !== undefined ? { flags: { ...this.flags } } : {}),

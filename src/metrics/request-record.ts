@@ -3,6 +3,8 @@
  */
 import { estimateTokens } from '../qianfan/spec/token-estimate.js';
 import { redact } from '../util/redact.js';
+import { documentCount } from '../dataset/documents.js';
+import { imagesRequested } from '../providers/text2image.js';
 import type { RequestPlan } from '../plan/plan.js';
 import type { AttemptResult, ErrorClass } from '../providers/types.js';
 import { deriveTimings } from './request-metrics.js';
@@ -51,6 +53,10 @@ function baseRecord(spec: RequestPlan, outcome: Outcome, history: Pick<RequestHi
     attempts: history.attempts,
     backoffMs: round3(history.backoffMs),
     output: '',
+    // Reranker cells: the documents each request sends, for documents per second.
+    ...(spec.cell.api === 'reranker' ? { documents: documentCount(spec.row) } : {}),
+    // Text-to-image cells: the images each request asks for (`n`), for images per second and latency per image.
+    ...(spec.cell.api === 'text2image' ? { images: imagesRequested(spec.cell.params) } : {}),
   };
 }
 
@@ -91,6 +97,8 @@ export function answeredRecord(spec: RequestPlan, result: AttemptResult, history
     doneAt: result.doneAt,
     stream: history.stream,
     ...(completionTokens !== undefined ? { completionTokens } : {}),
+    ...(result.firstReasoningAt !== undefined ? { firstReasoningAt: result.firstReasoningAt } : {}),
+    ...(result.usage?.reasoningTokens !== undefined ? { reasoningTokens: result.usage.reasoningTokens } : {}),
   });
   record.schedOffsetMs = round3(history.schedAt - history.epoch);
   record.queueMs = round3(timings.queueMs);
@@ -98,9 +106,11 @@ export function answeredRecord(spec: RequestPlan, result: AttemptResult, history
   record.latencySchedMs = round3(timings.latencySchedMs);
   if (timings.ttftMs !== undefined) record.ttftMs = round3(timings.ttftMs);
   if (timings.ttftSchedMs !== undefined) record.ttftSchedMs = round3(timings.ttftSchedMs);
+  if (timings.ttfrtMs !== undefined) record.ttfrtMs = round3(timings.ttfrtMs);
   if (timings.tpotMs !== undefined) record.tpotMs = round3(timings.tpotMs);
   if (timings.decodeTps !== undefined) record.decodeTps = Math.round(timings.decodeTps * 100) / 100;
   record.textEvents = result.textEventTimes.length;
+  if (result.ok && record.images !== undefined && record.images > 0) record.msPerImage = round3(timings.latencyMs / record.images);
   if (result.httpStatus !== undefined) record.httpStatus = result.httpStatus;
   if (result.finishReason !== undefined) record.finishReason = result.finishReason;
   if (result.flags !== undefined) {
@@ -118,6 +128,7 @@ export function answeredRecord(spec: RequestPlan, result: AttemptResult, history
     record.promptTokens = result.usage.promptTokens;
     record.completionTokens = result.usage.completionTokens;
     record.totalTokens = result.usage.totalTokens;
+    if (result.usage.reasoningTokens !== undefined) record.reasoningTokens = result.usage.reasoningTokens;
     record.usageSource = 'server';
   } else if (result.ok) {
     const promptText = [spec.row.system ?? '', ...spec.row.messages.map((message) => message.content)].join('\n');

@@ -39,7 +39,12 @@ export const cellLoadSchema = z.object({
   value: amount.describe('Requests in flight (closed loop) or requests per second offered (open loop).'),
 });
 
-const tokensSchema = z.object({ prompt: amount, completion: amount, total: amount });
+const tokensSchema = z.object({
+  prompt: amount,
+  completion: amount.describe('Every generated token, reasoning included.'),
+  total: amount,
+  reasoning: amount.optional().describe("Of completion, a reasoning model's reasoning tokens; absent when no request of the cell reported any."),
+});
 
 /** The price entry a cost was computed with: CNY per 1,000 tokens, the day it took effect and its source. */
 export const priceRefSchema = z.object({ model: z.string(), inputPer1k: amount, outputPer1k: amount, effectiveFrom: z.string(), source: z.string() });
@@ -92,14 +97,22 @@ export const cellSummarySchema = z.object({
   latencySchedMs: distributionSummarySchema,
   ttftMs: distributionSummarySchema,
   ttftSchedMs: distributionSummarySchema,
-  tpotMs: distributionSummarySchema,
+  ttfrtMs: distributionSummarySchema
+    .optional()
+    .describe('Time to first reasoning token (metrics definition 2): cells of streaming reasoning models only; ttftMs stays the first answer token.'),
+  tpotMs: distributionSummarySchema.describe('Over answer tokens: reasoning tokens are decoded before the first answer token.'),
   interChunkMs: distributionSummarySchema,
   queueWaitMs: distributionSummarySchema,
   promptTokensPerRequest: distributionSummarySchema,
   completionTokensPerRequest: distributionSummarySchema,
   tokens: tokensSchema.describe('Sums over ok requests.'),
   windowMs: amount.describe("From the cell's first dispatch to its last completion, added over the run's sessions (a resume's pause is not in it)."),
-  throughput: z.object({ requestsPerSec: amount, outputTokensPerSec: amount }),
+  throughput: z.object({
+    requestsPerSec: amount,
+    outputTokensPerSec: amount,
+    documentsPerSec: amount.optional().describe('Reranker cells: documents of ok requests ranked per second of the cell window.'),
+    imagesPerSec: amount.optional().describe('Text-to-image cells: images of ok requests per second of the cell window.'),
+  }),
   attempts: count,
   histograms: z
     .record(z.string(), z.string())

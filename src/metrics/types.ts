@@ -1,7 +1,8 @@
 /**
  * What one planned request ends as, and what a cell adds up to. Definitions: shared metrics.md
- * (qfbench metrics definition version 1). The summary types are inferred from the zod schema of
- * summary.json (./summary-schema.ts), their one source.
+ * plus the README's "Metrics" section (qfbench metrics definition version 2: version 1 and the
+ * time to first reasoning token and reasoning tokens). The summary types are inferred from the
+ * zod schema of summary.json (./summary-schema.ts), their one source.
  */
 import type { z } from 'zod';
 import type {
@@ -29,7 +30,8 @@ import { LIMITER_REFILLS, OUTCOMES } from './summary-schema.js';
 
 export { LIMITER_REFILLS, OUTCOMES };
 
-export const METRICS_DEFINITION_VERSION = 1;
+/** 2: adds ttfrt and reasoning tokens (TTFT is still the first answer token, TPOT counts answer tokens). */
+export const METRICS_DEFINITION_VERSION = 2;
 
 export type Outcome = (typeof OUTCOMES)[number];
 
@@ -60,12 +62,18 @@ export interface RequestRecord {
   latencySchedMs?: number;
   ttftMs?: number;
   ttftSchedMs?: number;
+  /** Time to first reasoning token: `t_first_reasoning - t_dispatch` (streaming reasoning models only). */
+  ttfrtMs?: number;
+  /** Answer tokens only: `(t_last_tok - t_first_tok) / (completion_tokens - reasoning_tokens - 1)`. */
   tpotMs?: number;
   decodeTps?: number;
   textEvents?: number;
   promptTokens?: number;
+  /** Every generated token, reasoning included. */
   completionTokens?: number;
   totalTokens?: number;
+  /** Of completionTokens, the reasoning ones (`usage.completion_tokens_details.reasoning_tokens`). */
+  reasoningTokens?: number;
   /** `server` when the numbers came from `usage`, `estimate` otherwise. */
   usageSource?: 'server' | 'estimate';
   finishReason?: string;
@@ -97,6 +105,12 @@ export interface RequestRecord {
   needClearHistory?: boolean;
   banRound?: number;
   isTruncated?: boolean;
+  /** Reranker cells: how many documents the request sent to be ranked; absent for other APIs. */
+  documents?: number;
+  /** Text-to-image cells: the images the request asked for (`n`, default 1); absent for other APIs. */
+  images?: number;
+  /** Text-to-image cells, ok requests: latency divided by the images. */
+  msPerImage?: number;
 }
 
 export const ASSERT_RESULTS = ['pass', 'fail', 'skip', 'none'] as const;

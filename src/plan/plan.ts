@@ -13,14 +13,23 @@ export interface ModelTarget {
   /** The name the user gave, resolved to its catalog spelling when known. */
   model: string;
   endpoint: string;
-  /** Embedding models make embedding cells (latency and tokens, no stream). */
-  kind?: 'chat' | 'embedding';
+  /** Embedding and reranker models make cells of their own API (latency and tokens, no stream). */
+  kind?: 'chat' | 'embedding' | 'reranker' | 'text2image' | 'tokenizer';
+}
+
+/** The API a target's cells use: its model kind's, or the run's `--api` for chat models. */
+export function apiOfTarget(target: Pick<ModelTarget, 'kind'>, runApi: ApiKind): ApiKind {
+  if (target.kind === 'embedding') return 'embeddings';
+  if (target.kind === 'reranker') return 'reranker';
+  if (target.kind === 'text2image') return 'text2image';
+  if (target.kind === 'tokenizer') return 'tokenizer';
+  return runApi;
 }
 
 export interface CellPlan {
   id: string;
   index: number;
-  /** The API family of this cell's requests (embedding models use `embeddings`). */
+  /** The API family of this cell's requests (embedding models use `embeddings`, reranker models `reranker`). */
   api: ApiKind;
   label: string;
   model: string;
@@ -75,7 +84,7 @@ export function buildCells(targets: readonly ModelTarget[], grid: ParamGrid, api
       cells.push({
         id: `c${(stage?.cellIdOffset ?? 0) + index + 1}`,
         index,
-        api: target.kind === 'embedding' ? 'embeddings' : api,
+        api: apiOfTarget(target, api),
         label: stage === undefined ? label : `${label} ${stage.label}`,
         model: target.model,
         endpoint: target.endpoint,

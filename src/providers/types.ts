@@ -39,12 +39,18 @@ export interface RateLimitSignal {
 
 export interface Usage {
   promptTokens: number;
+  /** All generated tokens, a reasoning model's thinking included. */
   completionTokens: number;
   totalTokens: number;
+  /** Of completionTokens, the reasoning ones (`completion_tokens_details.reasoning_tokens`), when the server says. */
+  reasoningTokens?: number;
 }
 
-/** Which API family a request targets. */
-export type ApiKind = 'chat' | 'completions' | 'embeddings';
+/**
+ * Which API family a request targets (`reranker`: a query and documents to rank; `text2image`: a
+ * prompt to draw; `tokenizer`: a prompt to count; qianfan-api.md §2, §6).
+ */
+export type ApiKind = 'chat' | 'completions' | 'embeddings' | 'reranker' | 'text2image' | 'tokenizer';
 
 /** Sampling and generation parameters, as given by `-p` (already typed by config/). */
 export type ParamValue = number | string | boolean | string[];
@@ -61,6 +67,8 @@ export interface ProviderRequest {
   system?: string;
   params: Params;
   stream: boolean;
+  /** Reranker requests: the documents to rank against the last user turn (the query). */
+  documents?: string[];
 }
 
 /** The timing and content of one attempt. All instants are `clock.now()` milliseconds. */
@@ -70,8 +78,10 @@ export interface AttemptResult {
   dispatchedAt: number;
   /** Status line and headers received (diagnostic only). */
   headersAt?: number;
-  /** Arrival instants of the events that carried generated text, in order. */
+  /** Arrival instants of the events that carried generated answer text, in order. */
   textEventTimes: number[];
+  /** Arrival of the first event that carried reasoning text (`delta.reasoning_content`), streaming only. */
+  firstReasoningAt?: number;
   /** End of the response, or of the failed attempt. */
   doneAt: number;
   httpStatus?: number;

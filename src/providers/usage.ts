@@ -30,11 +30,27 @@ export function invalidUsageError(reason: string): ProviderError {
 export function usageFrom(body: Record<string, unknown>): Usage | InvalidUsage | undefined {
   const usage = body.usage as Record<string, unknown> | null | undefined;
   if (typeof usage !== 'object' || usage === null) return undefined;
-  return checkedUsage(usage.prompt_tokens, usage.completion_tokens, usage.total_tokens, [
+  const checked = checkedUsage(usage.prompt_tokens, usage.completion_tokens, usage.total_tokens, [
     'usage.prompt_tokens',
     'usage.completion_tokens',
     'usage.total_tokens',
   ]);
+  return isInvalidUsage(checked) ? checked : withReasoningTokens(checked, usage.completion_tokens_details);
+}
+
+/**
+ * OpenAI-style `completion_tokens_details.reasoning_tokens`: a part of completion_tokens, so never
+ * more than it. Absent or null details leave the usage as it is.
+ */
+function withReasoningTokens(usage: Usage, details: unknown): Usage | InvalidUsage {
+  if (typeof details !== 'object' || details === null) return usage;
+  const raw = (details as Record<string, unknown>).reasoning_tokens;
+  if (raw === undefined || raw === null) return usage;
+  const reasoningTokens = tokenCount(raw);
+  if (reasoningTokens === undefined) return { invalid: `usage.completion_tokens_details.reasoning_tokens is ${shown(raw)}, not a non-negative integer` };
+  if (reasoningTokens > usage.completionTokens)
+    return { invalid: `usage.completion_tokens_details.reasoning_tokens ${reasoningTokens} is more than completion_tokens ${usage.completionTokens}` };
+  return { ...usage, reasoningTokens };
 }
 
 function checkedUsage(prompt: unknown, completion: unknown, total: unknown, names: readonly [string, string, string]): Usage | InvalidUsage {

@@ -9,7 +9,7 @@ import { summaryCost } from '../cost/summary-cost.js';
 import { budgetLine, estimateCheckLines, totalCostLine, yuanText } from './cost-text.js';
 import type { CellSummary, Outcome, RunSummary } from '../metrics/types.js';
 import { errorCountText, topErrors } from './error-summary.js';
-import { fixed, stat } from './format.js';
+import { fixed, hasReasoning, stat } from './format.js';
 import { terminalSafe } from '../util/terminal-text.js';
 import { displayWidth, padEndToWidth, padStartToWidth, truncateToWidth } from './text-width.js';
 
@@ -96,6 +96,15 @@ const FLAG_COLUMNS: ReadonlyArray<{ column: Column; count: (cell: RunSummary['ce
 
 const COST_COLUMN: Column = { header: 'CNY', align: 'right', value: (c) => yuanText(c.cost?.cny) };
 
+/** Reasoning models' time to first reasoning token (TTFT stays the first answer token), shown when some cell has it. */
+const TTFRT_COLUMN: Column = { header: 'ttfrt p50', align: 'right', value: (c) => ms(stat(c.ttfrtMs, 'p50')) };
+
+/** Reranker cells' throughput, shown when some cell has it. */
+const DOCUMENTS_COLUMN: Column = { header: 'docs/s', align: 'right', value: (c) => fixed(c.throughput.documentsPerSec, 1, DASH) };
+
+/** Text-to-image cells' throughput, shown when some cell has it. */
+const IMAGES_COLUMN: Column = { header: 'img/s', align: 'right', value: (c) => fixed(c.throughput.imagesPerSec, 2, DASH) };
+
 /** Assertion pass rate over every repeat, with the counts behind it. */
 const PASS_COLUMN: Column = {
   header: 'pass',
@@ -123,7 +132,17 @@ export function formatSummaryTable(summary: RunSummary, options: ConsoleTableOpt
   const cost = summaryCost(summary);
   const withChecks = summary.cells.some((cell) => cell.assertions !== undefined);
   const flagColumns = FLAG_COLUMNS.filter((flag) => summary.cells.some((cell) => flag.count(cell) > 0)).map((flag) => flag.column);
-  const columns = [...COLUMNS, ...flagColumns, ...(cost !== undefined ? [COST_COLUMN] : []), ...(withChecks ? [PASS_COLUMN] : [])];
+  const withDocuments = summary.cells.some((cell) => cell.throughput.documentsPerSec !== undefined);
+  const withReasoning = summary.cells.some(hasReasoning);
+  const columns = [
+    ...COLUMNS,
+    ...(withReasoning ? [TTFRT_COLUMN] : []),
+    ...(withDocuments ? [DOCUMENTS_COLUMN] : []),
+    ...(summary.cells.some((cell) => cell.throughput.imagesPerSec !== undefined) ? [IMAGES_COLUMN] : []),
+    ...flagColumns,
+    ...(cost !== undefined ? [COST_COLUMN] : []),
+    ...(withChecks ? [PASS_COLUMN] : []),
+  ];
   const cells = summary.cells.map((cell) =>
     columns.map((col, i) => {
       const raw = col.value(cell);

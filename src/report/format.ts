@@ -4,7 +4,7 @@
  */
 import { isFiniteNumber } from '../metrics/cell-figures.js';
 
-export { cellRates, hasSamples, isFiniteNumber, stat, type CellRates } from '../metrics/cell-figures.js';
+export { cellRates, hasReasoning, hasSamples, isFiniteNumber, stat, type CellRates } from '../metrics/cell-figures.js';
 export { formatCny } from '../util/format-cny.js';
 
 /** `value` with `digits` decimals, or `empty` when there is no value. */

@@ -11,7 +11,7 @@
 import type { CellSummary, DistributionSummary, RequestRecord, RunSummary } from '../metrics/types.js';
 import { OUTCOMES } from '../metrics/types.js';
 import { provenanceLines } from './provenance.js';
-import { cellRates, fixed, formatCny, stat } from './format.js';
+import { cellRates, fixed, formatCny, hasReasoning, stat } from './format.js';
 import {
   countText,
   DASH,
@@ -178,6 +178,11 @@ function renderComparison(summary: RunSummary): string {
   const pct: ReadonlyArray<'p50' | 'p90' | 'p99'> = ['p50', 'p90', 'p99'];
   const withCost = summary.cells.some((cell) => cell.cost !== undefined);
   const withChecks = summary.cells.some((cell) => cell.assertions !== undefined);
+  // Reranker cells' documents per second, only when some cell has them.
+  const withDocuments = summary.cells.some((cell) => cell.throughput.documentsPerSec !== undefined);
+  const withImages = summary.cells.some((cell) => cell.throughput.imagesPerSec !== undefined);
+  // Reasoning models' time to first reasoning token and reasoning tokens, only when some cell has them.
+  const withReasoning = summary.cells.some(hasReasoning);
   // v1's flags, each only when some cell has one.
   const flagColumns: Column<CellSummary>[] = [
     {
@@ -198,12 +203,18 @@ function renderComparison(summary: RunSummary): string {
     { header: 'throttled', html: (c) => percentText(cellRates(c).throttledRate), numeric: true },
     ...distColumns((c) => c.latencyMs, pct),
     ...distColumns((c) => c.ttftMs, pct),
+    ...(withReasoning ? distColumns((c) => c.ttfrtMs, pct) : []),
     ...distColumns((c) => c.tpotMs, pct),
     { header: 'prompt', html: (c) => countText(c.tokens.prompt), numeric: true },
     { header: 'completion', html: (c) => countText(c.tokens.completion), numeric: true },
+    ...(withReasoning
+      ? [{ header: 'reasoning', html: (c: CellSummary) => (c.tokens.reasoning === undefined ? DASH : countText(c.tokens.reasoning)), numeric: true }]
+      : []),
     { header: 'total', html: (c) => countText(c.tokens.total), numeric: true },
     { header: 'req/s', html: (c) => fixed(c.throughput.requestsPerSec, 2, DASH), numeric: true },
     { header: 'out tok/s', html: (c) => fixed(c.throughput.outputTokensPerSec, 1, DASH), numeric: true },
+    ...(withDocuments ? [{ header: 'docs/s', html: (c: CellSummary) => fixed(c.throughput.documentsPerSec, 1, DASH), numeric: true }] : []),
+    ...(withImages ? [{ header: 'img/s', html: (c: CellSummary) => fixed(c.throughput.imagesPerSec, 2, DASH), numeric: true }] : []),
     ...flagColumns,
     ...(withCost ? [{ header: 'CNY', html: costHtml, numeric: true }] : []),
     ...(withChecks ? [{ header: 'pass rate', html: passRateHtml, numeric: true }] : []),
@@ -214,9 +225,10 @@ function renderComparison(summary: RunSummary): string {
     { label: 'Rates', span: 2 },
     { label: 'Latency (ms)', span: 3 },
     { label: 'TTFT (ms)', span: 3 },
+    ...(withReasoning ? [{ label: 'First reasoning token (ms)', span: 3 }] : []),
     { label: 'TPOT (ms)', span: 3 },
-    { label: 'Tokens (ok requests)', span: 3 },
-    { label: 'Throughput', span: 2 },
+    { label: 'Tokens (ok requests)', span: withReasoning ? 4 : 3 },
+    { label: 'Throughput', span: 2 + (withDocuments ? 1 : 0) + (withImages ? 1 : 0) },
     ...(flagColumns.length > 0 ? [{ label: 'Flags', span: flagColumns.length }] : []),
     ...(withCost ? [{ label: 'Cost', span: 1 }] : []),
     ...(withChecks ? [{ label: 'Assertions', span: 1 }] : []),

@@ -56,6 +56,10 @@ export function renderRunMarkdown(summary: RunSummary): string {
   lines.push('');
   const withCost = summary.cells.some((cell) => cell.cost !== undefined);
   const header = ['cell', 'ok/planned', 'error rate', 'throttled', 'latency p50 ms', 'latency p99 ms', 'TTFT p50 ms', 'TTFT p99 ms', 'out tok/s'];
+  const withDocuments = summary.cells.some((cell) => cell.throughput.documentsPerSec !== undefined);
+  if (withDocuments) header.push('docs/s');
+  const withImages = summary.cells.some((cell) => cell.throughput.imagesPerSec !== undefined);
+  if (withImages) header.push('img/s');
   if (withCost) header.push('cost CNY');
   const rows = summary.cells.map((cell) => {
     const rates = cellRates(cell);
@@ -70,6 +74,8 @@ export function renderRunMarkdown(summary: RunSummary): string {
       fixed(stat(cell.ttftMs, 'p99'), 1, DASH),
       fixed(cell.throughput.outputTokensPerSec, 1, DASH),
     ];
+    if (withDocuments) row.push(fixed(cell.throughput.documentsPerSec, 1, DASH));
+    if (withImages) row.push(fixed(cell.throughput.imagesPerSec, 2, DASH));
     if (withCost) {
       const cost = cell.cost;
       row.push(cost === undefined || cost.cny === null ? 'unknown' : `¥${formatCny(cost.cny)}`);

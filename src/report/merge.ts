@@ -63,6 +63,7 @@ export function mergeCells(cells: readonly CellSummary[]): CellSummary {
     completion: cells.reduce((sum, cell) => sum + cell.tokens.completion, 0),
     total: cells.reduce((sum, cell) => sum + cell.tokens.total, 0),
   };
+  if (cells.some((cell) => cell.tokens.reasoning !== undefined)) merged.tokens.reasoning = cells.reduce((sum, cell) => sum + (cell.tokens.reasoning ?? 0), 0);
   Object.assign(merged, mergedRates(cells.map((cell) => ({ cell, group: 0 }))));
   merged.histograms = {};
   for (const [name, field, scale] of DISTRIBUTIONS) {
@@ -71,6 +72,13 @@ export function mergeCells(cells: readonly CellSummary[]): CellSummary {
     const histogram = mergeHistograms(parts.map(decodeHistogram));
     merged.histograms[name] = encodeHistogram(histogram);
     merged[field] = summarise(histogram, scale);
+  }
+  // Reasoning models only (metrics definition 2): the optional time to first reasoning token.
+  const ttfrtParts = cells.map((cell) => cell.histograms.ttfrt).filter((encoded): encoded is string => encoded !== undefined);
+  if (ttfrtParts.length > 0) {
+    const histogram = mergeHistograms(ttfrtParts.map(decodeHistogram));
+    merged.histograms.ttfrt = encodeHistogram(histogram);
+    merged.ttfrtMs = summarise(histogram, 1000);
   }
   // Cost and assertion figures are per shard; a merged cell does not claim them.
   delete merged.cost;

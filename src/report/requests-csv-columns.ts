@@ -36,7 +36,7 @@ export interface ColumnSpec {
 
 interface OptionalColumnSpec extends ColumnSpec {
   /** Columns of one group appear together, when the first record has any of the group's fields. */
-  readonly group: 'assertions' | 'replay' | 'session' | 'safety';
+  readonly group: 'assertions' | 'replay' | 'session' | 'safety' | 'rerank' | 'reasoning' | 'images';
 }
 
 const ROW_ID_COLUMN: ColumnSpec = { name: 'row_id', key: 'rowId', kind: 'text' };
@@ -82,6 +82,14 @@ const OPTIONAL_COLUMNS: readonly OptionalColumnSpec[] = [
   { name: 'need_clear_history', key: 'needClearHistory', kind: 'boolean', group: 'safety' },
   { name: 'ban_round', key: 'banRound', kind: 'int', group: 'safety' },
   { name: 'is_truncated', key: 'isTruncated', kind: 'boolean', group: 'safety' },
+  // Reranker cells: the documents each request sent.
+  { name: 'documents', key: 'documents', kind: 'int', group: 'rerank' },
+  // Text-to-image cells: the images each request asked for, and its latency per image.
+  { name: 'images', key: 'images', kind: 'int', group: 'images' },
+  { name: 'ms_per_image', key: 'msPerImage', kind: 'ms', group: 'images' },
+  // Reasoning models: time to first reasoning token and reasoning tokens (metrics definition 2).
+  { name: 'ttfrt_ms', key: 'ttfrtMs', kind: 'ms', group: 'reasoning' },
+  { name: 'reasoning_tokens', key: 'reasoningTokens', kind: 'int', group: 'reasoning' },
 ];
 
 /** The header of requests.csv, in order (the base columns; optional ones may follow). */
@@ -90,9 +98,16 @@ export const REQUEST_CSV_COLUMNS: readonly string[] = COLUMNS.map((c) => c.name)
 /** The optional columns that may follow `output`, in order. */
 export const OPTIONAL_REQUEST_CSV_COLUMNS: readonly string[] = OPTIONAL_COLUMNS.map((c) => c.name);
 
-/** The columns a file whose first record is `record` gets: the base ones plus the groups it fills. */
-export function columnsFor(record: RequestRecord): readonly ColumnSpec[] {
-  const groups = new Set(OPTIONAL_COLUMNS.filter((spec) => record[spec.key] !== undefined).map((spec) => spec.group));
+/** A set of optional columns that appear together. */
+export type ColumnGroup = OptionalColumnSpec['group'];
+
+/**
+ * The columns a file whose first record is `record` gets: the base ones plus the groups it fills,
+ * plus `always` (groups the run knows it needs whatever its first record, e.g. `reasoning` when a
+ * model of the run is a reasoning model and the first answer may come from another).
+ */
+export function columnsFor(record: RequestRecord, always: readonly ColumnGroup[] = []): readonly ColumnSpec[] {
+  const groups = new Set([...always, ...OPTIONAL_COLUMNS.filter((spec) => record[spec.key] !== undefined).map((spec) => spec.group)]);
   return [...COLUMNS, ...OPTIONAL_COLUMNS.filter((spec) => groups.has(spec.group))];
 }
 

@@ -37,7 +37,16 @@ import type { RequestRecord } from '../metrics/types.js';
 import { ensureParentDirSync, environmentError, errnoCode } from '../util/fs-util.js';
 import { PacedDataSync } from '../util/paced-data-sync.js';
 import { splitCsvFile } from './csv-record-scan.js';
-import { COLUMNS, columnsFor, headerColumns, notRequestsCsvHeader, requestRecordToRow, rowToRequestRecord, type ColumnSpec } from './requests-csv-columns.js';
+import {
+  COLUMNS,
+  columnsFor,
+  headerColumns,
+  notRequestsCsvHeader,
+  requestRecordToRow,
+  rowToRequestRecord,
+  type ColumnGroup,
+  type ColumnSpec,
+} from './requests-csv-columns.js';
 
 export {
   assertRequestsCsvHeader,
@@ -61,6 +70,8 @@ export interface RequestsCsvOptions {
   append?: boolean;
   /** Longest wait, in ms, between background fdatasyncs while rows keep coming (default 200; 0: after every batch of rows). */
   syncIntervalMs?: number;
+  /** Optional column groups a new file gets whatever its first record (a run with a reasoning model: `reasoning`). */
+  groups?: readonly ColumnGroup[];
 }
 
 export const DEFAULT_SYNC_INTERVAL_MS = 200;
@@ -148,6 +159,7 @@ class StreamingRequestsCsvWriter implements RequestsCsvWriter {
   /** Chosen with the first record, or by the header of the file appended to (see the top of this file). */
   private columns: readonly ColumnSpec[] | undefined;
   private bom: boolean;
+  private readonly groups: readonly ColumnGroup[];
 
   constructor(
     private readonly path: string,
@@ -156,6 +168,7 @@ class StreamingRequestsCsvWriter implements RequestsCsvWriter {
     ensureParentDirSync(path);
     this.columns = options.append === true ? appendColumns(path) : undefined;
     this.bom = options.excelBom === true && this.columns === undefined;
+    this.groups = options.groups ?? [];
     // The fd stays open after the last write (autoClose false) so close() syncs it before closing it.
     this.file = createWriteStream(path, { encoding: 'utf8', flags: options.append === true ? 'a' : 'w', autoClose: false });
     this.syncer = new PacedDataSync(
@@ -202,7 +215,7 @@ class StreamingRequestsCsvWriter implements RequestsCsvWriter {
   write(record: RequestRecord): void {
     if (this.failure !== undefined) throw this.failure;
     if (this.closing !== undefined) throw new Error('requests.csv writer is already closed');
-    const columns = this.columns ?? this.writeHeader(columnsFor(record));
+    const columns = this.columns ?? this.writeHeader(columnsFor(record, this.groups));
     this.writeLine(requestRecordToRow(record, columns));
     this.count += 1;
     this.syncer.written();

@@ -13,7 +13,7 @@ import { cellCostPart, cellPrice, summaryCost } from '../cost/summary-cost.js';
 import { OUTCOMES, type CellSummary, type DistributionSummary, type RunSummary } from '../metrics/types.js';
 import { neutraliseCell } from './csv-safety.js';
 import { writeFileAtomic } from '../util/fs-util.js';
-import { cellRates, fixed, isFiniteNumber, stat } from './format.js';
+import { cellRates, fixed, hasReasoning, isFiniteNumber, stat } from './format.js';
 
 export interface SummaryCsvOptions {
   /** Write a UTF-8 byte order mark first, so Excel opens Chinese text correctly. */
@@ -88,6 +88,21 @@ const COST_COLUMNS: ReadonlyArray<readonly [string, Getter]> = [
   ['price_source', text((c) => cellPrice(c)?.source ?? 'unknown')],
 ];
 
+/** Appended when some cell is a reranker's. */
+const DOCUMENTS_COLUMNS: ReadonlyArray<readonly [string, Getter]> = [['documents_per_sec', (c) => fixed(c.throughput.documentsPerSec, 3)]];
+
+/** Appended when some cell is a text-to-image one's. */
+const IMAGES_COLUMNS: ReadonlyArray<readonly [string, Getter]> = [['images_per_sec', (c) => fixed(c.throughput.imagesPerSec, 3)]];
+
+/** Appended when some cell is a reasoning model's (metrics definition 2). */
+const ttfrt = (c: CellSummary): DistributionSummary | undefined => c.ttfrtMs;
+const REASONING_COLUMNS: ReadonlyArray<readonly [string, Getter]> = [
+  ['ttfrt_p50_ms', (c) => fixed(stat(ttfrt(c), 'p50'), 3)],
+  ['ttfrt_p90_ms', (c) => fixed(stat(ttfrt(c), 'p90'), 3)],
+  ['ttfrt_p99_ms', (c) => fixed(stat(ttfrt(c), 'p99'), 3)],
+  ['reasoning_tokens', int((c) => c.tokens.reasoning)],
+];
+
 /** The header of summary.csv, in order (without cost). */
 export const SUMMARY_CSV_COLUMNS: readonly string[] = COLUMNS.map(([name]) => name);
 
@@ -111,6 +126,7 @@ function totalRow(summary: RunSummary, columns: ReadonlyArray<readonly [string, 
     prompt_tokens: sum((c) => c.tokens.prompt),
     completion_tokens: sum((c) => c.tokens.completion),
     total_tokens: sum((c) => c.tokens.total),
+    reasoning_tokens: sum((c) => c.tokens.reasoning),
     simulated: summary.run.simulated ? 'true' : 'false',
     run_kind: provenanceTag(summary),
     cost_cny: cny(cost?.totalCny),
@@ -133,7 +149,16 @@ const ASSERTION_COLUMNS: ReadonlyArray<readonly [string, Getter]> = [
 export function renderSummaryCsv(summary: RunSummary, options: SummaryCsvOptions = {}): string {
   const withCost = summaryCost(summary) !== undefined;
   const withChecks = summary.cells.some((cell) => cell.assertions !== undefined);
-  const columns = [...COLUMNS, ...(withCost ? COST_COLUMNS : []), ...(withChecks ? ASSERTION_COLUMNS : [])];
+  const withDocuments = summary.cells.some((cell) => cell.throughput.documentsPerSec !== undefined);
+  const withReasoning = summary.cells.some(hasReasoning);
+  const columns = [
+    ...COLUMNS,
+    ...(withDocuments ? DOCUMENTS_COLUMNS : []),
+    ...(summary.cells.some((cell) => cell.throughput.imagesPerSec !== undefined) ? IMAGES_COLUMNS : []),
+    ...(withReasoning ? REASONING_COLUMNS : []),
+    ...(withCost ? COST_COLUMNS : []),
+    ...(withChecks ? ASSERTION_COLUMNS : []),
+  ];
   const rows: string[][] = [columns.map(([name]) => name), ...summary.cells.map((cell) => columns.map(([, get]) => get(cell, summary)))];
   if (withCost) rows.push(totalRow(summary, columns));
   return stringify(rows, { bom: options.excelBom === true, record_delimiter: 'unix' });

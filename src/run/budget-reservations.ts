@@ -17,6 +17,7 @@ import type { FinishedRequest } from '../metrics/request-record.js';
 import type { PriceRef } from '../metrics/types.js';
 import type { CellPlan, RequestPlan } from '../plan/plan.js';
 import { findModel, type Catalog } from '../qianfan/spec/catalog.js';
+import { generatesText } from '../providers/api-kinds.js';
 
 const FALLBACK_OUTPUT_CEILING = 1024;
 /** Answers a cell needs before its longest completion stands in for the ceiling (one short answer would undercharge the rest). */
@@ -36,7 +37,7 @@ interface CellSeen {
 
 /** The most output tokens a request of this cell may bring back. */
 export function outputCeiling(cell: CellPlan, catalog: Catalog): number {
-  if (cell.api === 'embeddings') return 0;
+  if (!generatesText(cell.api)) return 0;
   const cap = cell.params.max_output_tokens;
   if (typeof cap === 'number') return cap;
   return (findModel(catalog, cell.model) ?? findModel(catalog, cell.endpoint))?.defaultMaxOutputTokens ?? FALLBACK_OUTPUT_CEILING;

@@ -8,7 +8,9 @@ import { checkParamKeys, expandGrid } from '../config/params.js';
 import type { DatasetRow } from '../dataset/types.js';
 import { configError } from '../errors.js';
 import type { ModelTarget } from '../plan/plan.js';
-import { findModel, isEmbeddingModel, type Catalog, type ModelEntry } from '../qianfan/spec/catalog.js';
+import { findModel, isEmbeddingModel, isRerankerModel, isText2ImageModel, isTokenizerModel, type Catalog, type ModelEntry } from '../qianfan/spec/catalog.js';
+import { rerankFindings } from './rerank-checks.js';
+import { text2imageFindings } from './text2image-checks.js';
 import { formatFinding, validateRun, type ValidationTarget } from '../providers/qianfan/validation.js';
 import { targetProfile } from '../providers/qianfan/validation-target.js';
 import type { Logger } from '../util/logger.js';
@@ -30,6 +32,8 @@ export function checkRequestsBeforeSending(input: RequestCheckInput): void {
   const targets: ValidationTarget[] = [];
   // Per model, the optional fields it accepts; undefined where they are unknown.
   const accepted: Array<ReadonlySet<string> | undefined> = [];
+  const rerankers: ModelEntry[] = [];
+  let drawsImages = false;
   for (const target of input.targets) {
     const validationTarget: ValidationTarget = { model: target.model, endpoint: target.endpoint };
     if (input.customEndpoints.has(target.endpoint)) {
@@ -47,18 +51,39 @@ export function checkRequestsBeforeSending(input: RequestCheckInput): void {
         accepted.push(undefined);
         continue;
       }
+      // A reranker's input is a query and documents, checked apart (rerank-checks.ts).
+      if (isRerankerModel(entry)) {
+        rerankers.push(entry);
+        accepted.push(new Set(entry.params));
+        continue;
+      }
+      // A text-to-image prompt and its SDXL parameters, checked apart (text2image-checks.ts).
+      // The tokenizer takes any prompt the dataset loader accepted (up to 512,000 characters).
+      if (isTokenizerModel(entry)) {
+        accepted.push(new Set(entry.params));
+        continue;
+      }
+      if (isText2ImageModel(entry)) {
+        drawsImages = true;
+        accepted.push(new Set(entry.params));
+        continue;
+      }
       validationTarget.entry = entry;
     }
     targets.push(validationTarget);
     accepted.push(targetProfile(validationTarget).acceptedParams);
   }
   checkParamKeys(input.grid, accepted, input.allowUnknownParams === true);
-  if (targets.length === 0) return;
-  const result = validateRun({ targets, paramSets: expandGrid(input.grid), rows: input.rows });
+  const kindErrors = [
+    ...(rerankers.length > 0 ? rerankFindings(rerankers, expandGrid(input.grid), input.rows) : []),
+    ...(drawsImages ? text2imageFindings(expandGrid(input.grid), input.rows) : []),
+  ];
+  if (targets.length === 0 && kindErrors.length === 0) return;
+  const result = targets.length > 0 ? validateRun({ targets, paramSets: expandGrid(input.grid), rows: input.rows }) : { warnings: [], errors: [] };
   for (const warning of result.warnings) input.logger.warn(formatFinding(warning));
-  if (result.errors.length > 0) {
+  if (result.errors.length > 0 || kindErrors.length > 0) {
     // The list already ends with an "… and N more" line when rows were left out.
-    const lines = result.errors.map(formatFinding);
+    const lines = [...result.errors.map(formatFinding), ...kindErrors];
     const heading = 'refusing to start; found before sending anything:';
     throw configError(lines.length === 1 ? (lines[0] as string) : [heading, ...lines.map((line) => `  ${line}`)].join('\n'));
   }

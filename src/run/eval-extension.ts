@@ -26,6 +26,7 @@ import { readSummaryJson } from '../report/summary-json.js';
 import type { Logger } from '../util/logger.js';
 import type { RunExtension } from './extensions.js';
 import type { PreparedRun } from './prepare-run.js';
+import { generatesText } from '../providers/api-kinds.js';
 
 const LISTED_CHANGES = 20;
 
@@ -57,8 +58,8 @@ export async function createEvalExtension(config: RunConfig, prepared: PreparedR
       const judgement =
         judgedBefore ??
         judgeRequest(assertionsByRow.get(spec.row) ?? [], record, {
-          // As toProviderRequest decides: embeddings never stream.
-          stream: config.stream && spec.cell.api !== 'embeddings',
+          // As toProviderRequest decides: only text-generating APIs stream.
+          stream: config.stream && generatesText(spec.cell.api),
           replayed: record.replayed === true,
           context: { rowId: spec.row.id, vars: spec.row.vars, model: spec.cell.model, params: spec.cell.params },
         });

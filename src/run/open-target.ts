@@ -14,14 +14,23 @@ import { createAgent, type HttpTimeouts } from '../providers/http.js';
 import { DEFAULT_V1_BASE_URL, qianfanAuthFromEnv } from '../providers/qianfan/credentials.js';
 import type { QianfanAuth } from '../providers/qianfan/provider.js';
 import type { Catalog } from '../qianfan/spec/catalog.js';
+import type { DatasetRow } from '../dataset/types.js';
+import { datasetAnswerKey } from '../sim/answer-modes.js';
 import { startSimulator, type RunningSimulator } from '../sim/index.js';
 import type { SimOptions } from '../sim/options.js';
 import { registerSecret } from '../util/redact.js';
 
 export const QIANFAN_V2_BASE_URL = 'https://qianfan.baidubce.com/v2';
 
-/** The settings that pick a target: the protocol, --sim, --base-url, --api-key, --replay, and the simulator's seed. */
-export type TargetSettings = Pick<RunConfig, 'provider' | 'sim'> & Partial<Pick<RunConfig, 'baseUrl' | 'apiKey' | 'replay' | 'seed'>>;
+/** The dataset column (CSV) or `vars` field (JSONL) holding the simulator's answer in `answers=dataset` mode. */
+export const SIM_ANSWER_FIELD = 'sim_answer';
+
+/**
+ * The settings that pick a target: the protocol, --sim, --base-url, --api-key, --replay, the
+ * simulator's seed, and the custom services it serves (--endpoint with the --base-model they were published from).
+ */
+export type TargetSettings = Pick<RunConfig, 'provider' | 'sim'> &
+  Partial<Pick<RunConfig, 'baseUrl' | 'apiKey' | 'replay' | 'seed' | 'endpoints' | 'baseModel'>>;
 
 /** How requests to the target are authorised (secrets in here are registered for redaction). */
 export type TargetAuth = { protocol: 'qianfan'; auth: QianfanAuth } | { protocol: 'openai'; apiKey: string } | { protocol: 'replay'; dir: string };
@@ -34,6 +43,8 @@ export interface OpenTargetOptions {
   /** The simulator serves this catalog (an --catalog file merged in). */
   catalog?: Catalog;
   simOptions?: SimOptions;
+  /** The run's prepared rows: with `--sim-opt answers=dataset` the simulator answers each with its `sim_answer`. */
+  rows?: readonly DatasetRow[];
 }
 
 export interface OpenedTarget {
@@ -56,8 +67,28 @@ export async function openTarget(settings: TargetSettings, options: OpenTargetOp
     ...(settings.seed !== undefined ? { seed: settings.seed } : {}),
     ...(options.catalog !== undefined ? { catalog: options.catalog } : {}),
     ...options.simOptions,
+    // The run's own services get the limits its pre-check applied (endpoint-limits.ts).
+    customEndpoints: { ...declaredEndpoints(settings), ...options.simOptions?.customEndpoints },
+    ...(options.simOptions?.answers === 'dataset' ? { datasetAnswers: { ...datasetAnswers(options.rows ?? []), ...options.simOptions.datasetAnswers } } : {}),
   });
   return withAgent(settings.replay !== undefined ? replayTarget(settings.replay) : simulatedTarget(settings, simulator), simulator, options);
+}
+
+/** Each --endpoint suffix -> the --base-model it was published from (none declared: the simulator serves it loosely). */
+function declaredEndpoints(settings: TargetSettings): Record<string, string> {
+  const base = settings.baseModel;
+  if (base === undefined) return {};
+  return Object.fromEntries((settings.endpoints ?? []).map((endpoint) => [endpoint, base]));
+}
+
+/** The `sim_answer` of each row (a CSV column or a JSONL `vars` field), keyed by the content the simulator will receive. */
+function datasetAnswers(rows: readonly DatasetRow[]): Record<string, string> {
+  const answers: Record<string, string> = {};
+  for (const row of rows) {
+    const answer = row.vars[SIM_ANSWER_FIELD];
+    if (answer !== undefined && answer !== '') answers[datasetAnswerKey(row.system, row.messages)] = answer;
+  }
+  return answers;
 }
 
 function withAgent(target: Resolved, simulator: RunningSimulator | undefined, options: OpenTargetOptions): OpenedTarget {

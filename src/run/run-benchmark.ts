@@ -35,6 +35,7 @@ import { writeSummaryCsv } from '../report/summary-csv.js';
 import { writeSummaryJson } from '../report/summary-json.js';
 import { now, wallClockAt } from '../util/clock.js';
 import { TOOL_VERSION } from '../version.js';
+import { findModel } from '../qianfan/spec/catalog.js';
 import { round3 } from '../util/round.js';
 
 export type { RunBenchmarkOptions } from './types.js';
@@ -73,7 +74,15 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBen
     totalMs: config.totalTimeout * 1000,
   };
   // Missing credentials stop the run here, before the output folder is claimed; the simulator starts with --sim.
-  const server = await openTarget(config, { env, connections: Math.max(...config.concurrency), timeouts, catalog, simOptions: options.simOptions });
+  const server = await openTarget(config, {
+    env,
+    connections: Math.max(...config.concurrency),
+    timeouts,
+    catalog,
+    simOptions: options.simOptions,
+    // answers=dataset: the simulator answers each row with its sim_answer.
+    rows: prepared.rows,
+  });
   // IAM has no preflight: a wrong key pair shows only as every answered request failing with 14.
   const authFailures = new AuthFailureTally();
 
@@ -110,7 +119,9 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBen
       };
     }
     await writeRunManifest(outDir, manifest);
-    requestsCsv = openRequestsCsv(requestsPath, { excelBom: config.excel, append: resume !== undefined });
+    // A reasoning model's rows have ttfrt_ms and reasoning_tokens even when another model answers first.
+    const reasoning = targets.some((target) => findModel(catalog, target.model)?.reasoning === true);
+    requestsCsv = openRequestsCsv(requestsPath, { excelBom: config.excel, append: resume !== undefined, ...(reasoning ? { groups: ['reasoning'] } : {}) });
   } catch (error) {
     await requestsCsv?.close().catch(() => undefined);
     await output.release();

@@ -1,15 +1,27 @@
 /**
  * The answer to a validated chat request and when each of its sentences is due: one computation
- * for v1 and v2, so the same content gets the same text, usage and cadence on either API.
+ * for v1 and v2, so the same content gets the same text, usage and cadence on either API. The
+ * text is the seeded filler, or a fixed one in the echo and dataset answer modes (answer-modes.ts).
  */
 import type { Random } from '../util/random.js';
 import type { AnswerPlan } from './answer.js';
-import { answerRandom, generateAnswer } from './generator.js';
+import { fixedAnswer, fixedAnswerText } from './answer-modes.js';
+import { answerRandom, generateAnswer, type GeneratedAnswer } from './generator.js';
 import { decodeDelay, planSentenceOffsets, slowdownFactor } from './latency.js';
 import type { ResolvedSimOptions } from './options.js';
 import { cutAtStop } from './stop-strings.js';
 import { containsCjk } from './tokenizer.js';
 import { answerKey, lastUserContent, type ChatInput } from './validation.js';
+
+/** Today's generated text, its length drawn from the seed within the request's limits. */
+function fillerAnswer(options: ResolvedSimOptions, endpointKey: string, input: ChatInput, maxOutputTokens: number): GeneratedAnswer {
+  const lengthLimits = { ...options.outputTokens, maxOutputTokens };
+  return generateAnswer(
+    answerRandom(options.seed, answerKey(endpointKey, input)),
+    input.params.min_output_tokens === undefined ? lengthLimits : { ...lengthLimits, minOutputTokens: input.params.min_output_tokens },
+    containsCjk(lastUserContent(input)),
+  );
+}
 
 export function composeAnswer(
   options: ResolvedSimOptions,
@@ -21,12 +33,8 @@ export function composeAnswer(
   defaultMaxOutputTokens: number,
 ): Pick<AnswerPlan, 'answer' | 'offsets' | 'oneTokenMs'> {
   const maxOutputTokens = input.params.max_output_tokens ?? defaultMaxOutputTokens;
-  const lengthLimits = { ...options.outputTokens, maxOutputTokens };
-  const generated = generateAnswer(
-    answerRandom(options.seed, answerKey(endpointKey, input)),
-    input.params.min_output_tokens === undefined ? lengthLimits : { ...lengthLimits, minOutputTokens: input.params.min_output_tokens },
-    containsCjk(lastUserContent(input)),
-  );
+  const fixedText = fixedAnswerText({ mode: options.answers, datasetAnswers: options.datasetAnswers }, input.system, input.messages);
+  const generated = fixedText !== undefined ? fixedAnswer(fixedText, maxOutputTokens) : fillerAnswer(options, endpointKey, input, maxOutputTokens);
   const answer = cutAtStop(generated, input.params.stop);
   const slowdown = slowdownFactor(inFlight, options.capacity);
   const offsets = planSentenceOffsets(

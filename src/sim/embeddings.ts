@@ -29,7 +29,7 @@ import { authenticate } from './auth.js';
 import type { SimContext } from './context.js';
 import { Exchange } from './exchange.js';
 import { jitterFactor, slowdownFactor } from './latency.js';
-import { unixSeconds, v1Error, type V1Error } from './responses.js';
+import { unixSeconds, v1Error, V1_JSON_HEADERS, type V1Error } from './responses.js';
 import { countSimTokens } from './tokenizer.js';
 import { v2BearerOk } from './v2-bearer.js';
 import { retryAfterSeconds, type V2EndpointQuota } from './v2-quota.js';
@@ -170,7 +170,7 @@ export async function serveV1Embeddings(ctx: SimContext, req: IncomingMessage, r
         data: embeddingData(inputs.texts, options.seed, dimensions),
         usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
       },
-      quota.headers(now()),
+      { ...quota.headers(now()), ...V1_JSON_HEADERS },
     ),
   );
 }

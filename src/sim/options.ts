@@ -14,6 +14,10 @@ export const FAULT_KINDS = ['http500', 'busy', 'resetBeforeHeaders', 'cutMidStre
 
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
+/** Where an answer's text comes from (answer-modes.ts). */
+export const ANSWER_MODES = ['filler', 'echo', 'dataset'] as const;
+export type AnswerMode = (typeof ANSWER_MODES)[number];
+
 const QUOTA_WINDOW_MODES = ['rolling', 'fixed', 'bucket'] as const;
 export type QuotaWindowMode = (typeof QUOTA_WINDOW_MODES)[number];
 
@@ -90,6 +94,21 @@ export const SimOptionsSchema = z
       .custom<Catalog>((value) => typeof value === 'object' && value !== null && Array.isArray((value as { models?: unknown }).models))
       .default(BUILT_IN_CATALOG)
       .describe('a catalog ({"models": [...]})'),
+    /**
+     * Custom endpoint suffix -> the catalog model it was published from (`--endpoint X --base-model B`):
+     * the endpoint is served with that base's customService limits (endpoint-limits.ts). Default none.
+     */
+    customEndpoints: z
+      .record(z.string().min(1), z.string().min(1))
+      .default(() => ({}))
+      .describe('{"endpoint suffix": "base model name"}'),
+    /** What an answer says: 'filler' (default) generated text, 'echo' the last user message, 'dataset' the row's sim_answer (answer-modes.ts). */
+    answers: z.enum(ANSWER_MODES).default('filler').describe(ANSWER_MODES.join(' or ')),
+    /** answers=dataset: request content key (datasetAnswerKey) -> the answer; a request not in it gets filler. Default none. */
+    datasetAnswers: z
+      .record(z.string(), z.string())
+      .default(() => ({}))
+      .describe('{"content key": "answer"}'),
   })
   .strict();
 

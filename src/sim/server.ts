@@ -1,6 +1,6 @@
 /**
  * The simulator's HTTP front: its lifecycle (listen, close) and the router that hands each
- * request to its handler (v1-chat.ts, v2-chat.ts, embeddings.ts, v1-tokenizer.ts, the OAuth token
+ * request to its handler (v1-chat.ts, v2-chat.ts, embeddings.ts, reranker.ts, text2image.ts, v1-tokenizer.ts, the OAuth token
  * endpoint in oauth-endpoint.ts, the IAM bearer-token endpoint in v2-bearer.ts). The handlers
  * share one context (context.ts) and one scaffold (exchange.ts).
  */
@@ -11,6 +11,8 @@ import { sendJson } from './answer.js';
 import { createSimContext, type SimContext, type SimStats } from './context.js';
 import { serveV1Embeddings, serveV2Embeddings, V1_EMBEDDINGS_PATH, V2_EMBEDDINGS_PATH } from './embeddings.js';
 import { readBody } from './exchange.js';
+import { serveV1Reranker, serveV2Rerankers, V1_RERANKER_PATH, V2_RERANKERS_PATH } from './reranker.js';
+import { serveV1Text2Image, V1_TEXT2IMAGE_PATH } from './text2image.js';
 import { OAUTH_TOKEN_PATH, serveOAuthToken } from './oauth-endpoint.js';
 import { resolveOptions, type ResolvedSimOptions, type SimOptions } from './options.js';
 import { V1_JSON_HEADERS, v1Error } from './responses.js';
@@ -109,6 +111,20 @@ async function route(ctx: SimContext, req: IncomingMessage, res: ServerResponse)
   const embeddings = V1_EMBEDDINGS_PATH.exec(path);
   if (embeddings && req.method === 'POST') {
     await serveV1Embeddings(ctx, req, res, url, embeddings[1] ?? '', arrival);
+    return;
+  }
+  if (path === V2_RERANKERS_PATH) {
+    await serveV2Rerankers(ctx, req, res, arrival);
+    return;
+  }
+  const reranker = V1_RERANKER_PATH.exec(path);
+  if (reranker && req.method === 'POST') {
+    await serveV1Reranker(ctx, req, res, url, reranker[1] ?? '', arrival);
+    return;
+  }
+  const text2image = V1_TEXT2IMAGE_PATH.exec(path);
+  if (text2image && req.method === 'POST') {
+    await serveV1Text2Image(ctx, req, res, url, text2image[1] ?? '', arrival);
     return;
   }
   if (path === V1_TOKENIZER_PATH && req.method === 'POST') {

@@ -6,16 +6,16 @@
  * internal-error fault) and the endpoint's quota headers (qianfan-api.md §4).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { findModelByEndpoint } from '../qianfan/spec/catalog.js';
 import { now } from '../util/clock.js';
 import { v1Framing, type AnswerPlan } from './answer.js';
 import { authenticate } from './auth.js';
 import type { SimContext } from './context.js';
+import { endpointLimits } from './endpoint-limits.js';
 import { decideFault, Exchange } from './exchange.js';
 import { parseDirective } from './faults.js';
 import { unixSeconds, v1Error, type V1Error } from './responses.js';
 import { judgeInput } from './unsafe-input.js';
-import { CUSTOM_ENDPOINT_LIMITS, lastUserContent, validateChatBody } from './validation.js';
+import { lastUserContent, validateChatBody } from './validation.js';
 
 export const V1_CHAT_PATH = /^\/rpc\/2\.0\/ai_custom\/v1\/wenxinworkshop\/(chat|completions)\/([^/]+)\/?$/;
 
@@ -39,7 +39,7 @@ export async function serveV1Chat(
   const auth = authenticate(req, url, ctx.auth);
   if (!auth.ok) return fail(auth.error);
 
-  const limits = findModelByEndpoint(options.catalog, endpoint) ?? CUSTOM_ENDPOINT_LIMITS;
+  const limits = endpointLimits(options.catalog, options.customEndpoints, endpoint);
   const validation = validateChatBody(raw, api, limits);
   if (!validation.ok) return fail(validation.error);
   const input = validation.input;

@@ -8,6 +8,7 @@
  * Differences from v1 a client sees: Bearer auth (401 invalid_iam_token), errors with real HTTP
  * statuses and `{"error":{code,message,type},"id"}` bodies, 429 + Retry-After when over quota, the
  * v2 split token rate-limit headers (v2-quota.ts), and quotas kept per v2 model, apart from v1's.
+ * A reasoning model (catalog `reasoning: true`) streams a reasoning text before that answer (v2-reasoning.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { now } from '../util/clock.js';
@@ -16,8 +17,11 @@ import { decideFault, Exchange } from './exchange.js';
 import { parseDirective } from './faults.js';
 import { v2BearerOk } from './v2-bearer.js';
 import { unixSeconds, v1Error } from './responses.js';
-import { lastUserContent } from './validation.js';
+import { slowdownFactor } from './latency.js';
+import { containsCjk } from './tokenizer.js';
+import { answerKey, lastUserContent } from './validation.js';
 import { v2Framing, type V2AnswerPlan } from './v2-answer.js';
+import { withReasoning } from './v2-reasoning.js';
 import { retryAfterSeconds, type V2EndpointQuota } from './v2-quota.js';
 import { V2_ERRORS, v2ErrorForV1, type V2Error } from './v2-responses.js';
 import { peekV2Model, validateV2ChatBody } from './v2-validation.js';
@@ -64,10 +68,16 @@ export async function serveV2Chat(ctx: SimContext, req: IncomingMessage, res: Se
   if (early) return;
 
   // Exactly the v1 computation, keyed by the v1 chat endpoint of the model.
-  const plan: V2AnswerPlan = {
-    meta: { id: exchange.id, created: unixSeconds(), model: modelId },
-    ...exchange.composeChat(`chat/${model.endpoint}`, input, model.defaultMaxOutputTokens, fault, () => admitted.headers(now())),
-    includeUsage,
-  };
+  const endpointKey = `chat/${model.endpoint}`;
+  const composed = exchange.composeChat(endpointKey, input, model.defaultMaxOutputTokens, fault, () => admitted.headers(now()));
+  const meta = { id: exchange.id, created: unixSeconds(), model: modelId };
+  let plan: V2AnswerPlan = { meta, ...composed, includeUsage };
+  if (model.reasoning === true) {
+    // A reasoning model thinks first: the same answer, after a reasoning text (v2-reasoning.ts).
+    const slowdown = slowdownFactor(ctx.stats.inFlight, options.capacity);
+    const chinese = containsCjk(lastUserContent(input));
+    const thought = withReasoning(composed, options, exchange.random, slowdown, options.seed, answerKey(endpointKey, input), chinese);
+    plan = { meta, ...thought.plan, includeUsage, reasoning: thought.reasoning };
+  }
   exchange.deliver(plan, v2Framing(plan), input.stream, admitted);
 }

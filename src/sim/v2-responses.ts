@@ -105,14 +105,38 @@ export interface V2AnswerMeta {
   model: string;
 }
 
-export function v2SyncBody(meta: V2AnswerMeta, content: string, finishReason: string, promptTokens: number, completionTokens: number): Record<string, unknown> {
+/** v2 usage; a reasoning model's adds `completion_tokens_details.reasoning_tokens` (counted in completion_tokens too). */
+export type V2UsageBody = UsageBody & { completion_tokens_details?: { reasoning_tokens: number } };
+
+export function v2Usage(promptTokens: number, completionTokens: number, reasoningTokens?: number): V2UsageBody {
+  const body: V2UsageBody = usage(promptTokens, completionTokens);
+  if (reasoningTokens !== undefined) body.completion_tokens_details = { reasoning_tokens: reasoningTokens };
+  return body;
+}
+
+/** What a reasoning model thought before its answer (v2-reasoning.ts). */
+export interface V2Reasoning {
+  text: string;
+  tokens: number;
+}
+
+export function v2SyncBody(
+  meta: V2AnswerMeta,
+  content: string,
+  finishReason: string,
+  promptTokens: number,
+  completionTokens: number,
+  reasoning?: V2Reasoning,
+): Record<string, unknown> {
+  const message: Record<string, string> = { role: 'assistant', content };
+  if (reasoning !== undefined) message.reasoning_content = reasoning.text;
   return {
     id: meta.id,
     object: 'chat.completion',
     created: meta.created,
     model: meta.model,
-    choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: v2FinishReason(finishReason) }],
-    usage: usage(promptTokens, completionTokens),
+    choices: [{ index: 0, message, finish_reason: v2FinishReason(finishReason) }],
+    usage: v2Usage(promptTokens, completionTokens, reasoning?.tokens),
   };
 }
 
@@ -121,7 +145,7 @@ export function v2Chunk(
   meta: V2AnswerMeta,
   choice: { delta: Record<string, string>; finish_reason: string | null } | undefined,
   includeUsage: boolean,
-  usageBody?: UsageBody,
+  usageBody?: V2UsageBody,
 ): string {
   const chunk: Record<string, unknown> = {
     id: meta.id,

@@ -7,18 +7,23 @@
 import { countCodePoints, countSimTokens } from './tokenizer.js';
 import { v1Error, type V1Error } from './responses.js';
 
+/** What the simulator enforces for one endpoint: a catalog entry or a custom service's limits (endpoint-limits.ts). */
 export interface ModelLimits {
   maxInputChars: number | null;
   maxInputTokens: number | null;
+  /** Dynamic input/output (SFT services): input plus max_output_tokens (or the default cap) within this; 336103 past it. */
+  maxTotalTokens?: number;
   maxOutputTokens: number;
   defaultMaxOutputTokens: number;
+  /** Optional fields the service accepts; `top_k` is checked (a positive integer) only where it is accepted. */
+  params?: readonly string[];
 }
 
 /**
- * What an endpoint suffix the catalog does not know (a custom service) is allowed. Such a service
- * may be an SFT-published ERNIE Speed/Lite/Tiny/Character model whose dynamic output reaches 7K
- * (seed 002), so the simulator allows that; the client checks the stricter limit of what the user
- * declared (--base-model) before sending.
+ * What an endpoint suffix nobody declared (a custom service the catalog does not know, and no
+ * `customEndpoints` entry names its base) is allowed. Such a service may be an SFT-published
+ * ERNIE Speed/Lite/Tiny/Character model whose dynamic output reaches 7K (seed 002), so the
+ * simulator allows that; a declared one gets its base's limits (endpoint-limits.ts).
  */
 export const CUSTOM_ENDPOINT_LIMITS: ModelLimits = {
   maxInputChars: 4800,
@@ -42,6 +47,7 @@ export interface SimParams {
   frequency_penalty?: number;
   presence_penalty?: number;
   stop?: string[];
+  top_k?: number;
 }
 
 export interface ChatInput {
@@ -97,6 +103,10 @@ export function validateChatBody(raw: string, api: 'chat' | 'completions', limit
     return { ok: false, error: v1Error(336007, `the max length of current question is ${limits.maxInputChars}`) };
   }
   if (limits.maxInputTokens !== null && promptTokens > limits.maxInputTokens) {
+    return { ok: false, error: v1Error(336103, 'Prompt tokens too long') };
+  }
+  // Any split of input and output within the total (qianfan-api.md §9, dynamic input/output); unset, the output side is the default cap.
+  if (limits.maxTotalTokens !== undefined && promptTokens + (params.max_output_tokens ?? limits.defaultMaxOutputTokens) > limits.maxTotalTokens) {
     return { ok: false, error: v1Error(336103, 'Prompt tokens too long') };
   }
   const input: ChatInput = { messages, stream, params, promptTokens };
@@ -170,6 +180,13 @@ function checkParams(body: Body, limits: ModelLimits): { params: SimParams; syst
   }
   if (params.max_output_tokens !== undefined && params.min_output_tokens !== undefined && params.min_output_tokens > params.max_output_tokens) {
     return v1Error(336003, 'min_output_tokens must not be greater than max_output_tokens');
+  }
+
+  // top_k: a positive integer where the service takes it (the Dolly-12B page, qianfan-api.md §9); elsewhere ignored.
+  const topK = body.top_k;
+  if (topK !== undefined && topK !== null && limits.params?.includes('top_k') === true) {
+    if (typeof topK !== 'number' || !Number.isInteger(topK) || topK < 1) return v1Error(336003, 'top_k must be a positive integer');
+    params.top_k = topK;
   }
 
   const stop = body.stop;

@@ -117,6 +117,54 @@ describe('--provider openai (Qianfan v2 / OpenAI-compatible)', () => {
     expect(unknown.stderr).toContain('invalid_model');
   });
 
+  it('a reasoning model (--sim, deepseek-r1): requests.csv has ttfrt_ms and reasoning_tokens, the summary its ttfrtMs and reasoning sums', async () => {
+    const out = await tempDir();
+    const result = await runCli([
+      'run',
+      '--sim',
+      '--provider',
+      'openai',
+      '-d',
+      'datasets/demo.csv',
+      '-m',
+      'ernie-speed-8k',
+      '-m',
+      'deepseek-r1',
+      '--sim-opt',
+      'firstChunkMs=2',
+      '--sim-opt',
+      'msPerOutputToken=0.5',
+      '--out',
+      out,
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('ttfrt p50');
+    const { rows: all, summary } = await outputs(out);
+    // Whichever model answered first, every row has the reasoning columns; only the reasoning model fills them.
+    const other = all.filter((row) => row.model === 'ERNIE-Speed-8K');
+    expect(other.length).toBeGreaterThan(0);
+    expect(other.every((row) => row.ttfrt_ms === '' && row.reasoning_tokens === '')).toBe(true);
+    const rows = all.filter((row) => row.model === 'DeepSeek-R1');
+    expect(rows.length).toBe(other.length);
+    for (const row of rows) {
+      expect(row.outcome).toBe('ok');
+      // TTFT is the first answer token: it comes after the first reasoning token.
+      expect(Number(row.ttfrt_ms)).toBeGreaterThan(0);
+      expect(Number(row.ttft_ms)).toBeGreaterThan(Number(row.ttfrt_ms));
+      expect(Number(row.reasoning_tokens)).toBeGreaterThan(0);
+      expect(Number(row.completion_tokens)).toBeGreaterThan(Number(row.reasoning_tokens));
+    }
+    expect(summary.run.metricsDefinitionVersion).toBe(2);
+    expect(summary.cells.find((c) => c.model === 'ERNIE-Speed-8K')).not.toHaveProperty('ttfrtMs');
+    const cell = summary.cells.find((c) => c.model === 'DeepSeek-R1')!;
+    expect(cell.ttfrtMs?.count).toBe(rows.length);
+    expect(cell.ttfrtMs!.p50).toBeLessThan(cell.ttftMs.p50);
+    expect(cell.tokens.reasoning).toBe(rows.reduce((sum, row) => sum + Number(row.reasoning_tokens), 0));
+    expect(cell.histograms.ttfrt).toBeDefined();
+    const csv = await readFile(join(out, 'summary.csv'), 'utf8');
+    expect(csv.split('\n')[0]).toContain('ttfrt_p50_ms,ttfrt_p90_ms,ttfrt_p99_ms,reasoning_tokens');
+  });
+
   it('without a key says where to put one', async () => {
     const result = await runCli(['run', '--provider', 'openai', '-d', 'datasets/demo.csv', '-m', 'ernie-speed-8k']);
     expect(result.code).toBe(2);

@@ -99,6 +99,32 @@ describe('openai package -> simulator v2: chat', () => {
     expect(chunks.some((chunk) => chunk.choices[0]?.finish_reason === 'stop' || chunk.choices[0]?.finish_reason === 'length')).toBe(true);
     expect(chunks[0]?.choices[0]?.delta.role).toBe('assistant');
   });
+
+  it('a reasoning model streams reasoning_content (an extra delta field the package passes through) before content', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const stream = await client().chat.completions.create({
+      model: 'deepseek-r1',
+      messages: [{ role: 'user', content: 'think about it' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    const chunks: OpenAI.Chat.Completions.ChatCompletionChunk[] = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    // Not in the package's types: read as the plain field it is on the wire.
+    const reasoningOf = (delta: object | undefined): string => {
+      const value = delta === undefined ? undefined : (delta as Record<string, unknown>).reasoning_content;
+      return typeof value === 'string' ? value : '';
+    };
+    const deltas = chunks.flatMap((chunk) => chunk.choices.map((choice) => choice.delta));
+    const firstReasoning = deltas.findIndex((delta) => reasoningOf(delta) !== '');
+    const firstAnswer = deltas.findIndex((delta) => (delta.content ?? '') !== '');
+    expect(firstReasoning).toBeGreaterThanOrEqual(0);
+    expect(firstAnswer).toBeGreaterThan(firstReasoning);
+    expect(deltas.slice(firstAnswer).every((delta) => reasoningOf(delta) === '')).toBe(true);
+    const usage = chunks.at(-1)?.usage;
+    const reasoningTokens = usage?.completion_tokens_details?.reasoning_tokens ?? 0;
+    expect(reasoningTokens).toBeGreaterThan(0);
+    expect(usage?.completion_tokens).toBeGreaterThan(reasoningTokens);
+  });
 });
 
 describe('openai package -> simulator v2: embeddings with the default encoding', () => {

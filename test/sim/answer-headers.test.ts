@@ -47,6 +47,12 @@ describe('v1 answer headers', () => {
     expect(busy.contentType).toBe(JSON_UTF8);
   });
 
+  it('a v1 embeddings answer: JSON with charset like the other v1 answers', async () => {
+    const answer = await post(`${sim.url}/rpc/2.0/ai_custom/v1/wenxinworkshop/embeddings/embedding-v1?access_token=${token}`, { input: ['hello'] });
+    expect(Array.isArray(answer.json.data)).toBe(true);
+    expect(answer.contentType).toBe(JSON_UTF8);
+  });
+
   it('a stream stays text/event-stream', async () => {
     const read = await readStream(chatUrl(sim, token), { ...userMessage('hi'), stream: true });
     expect(read.contentType).toContain('text/event-stream');

@@ -6,7 +6,8 @@
  * Timing follows the v1 provider: dispatch is when undici began writing; every SSE event carries
  * the arrival stamp of the chunk holding its first byte (TransportTimings.arrivalTimes). A text
  * event is a chunk with non-empty `choices[0].delta.content`: the role-only first chunk, empty
- * deltas, the finish chunk and the usage-only chunk are not (metrics.md). t_done is the arrival of
+ * deltas, the finish chunk and the usage-only chunk are not (metrics.md), nor is a reasoning
+ * model's `delta.reasoning_content`: the first of those is `firstReasoningAt`. t_done is the arrival of
  * `data: [DONE]`, or the last body chunk when the server sends no [DONE] but did finish.
  */
 import type { Dispatcher } from 'undici';
@@ -14,13 +15,14 @@ import { configError } from '../../errors.js';
 import { now } from '../../util/clock.js';
 import { registerSecret } from '../../util/redact.js';
 import { describeEmbeddings } from '../embeddings.js';
+import { describeRanking, rerankersUrl } from '../reranker.js';
 import type { HttpResponse, HttpTimeouts } from '../http.js';
 import { attempt, type AnswerProtocol } from '../read-answer.js';
 import { answerTooLarge, END, malformedEvent, parseJsonObject, readEventStream, snippet } from '../event-stream.js';
 import { invalidUsageError, isInvalidUsage } from '../usage.js';
 import type { AttemptResult, Provider, ProviderError, ProviderRequest, SendOptions } from '../types.js';
 import { errorFromAnswer } from './errors.js';
-import { chatCompletionsUrl, embeddingsUrl, deltaTextOf, finishReasonOf, messageTextOf, openAIBody, usageFrom } from './wire.js';
+import { chatCompletionsUrl, embeddingsUrl, deltaReasoningOf, deltaTextOf, finishReasonOf, messageTextOf, openAIBody, usageFrom } from './wire.js';
 
 export interface OpenAIProviderOptions {
   /** API root, e.g. `https://qianfan.baidubce.com/v2` or `http://host:8000/v1`. */
@@ -43,6 +45,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider &
   registerSecret(options.apiKey);
   const url = chatCompletionsUrl(options.baseUrl);
   const embeddings = embeddingsUrl(options.baseUrl);
+  const rerankers = rerankersUrl(options.baseUrl);
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     authorization: `Bearer ${options.apiKey}`,
@@ -60,12 +63,13 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider &
     },
 
     async send(req: ProviderRequest, sendOptions: SendOptions = {}): Promise<AttemptResult> {
+      if (req.api === 'text2image' || req.api === 'tokenizer') return unsupportedApi(req);
       const body = openAIBody(options.modelId !== undefined ? { ...req, model: options.modelId(req.model) } : req);
       const result: AttemptResult = { ok: false, dispatchedAt: 0, textEventTimes: [], doneAt: 0, output: '' };
       result.dispatchedAt = now();
       const request = {
         dispatcher: options.dispatcher,
-        url: req.api === 'embeddings' ? embeddings : url,
+        url: req.api === 'embeddings' ? embeddings : req.api === 'reranker' ? rerankers : url,
         headers,
         body,
         timeouts: options.timeouts,
@@ -80,12 +84,25 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider &
   };
 }
 
+/** v2 documents no text-to-image or tokenizer endpoint: such a cell fails at once, saying where it runs. */
+function unsupportedApi(req: ProviderRequest): AttemptResult {
+  const at = now();
+  return {
+    ok: false,
+    dispatchedAt: at,
+    textEventTimes: [],
+    doneAt: at,
+    output: '',
+    error: { class: 'fatal', code: 'unsupported_api', message: `${req.api} is a v1 API: run ${req.model} with --provider qianfan` },
+  };
+}
+
 /** How OpenAI-compatible servers spell errors and texts (qianfan-api.md section 6). */
 const OPENAI_PROTOCOL: AnswerProtocol = {
   httpError: (response, text) => errorFromAnswer(response.status, parseJsonObject(text), `HTTP ${response.status}: ${snippet(text)}`) as ProviderError,
   bodyError: (body, status) => errorFromAnswer(status, body, 'error'),
   readStream: readOpenAIEventStream,
-  textOf: (body) => messageTextOf(body) || (describeEmbeddings(body) ?? ''),
+  textOf: (body) => messageTextOf(body) || (describeEmbeddings(body) ?? describeRanking(body) ?? ''),
   finishReasonOf,
 };
 
@@ -103,6 +120,8 @@ async function readOpenAIEventStream(response: HttpResponse, result: AttemptResu
     const error = errorFromAnswer(200, data, 'error');
     if (error !== undefined) return error;
     if (event.kind === 'bare') return malformedEvent(event);
+    // A reasoning model's thinking is not the answer: it starts ttfrt, never TTFT (metrics definition 2).
+    if (result.firstReasoningAt === undefined && deltaReasoningOf(data).length > 0) result.firstReasoningAt = event.at;
     const text = deltaTextOf(data);
     if (text.length > 0) {
       // Code units, which never outnumber the bytes they came from (see SseParser).

@@ -2,6 +2,7 @@
  * OpenAI-compatible (Qianfan v2) request bodies and response fields (qianfan-api.md §6). Pure
  * functions, no I/O.
  */
+import { v2RerankerBody } from '../reranker.js';
 import type { Params, ProviderRequest } from '../types.js';
 export { usageFrom } from '../usage.js';
 
@@ -48,6 +49,7 @@ export function embeddingsUrl(baseUrl: string): string {
 
 /** The JSON body; `system` becomes a leading system message. Embeddings send the last user turn as `input`. */
 export function openAIBody(request: ProviderRequest): string {
+  if (request.api === 'reranker') return v2RerankerBody(request);
   if (request.api === 'embeddings') {
     return JSON.stringify({ model: request.model, input: [request.messages.at(-1)?.content ?? ''] });
   }
@@ -71,6 +73,12 @@ function firstChoice(body: Record<string, unknown>): Record<string, unknown> | u
 export function deltaTextOf(chunk: Record<string, unknown>): string {
   const delta = firstChoice(chunk)?.delta as Record<string, unknown> | undefined;
   return typeof delta?.content === 'string' ? delta.content : '';
+}
+
+/** `choices[0].delta.reasoning_content` of a reasoning model's stream chunk; '' when it has none. */
+export function deltaReasoningOf(chunk: Record<string, unknown>): string {
+  const delta = firstChoice(chunk)?.delta as Record<string, unknown> | undefined;
+  return typeof delta?.reasoning_content === 'string' ? delta.reasoning_content : '';
 }
 
 /** `choices[0].message.content` of a sync answer. */

@@ -25,7 +25,7 @@ const ModelEntrySchema = z
     name: z.string().min(1),
     endpoint: z.string().regex(/^[A-Za-z0-9._~-]+$/, 'an endpoint suffix has only letters, digits and . _ ~ -'),
     aliases: z.array(z.string().min(1)).optional(),
-    kind: z.enum(['chat', 'embedding']).optional(),
+    kind: z.enum(['chat', 'embedding', 'reranker', 'text2image', 'tokenizer']).optional(),
     maxInputChars: z.number().int().positive().nullable(),
     maxInputTokens: z.number().int().positive().nullable().default(null),
     maxOutputTokens: z.number().int().min(2).default(2048),
@@ -35,6 +35,7 @@ const ModelEntrySchema = z
     customOnly: z.boolean().optional(),
     customService: ServiceLimitsSchema.optional(),
     thirdParty: z.boolean().optional(),
+    reasoning: z.boolean().optional(),
     note: z.string().optional(),
   })
   .strict();

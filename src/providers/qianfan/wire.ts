@@ -2,6 +2,8 @@
  * v1 request bodies and response fields (qianfan-api.md sections 2-4). Pure functions, no I/O.
  */
 import { describeEmbeddings } from '../embeddings.js';
+import { describeRanking, v1RerankerBody } from '../reranker.js';
+import { describeImages, v1Text2ImageBody } from '../text2image.js';
 import type { AnswerFlags, ProviderRequest } from '../types.js';
 export { usageFrom } from '../usage.js';
 
@@ -18,6 +20,10 @@ export function embeddingInput(request: ProviderRequest): string {
 
 /** The JSON body; `completions` sends the last user turn as `prompt`, `embeddings` as `input`. */
 export function v1Body(request: ProviderRequest): string {
+  if (request.api === 'reranker') return v1RerankerBody(request);
+  if (request.api === 'text2image') return v1Text2ImageBody(request);
+  // The tokenizer counts the text completions would send: the last user turn (and `model` when the cell sets it).
+  if (request.api === 'tokenizer') return JSON.stringify({ prompt: request.messages.at(-1)?.content ?? '', ...request.params });
   if (request.api === 'embeddings') {
     const body: Record<string, unknown> = { input: [embeddingInput(request)] };
     if (request.params.user_id !== undefined) body.user_id = request.params.user_id;
@@ -32,7 +38,14 @@ export function v1Body(request: ProviderRequest): string {
 
 export function textOf(body: Record<string, unknown>): string {
   if (typeof body.result === 'string') return body.result;
-  return describeEmbeddings(body) ?? '';
+  return describeImages(body) ?? describeEmbeddings(body) ?? describeRanking(body) ?? describeTokenCount(body) ?? '';
+}
+
+/** A tokenizer answer's output column: the count it gave. */
+function describeTokenCount(body: Record<string, unknown>): string | undefined {
+  if (body.object !== 'tokenizer.erniebot') return undefined;
+  const usage = body.usage as { prompt_tokens?: unknown } | undefined;
+  return typeof usage?.prompt_tokens === 'number' ? `${usage.prompt_tokens} tokens` : undefined;
 }
 
 export function finishReasonOf(body: Record<string, unknown>): string | undefined {

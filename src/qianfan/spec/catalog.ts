@@ -37,8 +37,12 @@ export interface ModelEntry {
   customOnly?: boolean;
   /** Limits of services published from this model; a model without them cannot be a `--base-model`. */
   customService?: ServiceLimits;
-  /** `embedding` models are served by `embeddings/{endpoint}` and make embedding cells; default chat. */
-  kind?: 'chat' | 'embedding';
+  /**
+   * `embedding` models are served by `embeddings/{endpoint}`, `reranker` ones by `reranker/{endpoint}`,
+   * `text2image` ones by `text2image/{endpoint}`, the `tokenizer` by `tokenizer/erniebot`; each makes
+   * cells of its API. Default chat.
+   */
+  kind?: 'chat' | 'embedding' | 'reranker' | 'text2image' | 'tokenizer';
   aliases?: string[];
   /** Character budget shared by `system` and every message content (error 336007 past it); null where unknown. */
   maxInputChars: number | null;
@@ -51,6 +55,8 @@ export interface ModelEntry {
   /** ERNIE Speed/Lite/Tiny/Character models whose SFT-published services allow dynamic output up to 7K. */
   sftBase?: boolean;
   thirdParty?: boolean;
+  /** A reasoning model: on v2 it streams `delta.reasoning_content` before its answer, counted in `completion_tokens_details.reasoning_tokens`. */
+  reasoning?: boolean;
   note?: string;
 }
 
@@ -80,6 +86,18 @@ export function customServiceLimits(base: ModelEntry): ServiceLimits | undefined
 
 export function isEmbeddingModel(entry: ModelEntry | undefined): boolean {
   return entry?.kind === 'embedding';
+}
+
+export function isRerankerModel(entry: ModelEntry | undefined): boolean {
+  return entry?.kind === 'reranker';
+}
+
+export function isText2ImageModel(entry: ModelEntry | undefined): boolean {
+  return entry?.kind === 'text2image';
+}
+
+export function isTokenizerModel(entry: ModelEntry | undefined): boolean {
+  return entry?.kind === 'tokenizer';
 }
 
 /** Names are matched case-insensitively, ignoring spaces and underscores versus hyphens. */
