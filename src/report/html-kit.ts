@@ -164,6 +164,7 @@ nav.toc a { color: inherit; }
   `0.8em; font-weight: 600; text-transform: uppercase; }
 .sim-text { color: var(--sim); }
 .notice { margin: 12px 0; padding: 10px 14px; border: 2px solid var(--muted); border-radius: 6px; }
+.notice.provenance p { margin: 2px 0; }
 .meta { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 0; }
 .meta dt { color: var(--muted); }
 .meta dd { margin: 0; overflow-wrap: anywhere; }
