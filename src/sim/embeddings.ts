@@ -21,19 +21,14 @@
  * table), `input` a non-empty string or such an array, `encoding_format` "float" (default) or "base64".
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { now } from '../util/clock.js';
 import { hashString, seededRandom, type Random } from '../util/random.js';
-import { sendJson } from './answer.js';
 import type { ModelEntry } from '../qianfan/spec/catalog.js';
-import { authenticate } from './auth.js';
 import type { SimContext } from './context.js';
-import { Exchange } from './exchange.js';
+import { admitV1, admitV2, answerV1Later, answerV2Later, openV1JsonRequest, openV2JsonRequest } from './json-endpoint.js';
 import { jitterFactor, slowdownFactor } from './latency.js';
-import { unixSeconds, v1Error, V1_JSON_HEADERS, type V1Error } from './responses.js';
+import { unixSeconds, v1Error } from './responses.js';
 import { countSimTokens } from './tokenizer.js';
-import { v2BearerOk } from './v2-bearer.js';
-import { retryAfterSeconds, type V2EndpointQuota } from './v2-quota.js';
-import { v2Error, V2_ERRORS, type V2Error } from './v2-responses.js';
+import { v2Error, V2_ERRORS } from './v2-responses.js';
 
 /** The dimension of a model not in EMBEDDING_MODEL_DIMENSIONS (the SDK mock's). */
 export const EMBEDDING_DIMENSIONS = 384;
@@ -85,15 +80,6 @@ function checkInputs(value: unknown, allowString: boolean): Inputs {
   return { ok: true, texts: value as string[] };
 }
 
-function parseObject(raw: string): Record<string, unknown> | undefined {
-  try {
-    const parsed = JSON.parse(raw) as unknown;
-    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** The dimension of the model a catalog entry (or none: an unknown v1 suffix) describes. */
 export function embeddingDimensionsOf(model: ModelEntry | undefined): number {
   return (model && EMBEDDING_MODEL_DIMENSIONS[model.name.toLowerCase()]) ?? EMBEDDING_DIMENSIONS;
@@ -129,70 +115,32 @@ function promptTokensOf(texts: string[]): number {
   return texts.reduce((sum, text) => sum + countSimTokens(text), 0);
 }
 
-/** Sends the answer after the embedding latency; counts usage when it goes out. */
-function answerLater(exchange: Exchange, delayMs: number, promptTokens: number, send: () => void): void {
-  exchange.answerLater(delayMs, () => {
-    send();
-    exchange.ctx.stats.embeddingTokens += promptTokens;
-  });
-}
-
 export async function serveV1Embeddings(ctx: SimContext, req: IncomingMessage, res: ServerResponse, url: URL, suffix: string, arrival: number): Promise<void> {
   const { options } = ctx;
-  const exchange = new Exchange(ctx, req, res, arrival, 'embeddings');
-  const { random, id } = exchange;
-  const quota = ctx.quotas.for(`embeddings/${suffix}`);
-  const fail = (error: V1Error): void => exchange.refuseV1(error, quota.headers(now()));
-
-  const raw = await exchange.body();
-  if (raw === undefined) return;
-  const auth = authenticate(req, url, ctx.auth);
-  if (!auth.ok) return fail(auth.error);
-  const body = parseObject(raw);
-  if (!body) return fail(v1Error(336002, 'Invalid JSON'));
+  const request = await openV1JsonRequest(ctx, req, res, url, `embeddings/${suffix}`, arrival);
+  if (request === undefined) return;
+  const { body, fail, exchange } = request;
   const inputs = checkInputs(body.input, false);
   if (!inputs.ok) return fail(v1Error(336003, inputs.message));
   if (body.user_id !== undefined && typeof body.user_id !== 'string') return fail(v1Error(336003, 'user_id must be a string'));
 
   const promptTokens = promptTokensOf(inputs.texts);
-  const admission = quota.admit(promptTokens, now());
-  if (!admission.ok) return fail(v1Error(admission.limit === 'rpm' ? 336501 : 336502));
+  if (!admitV1(request, promptTokens)) return;
   const dimensions = embeddingDimensionsOf(findEmbeddingModel(options.catalog.models, (model) => model.endpoint === suffix));
-
-  const delay = embeddingDelayMs(ctx, random, promptTokens);
-  answerLater(exchange, delay, promptTokens, () =>
-    sendJson(
-      res,
-      {
-        id,
-        object: 'embedding_list',
-        created: unixSeconds(),
-        data: embeddingData(inputs.texts, options.seed, dimensions),
-        usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
-      },
-      { ...quota.headers(now()), ...V1_JSON_HEADERS },
-    ),
-  );
+  answerV1Later(request, embeddingDelayMs(ctx, exchange.random, promptTokens), promptTokens, () => ({
+    id: exchange.id,
+    object: 'embedding_list',
+    created: unixSeconds(),
+    data: embeddingData(inputs.texts, options.seed, dimensions),
+    usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
+  }));
 }
 
 export async function serveV2Embeddings(ctx: SimContext, req: IncomingMessage, res: ServerResponse, arrival: number): Promise<void> {
   const { options } = ctx;
-  const exchange = new Exchange(ctx, req, res, arrival, 'embeddings');
-  const { random, id } = exchange;
-  let quota: V2EndpointQuota | undefined;
-  const fail = (error: V2Error, extraHeaders: Record<string, string> = {}): void =>
-    exchange.refuseV2(error, { ...(quota?.headers(now()) ?? {}), ...extraHeaders });
-
-  const raw = await exchange.body();
-  if (raw === undefined) return;
-  if (req.method !== 'POST') return fail(V2_ERRORS.methodNotAllowed());
-  const body = parseObject(raw);
-  const modelField = body?.model;
-  const model = typeof modelField === 'string' ? modelField.trim() : '';
-  if (model !== '') quota = ctx.v2Quotas.for(`embeddings/${model.toLowerCase()}`);
-  if (!v2BearerOk(ctx, req)) return fail(V2_ERRORS.badToken());
-  if (!body) return fail(V2_ERRORS.malformedJson());
-  if (model === '' || quota === undefined) return fail(V2_ERRORS.modelEmpty());
+  const request = await openV2JsonRequest(ctx, req, res, 'embeddings', arrival);
+  if (request === undefined) return;
+  const { body, fail, exchange, model, modelField } = request;
   const entry = findEmbeddingModel(options.catalog.models, (candidate) => candidate.name.toLowerCase() === model.toLowerCase());
   if (entry === undefined) return fail(V2_ERRORS.unknownModel());
   const inputs = checkInputs(body.input, true);
@@ -202,26 +150,13 @@ export async function serveV2Embeddings(ctx: SimContext, req: IncomingMessage, r
   if (encoding === undefined) return fail(v2Error(400, 'invalid_argument', 'encoding_format must be "float" or "base64"'));
 
   const promptTokens = promptTokensOf(inputs.texts);
-  const admitted = quota;
-  const admission = admitted.admit(promptTokens, now());
-  if (!admission.ok) {
-    const error = admission.limit === 'rpm' ? V2_ERRORS.rpm() : V2_ERRORS.tpm();
-    return fail(error, { 'Retry-After': String(retryAfterSeconds(admission.retryAfterMs)) });
-  }
-
-  const delay = embeddingDelayMs(ctx, random, promptTokens);
-  answerLater(exchange, delay, promptTokens, () =>
-    sendJson(
-      res,
-      {
-        id,
-        object: 'list',
-        created: unixSeconds(),
-        model: modelField,
-        data: embeddingData(inputs.texts, options.seed, embeddingDimensionsOf(entry), encoding),
-        usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
-      },
-      admitted.headers(now()),
-    ),
-  );
+  if (!admitV2(request, promptTokens)) return;
+  answerV2Later(request, embeddingDelayMs(ctx, exchange.random, promptTokens), promptTokens, () => ({
+    id: exchange.id,
+    object: 'list',
+    created: unixSeconds(),
+    model: modelField,
+    data: embeddingData(inputs.texts, options.seed, embeddingDimensionsOf(entry), encoding),
+    usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
+  }));
 }

@@ -20,18 +20,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ModelEntry } from '../qianfan/spec/catalog.js';
 import { rerankInputProblem, topNProblem, MAX_RERANK_QUERY_CHARS } from '../qianfan/spec/reranker-limits.js';
-import { now } from '../util/clock.js';
 import { hashString, type Random } from '../util/random.js';
-import { sendJson } from './answer.js';
-import { authenticate } from './auth.js';
 import type { SimContext } from './context.js';
-import { Exchange } from './exchange.js';
+import { admitV1, admitV2, answerV1Later, answerV2Later, openV1JsonRequest, openV2JsonRequest } from './json-endpoint.js';
 import { jitterFactor, slowdownFactor } from './latency.js';
-import { unixSeconds, v1Error, type V1Error } from './responses.js';
+import { unixSeconds, v1Error } from './responses.js';
 import { countSimTokens } from './tokenizer.js';
-import { v2BearerOk } from './v2-bearer.js';
-import { retryAfterSeconds, type V2EndpointQuota } from './v2-quota.js';
-import { v2Error, V2_ERRORS, type V2Error } from './v2-responses.js';
+import { v2Error, V2_ERRORS } from './v2-responses.js';
 
 export const V1_RERANKER_PATH = /^\/rpc\/2\.0\/ai_custom\/v1\/wenxinworkshop\/reranker\/([^/]+)\/?$/;
 export const V2_RERANKERS_PATH = '/v2/rerankers';
@@ -71,15 +66,6 @@ function rerankTokens(query: string, documents: readonly string[]): number {
   return documents.reduce((sum, document) => sum + countSimTokens(document), countSimTokens(query));
 }
 
-function parseObject(raw: string): Record<string, unknown> | undefined {
-  try {
-    const parsed = JSON.parse(raw) as unknown;
-    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 type Checked = { ok: true; query: string; documents: string[]; topN: number } | { ok: false; message: string };
 
 function checkBody(body: Record<string, unknown>, model: ModelEntry | undefined, userField: 'user_id' | 'user'): Checked {
@@ -99,27 +85,11 @@ function hasV2Id(model: ModelEntry, id: string): boolean {
   return [model.name, ...(model.aliases ?? [])].some((name) => name.toLowerCase() === id);
 }
 
-/** Sends the answer after the rerank latency; counts usage when it goes out. */
-function answerLater(exchange: Exchange, delayMs: number, promptTokens: number, send: () => void): void {
-  exchange.answerLater(delayMs, () => {
-    send();
-    exchange.ctx.stats.embeddingTokens += promptTokens;
-  });
-}
-
 export async function serveV1Reranker(ctx: SimContext, req: IncomingMessage, res: ServerResponse, url: URL, suffix: string, arrival: number): Promise<void> {
   const { options } = ctx;
-  const exchange = new Exchange(ctx, req, res, arrival, 'embeddings');
-  const { random, id } = exchange;
-  const quota = ctx.quotas.for(`reranker/${suffix}`);
-  const fail = (error: V1Error): void => exchange.refuseV1(error, quota.headers(now()));
-
-  const raw = await exchange.body();
-  if (raw === undefined) return;
-  const auth = authenticate(req, url, ctx.auth);
-  if (!auth.ok) return fail(auth.error);
-  const body = parseObject(raw);
-  if (!body) return fail(v1Error(336002, 'Invalid JSON'));
+  const request = await openV1JsonRequest(ctx, req, res, url, `reranker/${suffix}`, arrival);
+  if (request === undefined) return;
+  const { body, fail, exchange } = request;
   const checked = checkBody(
     body,
     findReranker(options.catalog.models, (model) => model.endpoint === suffix),
@@ -128,67 +98,34 @@ export async function serveV1Reranker(ctx: SimContext, req: IncomingMessage, res
   if (!checked.ok) return fail(v1Error(336003, checked.message));
 
   const promptTokens = rerankTokens(checked.query, checked.documents);
-  const admission = quota.admit(promptTokens, now());
-  if (!admission.ok) return fail(v1Error(admission.limit === 'rpm' ? 336501 : 336502));
-  const delay = rerankDelayMs(ctx, random, checked.query, checked.documents);
-  answerLater(exchange, delay, promptTokens, () =>
-    sendJson(
-      res,
-      {
-        id,
-        object: 'reranker_list',
-        created: unixSeconds(),
-        results: rankDocuments(checked.query, checked.documents, options.seed, checked.topN),
-        usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
-      },
-      quota.headers(now()),
-    ),
-  );
+  if (!admitV1(request, promptTokens)) return;
+  answerV1Later(request, rerankDelayMs(ctx, exchange.random, checked.query, checked.documents), promptTokens, () => ({
+    id: exchange.id,
+    object: 'reranker_list',
+    created: unixSeconds(),
+    results: rankDocuments(checked.query, checked.documents, options.seed, checked.topN),
+    usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
+  }));
 }
 
 export async function serveV2Rerankers(ctx: SimContext, req: IncomingMessage, res: ServerResponse, arrival: number): Promise<void> {
   const { options } = ctx;
-  const exchange = new Exchange(ctx, req, res, arrival, 'embeddings');
-  const { random, id } = exchange;
-  let quota: V2EndpointQuota | undefined;
-  const fail = (error: V2Error, extraHeaders: Record<string, string> = {}): void =>
-    exchange.refuseV2(error, { ...(quota?.headers(now()) ?? {}), ...extraHeaders });
-
-  const raw = await exchange.body();
-  if (raw === undefined) return;
-  if (req.method !== 'POST') return fail(V2_ERRORS.methodNotAllowed());
-  const body = parseObject(raw);
-  const modelField = body?.model;
-  const model = typeof modelField === 'string' ? modelField.trim().toLowerCase() : '';
-  if (model !== '') quota = ctx.v2Quotas.for(`rerankers/${model}`);
-  if (!v2BearerOk(ctx, req)) return fail(V2_ERRORS.badToken());
-  if (!body) return fail(V2_ERRORS.malformedJson());
-  if (model === '' || quota === undefined) return fail(V2_ERRORS.modelEmpty());
-  const entry = findReranker(options.catalog.models, (candidate) => hasV2Id(candidate, model));
+  const request = await openV2JsonRequest(ctx, req, res, 'rerankers', arrival);
+  if (request === undefined) return;
+  const { body, fail, exchange, model, modelField } = request;
+  const entry = findReranker(options.catalog.models, (candidate) => hasV2Id(candidate, model.toLowerCase()));
   if (entry === undefined) return fail(V2_ERRORS.unknownModel());
   const checked = checkBody(body, entry, 'user');
   if (!checked.ok) return fail(v2Error(400, 'invalid_argument', checked.message));
 
   const promptTokens = rerankTokens(checked.query, checked.documents);
-  const admitted = quota;
-  const admission = admitted.admit(promptTokens, now());
-  if (!admission.ok) {
-    const error = admission.limit === 'rpm' ? V2_ERRORS.rpm() : V2_ERRORS.tpm();
-    return fail(error, { 'Retry-After': String(retryAfterSeconds(admission.retryAfterMs)) });
-  }
-  const delay = rerankDelayMs(ctx, random, checked.query, checked.documents);
-  answerLater(exchange, delay, promptTokens, () =>
-    sendJson(
-      res,
-      {
-        id,
-        object: 'rerank_list',
-        created: unixSeconds(),
-        model: modelField,
-        results: rankDocuments(checked.query, checked.documents, options.seed, checked.topN),
-        usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
-      },
-      admitted.headers(now()),
-    ),
-  );
+  if (!admitV2(request, promptTokens)) return;
+  answerV2Later(request, rerankDelayMs(ctx, exchange.random, checked.query, checked.documents), promptTokens, () => ({
+    id: exchange.id,
+    object: 'rerank_list',
+    created: unixSeconds(),
+    model: modelField,
+    results: rankDocuments(checked.query, checked.documents, options.seed, checked.topN),
+    usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
+  }));
 }

@@ -23,15 +23,12 @@ import {
   text2imageParamProblem,
   text2imagePromptProblem,
 } from '../qianfan/spec/text2image-limits.js';
-import { now } from '../util/clock.js';
 import { hashString, type Random } from '../util/random.js';
-import { sendJson } from './answer.js';
-import { authenticate } from './auth.js';
 import type { SimContext } from './context.js';
-import { Exchange } from './exchange.js';
+import { admitV1, answerV1Later, openV1JsonRequest } from './json-endpoint.js';
 import { jitterFactor, slowdownFactor } from './latency.js';
 import { gradientPng } from './png.js';
-import { unixSeconds, v1Error, type V1Error } from './responses.js';
+import { unixSeconds, v1Error } from './responses.js';
 import { countSimTokens } from './tokenizer.js';
 
 export const V1_TEXT2IMAGE_PATH = /^\/rpc\/2\.0\/ai_custom\/v1\/wenxinworkshop\/text2image\/([^/]+)\/?$/;
@@ -60,28 +57,11 @@ export function drawImages(prompt: string, seed: number, n: number): Array<{ obj
   }));
 }
 
-function parseObject(raw: string): Record<string, unknown> | undefined {
-  try {
-    const parsed = JSON.parse(raw) as unknown;
-    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 export async function serveV1Text2Image(ctx: SimContext, req: IncomingMessage, res: ServerResponse, url: URL, suffix: string, arrival: number): Promise<void> {
   const { options } = ctx;
-  const exchange = new Exchange(ctx, req, res, arrival, 'embeddings');
-  const { random, id } = exchange;
-  const quota = ctx.quotas.for(`text2image/${suffix}`);
-  const fail = (error: V1Error): void => exchange.refuseV1(error, quota.headers(now()));
-
-  const raw = await exchange.body();
-  if (raw === undefined) return;
-  const auth = authenticate(req, url, ctx.auth);
-  if (!auth.ok) return fail(auth.error);
-  const body = parseObject(raw);
-  if (!body) return fail(v1Error(336002, 'Invalid JSON'));
+  const request = await openV1JsonRequest(ctx, req, res, url, `text2image/${suffix}`, arrival);
+  if (request === undefined) return;
+  const { body, fail, exchange } = request;
   const problem = text2imagePromptProblem(body.prompt) ?? text2imageParamProblem(body);
   if (problem !== undefined) return fail(v1Error(336003, problem));
   if (body.seed !== undefined && !(typeof body.seed === 'number' && Number.isInteger(body.seed))) return fail(v1Error(336003, 'seed must be an integer'));
@@ -93,21 +73,13 @@ export async function serveV1Text2Image(ctx: SimContext, req: IncomingMessage, r
     size: typeof body.size === 'string' ? body.size : DEFAULT_TEXT2IMAGE_SIZE,
   };
   const promptTokens = countSimTokens(prompt) + (typeof body.negative_prompt === 'string' ? countSimTokens(body.negative_prompt) : 0);
-  const admission = quota.admit(promptTokens, now());
-  if (!admission.ok) return fail(v1Error(admission.limit === 'rpm' ? 336501 : 336502));
+  if (!admitV1(request, promptTokens)) return;
   const seed = typeof body.seed === 'number' ? body.seed : options.seed;
-  exchange.answerLater(text2imageDelayMs(ctx, random, job), () => {
-    sendJson(
-      res,
-      {
-        id,
-        object: 'image',
-        created: unixSeconds(),
-        data: drawImages(prompt, seed, job.n),
-        usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
-      },
-      quota.headers(now()),
-    );
-    ctx.stats.embeddingTokens += promptTokens;
-  });
+  answerV1Later(request, text2imageDelayMs(ctx, exchange.random, job), promptTokens, () => ({
+    id: exchange.id,
+    object: 'image',
+    created: unixSeconds(),
+    data: drawImages(prompt, seed, job.n),
+    usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
+  }));
 }

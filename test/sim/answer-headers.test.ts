@@ -53,6 +53,16 @@ describe('v1 answer headers', () => {
     expect(answer.contentType).toBe(JSON_UTF8);
   });
 
+  it('v1 reranker and text-to-image answers: JSON with charset like the other v1 answers', async () => {
+    const base = `${sim.url}/rpc/2.0/ai_custom/v1/wenxinworkshop`;
+    const reranked = await post(`${base}/reranker/bce_reranker_base?access_token=${token}`, { query: 'q', documents: ['a', 'b'] });
+    expect(Array.isArray(reranked.json.results)).toBe(true);
+    expect(reranked.contentType).toBe(JSON_UTF8);
+    const drawn = await post(`${base}/text2image/sd_xl?access_token=${token}`, { prompt: 'a cat', steps: 10 });
+    expect(Array.isArray(drawn.json.data)).toBe(true);
+    expect(drawn.contentType).toBe(JSON_UTF8);
+  });
+
   it('a stream stays text/event-stream', async () => {
     const read = await readStream(chatUrl(sim, token), { ...userMessage('hi'), stream: true });
     expect(read.contentType).toContain('text/event-stream');
