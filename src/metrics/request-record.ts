@@ -140,3 +140,13 @@ export function answeredRecord(spec: RequestPlan, result: AttemptResult, history
   const finished: FinishedRequest = { spec, record, dispatchedAt: result.dispatchedAt, doneAt: result.doneAt, interChunkMs: timings.interChunkMs };
   return finished;
 }
+
+/**
+ * The instants of a request read back from requests.csv, on its own session's clock: dispatched at
+ * its schedule offset plus its queue wait, done its latency later (a row without them has none).
+ */
+export function storedRowWindow(record: RequestRecord): { dispatchedAt?: number; doneAt?: number } {
+  if (record.schedOffsetMs === undefined || record.queueMs === undefined) return {};
+  const dispatchedAt = record.schedOffsetMs + record.queueMs;
+  return record.latencyMs !== undefined ? { dispatchedAt, doneAt: dispatchedAt + record.latencyMs } : { dispatchedAt };
+}

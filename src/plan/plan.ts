@@ -73,6 +73,11 @@ export interface PlanInput {
   stream: boolean;
 }
 
+/** A cell's human label: its model, then its parameters (`temperature=0.3 top_p=0.8`). */
+export function cellLabel(model: string, paramsText: string): string {
+  return paramsText === '' ? model : `${model} ${paramsText.replaceAll(';', ' ')}`;
+}
+
 export function buildCells(targets: readonly ModelTarget[], grid: ParamGrid, api: ApiKind, stage?: PlanInput['stage']): CellPlan[] {
   const paramSets = expandGrid(grid);
   const cells: CellPlan[] = [];
@@ -80,7 +85,7 @@ export function buildCells(targets: readonly ModelTarget[], grid: ParamGrid, api
     for (const params of paramSets) {
       const paramsText = formatParams(params);
       const index = cells.length;
-      const label = paramsText === '' ? target.model : `${target.model} ${paramsText.replaceAll(';', ' ')}`;
+      const label = cellLabel(target.model, paramsText);
       cells.push({
         id: `c${(stage?.cellIdOffset ?? 0) + index + 1}`,
         index,

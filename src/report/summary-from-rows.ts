@@ -6,6 +6,8 @@
  * settings come from run.json when the folder has one.
  */
 import { CellRecorder } from '../metrics/cell-recorder.js';
+import { storedRowWindow } from '../metrics/request-record.js';
+import { cellLabel } from '../plan/plan.js';
 import { METRICS_DEFINITION_VERSION, type CellAssertions, type RequestRecord, type RunSummary } from '../metrics/types.js';
 import { SUMMARY_SCHEMA_VERSION } from '../metrics/summary-schema.js';
 import { round3 } from '../util/round.js';
@@ -37,17 +39,12 @@ export async function summaryFromRows(rows: AsyncIterable<RequestRecord>, manife
   for await (const record of rows) {
     let cell = cells.get(record.cellId);
     if (cell === undefined) {
-      const label = record.params === '' ? record.model : `${record.model} ${record.params.replaceAll(';', ' ')}`;
+      const label = cellLabel(record.model, record.params);
       const recorder = new CellRecorder({ id: record.cellId, label, model: record.model, endpoint: record.endpoint, params: paramsOf(record.params) });
       cell = { recorder, assertions: { passed: 0, failed: 0, errored: 0, skipped: 0, any: false } };
       cells.set(record.cellId, cell);
     }
-    const window: { dispatchedAt?: number; doneAt?: number } = {};
-    if (record.schedOffsetMs !== undefined && record.queueMs !== undefined) {
-      window.dispatchedAt = record.schedOffsetMs + record.queueMs;
-      if (record.latencyMs !== undefined) window.doneAt = window.dispatchedAt + record.latencyMs;
-    }
-    cell.recorder.record(record, window);
+    cell.recorder.record(record, storedRowWindow(record));
     const tally = cell.assertions;
     if (record.assertResult !== undefined && record.assertResult !== 'none') {
       tally.any = true;

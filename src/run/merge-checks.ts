@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { parseRunConfig, type RunConfig } from '../config/run-config.js';
 import type { RunSummary } from '../metrics/types.js';
 import { planOfRun, type RequestPlan } from '../plan/plan.js';
+import { slicePlan } from '../plan/slice.js';
 import { mergeRuns, type MergeResult } from '../report/merge.js';
 import { rebuildReport } from '../report/rebuild.js';
 import { readRequestsCsv } from '../report/requests-csv.js';
@@ -18,9 +19,8 @@ import { createCostExtension } from './cost-extension.js';
 import { createEvalExtension } from './eval-extension.js';
 import { verdictOf, type RunExtension, type RunVerdict } from './extensions.js';
 import { noSuccessReason } from './outcome-check.js';
-import { planStages, stageLabel } from './stages.js';
+import { planStages, stagePlanLabel, stagePlanSize } from './stages.js';
 import { prepareRun } from './prepare-run.js';
-import { expandGrid } from '../config/params.js';
 
 export interface MergeCheckOptions {
   force: boolean;
@@ -79,19 +79,13 @@ async function judgeMergedRows(
   const specs = new Map<number, RequestPlan>();
   const planCellIds = new Map<string, string>();
   const stages = planStages(config);
-  const cellsPerStage = prepared.targets.length * expandGrid(prepared.grid).length;
   let offset = 0;
-  for (const [index, stage] of stages.entries()) {
-    const label = stages.length > 1 ? { cellIdOffset: index * cellsPerStage, label: stageLabel(stage.load) } : undefined;
+  for (const index of stages.keys()) {
+    const label = stagePlanLabel(stages, index, prepared);
     const plan = planOfRun(config, prepared, label !== undefined ? { stage: label } : {});
     for (const cell of plan.cells) planCellIds.set(cell.label, cell.id);
-    let taken = 0;
-    for (const spec of plan.requests({ cycle: config.maxRequests !== undefined })) {
-      if (config.maxRequests !== undefined && taken >= config.maxRequests) break;
-      specs.set(offset + spec.seq, spec);
-      taken++;
-    }
-    offset += config.maxRequests ?? plan.size;
+    for (const spec of slicePlan(plan, { limit: config.maxRequests }).requests()) specs.set(offset + spec.seq, spec);
+    offset += stagePlanSize(plan, config) ?? plan.size;
   }
   for await (const record of readRequestsCsv(join(outDir, 'requests.csv'))) {
     const spec = specs.get(record.seq);

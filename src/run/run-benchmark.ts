@@ -3,7 +3,6 @@
  * The CLI's `run` command is a thin wrapper; library users call this directly.
  */
 import { join } from 'node:path';
-import { expandGrid } from '../config/params.js';
 import type { RunConfig } from '../config/run-config.js';
 import { METRICS_DEFINITION_VERSION, type CellSummary, type RequestRecord, type RunSession, type RunSummary, type StageSummary } from '../metrics/types.js';
 import type { HttpTimeouts } from '../providers/http.js';
@@ -15,7 +14,7 @@ import { claimOutputDir, defaultOutDir } from './output-dir.js';
 import { prepareRun } from './prepare-run.js';
 import { preflightOutcome, unsentAbortReason } from './preflight.js';
 import { noSuccessReason } from './outcome-check.js';
-import { loadSettings, planStages, runStage, stageLabel } from './stages.js';
+import { loadSettings, planStages, runStage, stagePlanLabel } from './stages.js';
 import { createRunProvider } from './create-provider.js';
 import { openTarget } from './open-target.js';
 import { AuthFailureTally } from '../providers/qianfan/auth.js';
@@ -152,7 +151,7 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBen
       const outcome = await runStage({
         unsent,
         stage,
-        label: stages.length > 1 ? { cellIdOffset: stageIndex * targets.length * expandGrid(grid).length, label: stageLabel(stage.load) } : undefined,
+        label: stagePlanLabel(stages, stageIndex, prepared),
         prepared,
         config,
         provider,

@@ -2,12 +2,13 @@
  * The stages of a run: one per value of a `-c` or `--rate` sweep (a plain run has one). Each
  * stage builds its plan, runs it through the scheduler, and adds up its cells and rates.
  */
+import { expandGrid } from '../config/params.js';
 import type { RunConfig } from '../config/run-config.js';
 import { DEFAULT_LIMITER_CONFIG, type AdaptiveLimiter, type LimiterConfig } from '../load/limiter.js';
 import { DEFAULT_RETRY_POLICY } from '../load/retry.js';
 import { runPlan, type LoadModel } from '../load/runner.js';
 import { CellRecorder } from '../metrics/cell-recorder.js';
-import { unansweredRecord, withV1FlagDefaults, type FinishedRequest } from '../metrics/request-record.js';
+import { storedRowWindow, unansweredRecord, withV1FlagDefaults, type FinishedRequest } from '../metrics/request-record.js';
 import { StageTracker } from '../metrics/stage-tracker.js';
 import type { CellLoad, CellSummary, LoadSettings, RequestRecord, StageSummary } from '../metrics/types.js';
 import { planOfRun, type Plan, type RequestPlan } from '../plan/plan.js';
@@ -66,6 +67,13 @@ export interface StageRun {
 export interface StoredRows {
   kept: ReadonlySet<number>;
   rows: () => AsyncIterable<RequestRecord>;
+}
+
+/** For a sweep, where stage `index`'s cell ids start and the label its cells carry; undefined for a single stage. */
+export function stagePlanLabel(stages: readonly Stage[], index: number, prepared: Pick<PreparedRun, 'targets' | 'grid'>): StageRun['label'] {
+  const stage = stages[index];
+  if (stages.length <= 1 || stage === undefined) return undefined;
+  return { cellIdOffset: index * prepared.targets.length * expandGrid(prepared.grid).length, label: stageLabel(stage.load) };
 }
 
 /** The stage's requests in the whole plan (what its sequence numbers span); undefined when --duration bounds it. */
@@ -173,12 +181,7 @@ async function feedStoredRows(
     if (spec === undefined) continue;
     specs.delete(record.seq);
     record.cellId = spec.cell.id;
-    const finished: FinishedRequest = { spec, record, interChunkMs: [], stored: true };
-    if (record.schedOffsetMs !== undefined && record.queueMs !== undefined) {
-      finished.dispatchedAt = record.schedOffsetMs + record.queueMs;
-      if (record.latencyMs !== undefined) finished.doneAt = finished.dispatchedAt + record.latencyMs;
-    }
-    await onStored(finished);
+    await onStored({ spec, record, interChunkMs: [], stored: true, ...storedRowWindow(record) });
   }
 }
 
