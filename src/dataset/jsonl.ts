@@ -9,6 +9,7 @@
  *   system    string; omitted from the row when blank
  *   vars      {name: string | number | boolean}: template variables (→ strings)
  *   assert    an array, kept as `asserts` for the assertion feature
+ *   threshold a number: the score (0..1) the row's answers must reach, for the assertion feature
  *   metadata  an object, ignored
  * `{{name}}` in prompt, system and every message content is replaced from `vars`.
  * The conversation must end with a `user` message (the one the model answers); the rest of the
@@ -26,7 +27,7 @@ import { IdRegistry, NOT_UTF8_HINT, assertReadableFile, at, defaultId, describeV
 import { LITERAL_BRACES_HINT, renderTemplate } from './template.js';
 import type { ChatMessage, DatasetRow } from './types.js';
 
-const KEYS = ['id', 'prompt', 'messages', 'system', 'vars', 'assert', 'metadata'] as const;
+const KEYS = ['id', 'prompt', 'messages', 'system', 'vars', 'assert', 'threshold', 'metadata'] as const;
 const MESSAGE_KEYS = ['role', 'content'];
 const ROLES = ['user', 'assistant', 'system'];
 
@@ -81,7 +82,7 @@ export function parseJsonlRecord(text: string, file: string, line: number): Data
       fail(`unknown key ${JSON.stringify(key)}; allowed keys are ${quoteList(KEYS)}`);
     }
   }
-  const { id, prompt, messages, system, vars, assert, metadata } = value;
+  const { id, prompt, messages, system, vars, assert, threshold, metadata } = value;
 
   // id
   let rowId: string;
@@ -114,6 +115,7 @@ export function parseJsonlRecord(text: string, file: string, line: number): Data
 
   // assert, metadata
   if (assert !== undefined && !Array.isArray(assert)) fail(`"assert" must be an array; got ${describeValue(assert)}`);
+  if (threshold !== undefined && typeof threshold !== 'number') fail(`"threshold" must be a number from 0 to 1; got ${describeValue(threshold)}`);
   if (metadata !== undefined && !isPlainObject(metadata)) fail(`"metadata" must be an object; got ${describeValue(metadata)}`);
 
   // system
@@ -173,6 +175,7 @@ export function parseJsonlRecord(text: string, file: string, line: number): Data
   };
   if (rowSystem !== undefined && rowSystem.trim() !== '') row.system = rowSystem;
   if (Array.isArray(assert)) row.asserts = assert as unknown[];
+  if (typeof threshold === 'number') row.threshold = threshold;
   return row;
 }
 

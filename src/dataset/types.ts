@@ -27,4 +27,8 @@ export interface DatasetRow {
   assertColumns?: Record<string, string>;
   /** JSONL only: the record's `assert` array, as given; absent when the record has none. */
   asserts?: unknown[];
+  /** JSONL only: the record's `threshold`, the score its answers must reach (eval checks the range); CSV gives it in the `assert_threshold` column. */
+  threshold?: number;
+  /** A trace's output length for this request: its max output tokens, over the cell's (src/dataset/trace-rows.ts). */
+  maxOutputTokens?: number;
 }

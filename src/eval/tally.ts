@@ -7,7 +7,14 @@
  */
 import type { CellAssertions, RequestRecord } from '../metrics/types.js';
 import type { RequestJudgement } from './judge-request.js';
-import { noAnswerReason } from './judge-request.js';
+import { noAnswerReason, weightedScore } from './judge-request.js';
+
+/** Running sums of a cell's scores: the mean row score and, per named metric, its mean score and assertion counts. */
+interface CellScores {
+  scoreSum: number;
+  scored: number;
+  metrics: Map<string, { scoreSum: number; scored: number; passed: number; failed: number }>;
+}
 
 /** One row x cell over its repeats. */
 export interface RowCellTally {
@@ -30,6 +37,7 @@ export const LISTED_FAILURES = 20;
 
 export class AssertionTally {
   private readonly cells = new Map<string, { passed: number; failed: number; errored: number; skipped: number }>();
+  private readonly scores = new Map<string, CellScores>();
   private readonly cases = new Map<string, RowCellTally>();
   /** The first failures, as console lines. */
   readonly firstFailures: string[] = [];
@@ -49,6 +57,7 @@ export class AssertionTally {
       else if (judgement.result === 'fail') cell.failed++;
       else cell.skipped++;
       this.cells.set(record.cellId, cell);
+      if (!errored) this.addScores(record.cellId, judgement);
     }
     const key = `${record.cellId}\u0000${rowOrder}`;
     let tally = this.cases.get(key);
@@ -79,13 +88,54 @@ export class AssertionTally {
     }
   }
 
-  /** The pass counts of a cell; undefined when none of its requests had assertions. */
+  /** The scores of an answered request: the row's, and each named metric's over the assertions that carry it. */
+  private addScores(cellId: string, judgement: RequestJudgement): void {
+    const scores = this.scores.get(cellId) ?? { scoreSum: 0, scored: 0, metrics: new Map() };
+    this.scores.set(cellId, scores);
+    if (judgement.score !== undefined) {
+      scores.scoreSum += judgement.score;
+      scores.scored++;
+    }
+    const byMetric = new Map<string, NonNullable<RequestJudgement['outcomes']>>();
+    for (const outcome of judgement.outcomes ?? []) {
+      if (outcome.metric === undefined || outcome.outcome === 'skip') continue;
+      byMetric.set(outcome.metric, [...(byMetric.get(outcome.metric) ?? []), outcome]);
+    }
+    for (const [name, outcomes] of byMetric) {
+      const metric = scores.metrics.get(name) ?? { scoreSum: 0, scored: 0, passed: 0, failed: 0 };
+      scores.metrics.set(name, metric);
+      const score = weightedScore(outcomes);
+      if (score !== undefined) {
+        metric.scoreSum += score;
+        metric.scored++;
+      }
+      for (const outcome of outcomes) {
+        if (outcome.outcome === 'pass') metric.passed++;
+        else metric.failed++;
+      }
+    }
+  }
+
+  /** The pass counts and scores of a cell; undefined when none of its requests had assertions. */
   cellAssertions(cellId: string): CellAssertions | undefined {
     const cell = this.cells.get(cellId);
     if (cell === undefined) return undefined;
     // An errored request counts against the pass rate: a row that got no answer did not pass.
     const checked = cell.passed + cell.failed + cell.errored;
-    return { ...cell, passRate: checked > 0 ? Math.round((cell.passed / checked) * 1e6) / 1e6 : null };
+    const scores = this.scores.get(cellId);
+    const metrics = scores === undefined ? [] : [...scores.metrics].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return {
+      ...cell,
+      passRate: checked > 0 ? round6(cell.passed / checked) : null,
+      score: scores !== undefined && scores.scored > 0 ? round6(scores.scoreSum / scores.scored) : null,
+      ...(metrics.length > 0
+        ? {
+            metrics: Object.fromEntries(
+              metrics.map(([name, m]) => [name, { score: m.scored > 0 ? round6(m.scoreSum / m.scored) : null, passed: m.passed, failed: m.failed }]),
+            ),
+          }
+        : {}),
+    };
   }
 
   /** Row x cell tallies, cells in the order given and rows in dataset order. */
@@ -103,4 +153,8 @@ export function gotNoAnswer(record: Pick<RequestRecord, 'outcome'>): boolean {
 function caseOfUnasserted(record: RequestRecord): RequestJudgement {
   if (record.outcome === 'ok') return { result: 'pass', reason: '' };
   return { result: 'skip', reason: `not sent: ${record.errorMsg ?? record.outcome}` };
+}
+
+function round6(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
 }

@@ -130,7 +130,9 @@ describe('JSONL datasets', () => {
 
     it('unknown key, listing the allowed keys', async () => {
       const { file, message } = await errorOnLine('key.jsonl', '{"prompt": "x", "question": "y"}');
-      expect(message).toBe(`${file}:2: unknown key "question"; allowed keys are "id", "prompt", "messages", "system", "vars", "assert", "metadata"`);
+      expect(message).toBe(
+        `${file}:2: unknown key "question"; allowed keys are "id", "prompt", "messages", "system", "vars", "assert", "threshold", "metadata"`,
+      );
     });
 
     it('both or neither of prompt and messages', async () => {

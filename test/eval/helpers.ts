@@ -16,13 +16,21 @@ export interface JudgeOptions {
   replayed?: boolean;
   jsTimeoutMs?: number;
   dir?: string;
+  /** The row's threshold (JSONL `threshold`). */
+  threshold?: number;
 }
 
-/** Compiles `asserts` (a JSONL `assert` list) and judges an ok answer `output` (or `options.record`). */
-export async function judge(asserts: unknown[], output: string, options: JudgeOptions = {}): Promise<RequestJudgement> {
-  const row = makeRow({ asserts }, options.dir);
-  const assertions = await compileRowAssertions(row, { jsTimeoutMs: options.jsTimeoutMs ?? 1000 });
-  return judgeRequest(assertions, makeRecord({ output, ...options.record }), {
+/** Compiles `asserts` (a JSONL `assert` list) and judges an ok answer `output` (or `options.record`): the result and reason. */
+export async function judge(asserts: unknown[], output: string, options: JudgeOptions = {}): Promise<Pick<RequestJudgement, 'result' | 'reason'>> {
+  const { result, reason } = await judgeFully(asserts, output, options);
+  return { result, reason };
+}
+
+/** As `judge`, with the score and each assertion's outcome. */
+export async function judgeFully(asserts: unknown[], output: string, options: JudgeOptions = {}): Promise<RequestJudgement> {
+  const row = makeRow({ asserts, ...(options.threshold !== undefined ? { threshold: options.threshold } : {}) }, options.dir);
+  const checks = await compileRowAssertions(row, { jsTimeoutMs: options.jsTimeoutMs ?? 1000 });
+  return judgeRequest(checks, makeRecord({ output, ...options.record }), {
     stream: options.stream ?? true,
     replayed: options.replayed ?? false,
     context: { rowId: row.id, vars: row.vars, model: 'ERNIE-Speed-8K', params: { temperature: 0.3 } },

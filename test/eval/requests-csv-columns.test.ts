@@ -20,17 +20,33 @@ async function roundTrip(records: RequestRecord[]): Promise<{ header: string; ba
 describe('requests.csv assertion and replay columns', () => {
   it('follow output when the run fills them, and read back', async () => {
     const records = [
-      makeRecord({ seq: 0, assertResult: 'fail', assertReason: 'contains "x": output does not contain "x"; =cmd', replayed: true }),
+      makeRecord({ seq: 0, assertResult: 'fail', assertReason: 'contains "x": output does not contain "x"; =cmd', assertScore: 2 / 3, replayed: true }),
       makeRecord({ seq: 1, assertResult: 'none', assertReason: '', replayed: false }),
-      makeRecord({ seq: 2, assertResult: 'pass', assertReason: '', replayed: true }),
+      makeRecord({ seq: 2, assertResult: 'pass', assertReason: '', assertScore: 1, replayed: true }),
     ];
     const { header, back } = await roundTrip(records);
-    expect(header).toBe(`${REQUEST_CSV_COLUMNS.join(',')},assert_result,assert_reason,replayed`);
-    expect(back.map((r) => [r.assertResult, r.assertReason, r.replayed])).toEqual([
-      ['fail', 'contains "x": output does not contain "x"; =cmd', true],
-      ['none', undefined, false],
-      ['pass', undefined, true],
+    expect(header).toBe(`${REQUEST_CSV_COLUMNS.join(',')},assert_result,assert_reason,assert_score,replayed`);
+    expect(back.map((r) => [r.assertResult, r.assertReason, r.assertScore, r.replayed])).toEqual([
+      ['fail', 'contains "x": output does not contain "x"; =cmd', 0.6667, true],
+      ['none', undefined, undefined, false],
+      ['pass', undefined, 1, true],
     ]);
+  });
+
+  it('reads a file written before assert_score existed', async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, 'requests.csv');
+      const row = Array(REQUEST_CSV_COLUMNS.length).fill('');
+      row[0] = '0';
+      row[6] = '0';
+      row[7] = 'ok';
+      row[11] = '1';
+      row[12] = '0';
+      await writeFile(path, `${REQUEST_CSV_COLUMNS.join(',')},assert_result,assert_reason,replayed\n${row.join(',')},fail,too short,false\n`);
+      const back: RequestRecord[] = [];
+      for await (const record of readRequestsCsv(path)) back.push(record);
+      expect(back.map((r) => [r.assertResult, r.assertReason, r.assertScore, r.replayed])).toEqual([['fail', 'too short', undefined, false]]);
+    });
   });
 
   it('stay out of runs without the features; a run with only one feature gets only its columns', async () => {
@@ -56,7 +72,9 @@ describe('requests.csv assertion and replay columns', () => {
       await writeFile(path, `${REQUEST_CSV_COLUMNS.join(',')},verdict\n`);
       await expect(async () => {
         for await (const _ of readRequestsCsv(path)) void _;
-      }).rejects.toThrow(/not a qfbench requests\.csv \(expected the header .*optionally followed by some of assert_result,assert_reason,replayed/);
+      }).rejects.toThrow(
+        /not a qfbench requests\.csv \(expected the header .*optionally followed by some of assert_result,assert_reason,assert_score,replayed/,
+      );
     });
   });
 });

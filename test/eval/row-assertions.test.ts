@@ -8,7 +8,7 @@ const options = { jsTimeoutMs: 1000 };
 
 async function typesOf(csv: string): Promise<string[][]> {
   const rows = parseCsv(csv, '/data/suite.csv');
-  return Promise.all(rows.map(async (row) => (await compileRowAssertions(row, options)).map((a) => `${a.type} ${a.expectation}`)));
+  return Promise.all(rows.map(async (row) => (await compileRowAssertions(row, options)).assertions.map((a) => `${a.type} ${a.expectation}`)));
 }
 
 describe('assertions in CSV columns', () => {
@@ -54,13 +54,13 @@ describe('assertions in a JSONL `assert` list', () => {
       '/data/suite.jsonl',
       7,
     );
-    expect((await compileRowAssertions(row, options)).map((a) => a.type)).toEqual(['contains', 'not-icontains', 'is-json', 'not-regex']);
+    expect((await compileRowAssertions(row, options)).assertions.map((a) => a.type)).toEqual(['contains', 'not-icontains', 'is-json', 'not-regex']);
   });
 
   it('refuses malformed items, naming FILE:LINE and the item', async () => {
     const compile = (asserts: unknown[]): Promise<unknown> => compileRowAssertions(makeRow({ asserts }), options);
-    await expect(compile([{ type: 'contains', value: 'x', weight: 2 }])).rejects.toThrow(
-      '/data/rows.jsonl:3: assert[0]: unknown key "weight"; an assertion has "type" and "value"',
+    await expect(compile([{ type: 'contains', value: 'x', wieght: 2 }])).rejects.toThrow(
+      '/data/rows.jsonl:3: assert[0]: unknown key "wieght"; an assertion has "type", "value", "weight", "metric", "threshold"',
     );
     await expect(compile(['contains:x', 42])).rejects.toThrow(
       '/data/rows.jsonl:3: assert[1]: expected an object {"type": …, "value": …} or a "TYPE:VALUE" string',

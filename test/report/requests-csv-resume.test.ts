@@ -60,7 +60,7 @@ describe('appending to requests.csv', () => {
       const path = join(dir, 'requests.csv');
       await writeAll(path, [asserted(0), asserted(1)]);
       const before = await readFile(path, 'utf8');
-      expect(before.split('\n')[0]).toBe([...REQUEST_CSV_COLUMNS, 'assert_result', 'assert_reason'].join(','));
+      expect(before.split('\n')[0]).toBe([...REQUEST_CSV_COLUMNS, 'assert_result', 'assert_reason', 'assert_score'].join(','));
       // The resumed session's rows: one without assertion fields, one with a replay field the header has no column for.
       await writeAll(path, [makeRecord({ seq: 2 }), makeRecord({ seq: 3, assertResult: 'fail', assertReason: 'too short', replayed: true })], { append: true });
       const after = await readFile(path, 'utf8');
@@ -106,7 +106,7 @@ describe('appending to requests.csv', () => {
       const empty = join(dir, 'empty.csv');
       await writeFile(empty, '');
       await writeAll(empty, [asserted(0)], { append: true });
-      expect((await readFile(empty, 'utf8')).split('\n')[0]).toBe([...REQUEST_CSV_COLUMNS, 'assert_result', 'assert_reason'].join(','));
+      expect((await readFile(empty, 'utf8')).split('\n')[0]).toBe([...REQUEST_CSV_COLUMNS, 'assert_result', 'assert_reason', 'assert_score'].join(','));
       expect(await readAll(empty)).toEqual([asserted(0)]);
     });
   });

@@ -1,11 +1,16 @@
 /** Every assertion type by name. A name with `not-` in front negates any of them. */
+import { containsAll } from './contains-all.js';
+import { containsAny } from './contains-any.js';
 import { contains } from './contains.js';
 import { equals } from './equals.js';
 import { flagged } from './flagged.js';
+import { icontainsAll } from './icontains-all.js';
+import { icontainsAny } from './icontains-any.js';
 import { icontains } from './icontains.js';
 import { isJson } from './is-json.js';
 import { javascript } from './javascript.js';
 import { latencyMs } from './latency-ms.js';
+import { levenshtein } from './levenshtein.js';
 import { maxLength } from './max-length.js';
 import { maxTokens } from './max-tokens.js';
 import { minLength } from './min-length.js';
@@ -14,6 +19,7 @@ import { startsWith } from './starts-with.js';
 import type { AssertionType } from './types.js';
 import { truncated } from './truncated.js';
 import { ttftMs } from './ttft-ms.js';
+import { wordCountType } from './word-count.js';
 
 export type { AssertionContext, AssertionSubject, CompileContext, Verdict } from './types.js';
 export { AssertionValueError } from './types.js';
@@ -23,11 +29,17 @@ const TYPES: ReadonlyArray<AssertionType<unknown>> = [
   equals,
   contains,
   icontains,
+  containsAny,
+  containsAll,
+  icontainsAny,
+  icontainsAll,
+  levenshtein,
   regex,
   startsWith,
   isJson,
   minLength,
   maxLength,
+  wordCountType,
   latencyMs,
   ttftMs,
   maxTokens,

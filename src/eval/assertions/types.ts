@@ -42,6 +42,8 @@ export interface CompileContext {
   baseDir: string;
   /** Time limit of one javascript check, milliseconds. */
   jsTimeoutMs: number;
+  /** The assertion's own `threshold`, as written; given only to a type that takes one (`takesThreshold`). */
+  threshold?: unknown;
 }
 
 export interface AssertionType<Compiled> {
@@ -49,6 +51,8 @@ export interface AssertionType<Compiled> {
   readonly name: string;
   /** What the value must be, for error messages. */
   readonly expects: string;
+  /** What the assertion's own `threshold` means for this type (`levenshtein`: the most edits allowed); a type without it refuses one. */
+  readonly takesThreshold?: string;
   /** Checks and prepares the raw value (a CSV cell's text, or a JSONL `value`); throws `AssertionValueError`. */
   compile(raw: unknown, context: CompileContext): Compiled | Promise<Compiled>;
   /** Short text naming the expectation in reasons: `"Paris"`, `≤ 3000 ms`. */

@@ -48,3 +48,48 @@ export function characterCount(text: string): number {
   for (const _ of text) count++;
   return count;
 }
+
+/**
+ * A list of non-empty texts: a JSON array of strings (numbers are taken as their decimal text),
+ * or one text of comma-separated items, each trimmed, where `\,` is a comma inside an item and
+ * `\\` a backslash (a CSV cell, or a `TYPE:VALUE` line).
+ */
+export function textListValue(raw: unknown, name: string): string[] {
+  if (Array.isArray(raw)) {
+    if (raw.length === 0) throw new AssertionValueError(`${name} needs at least one item; got an empty array`);
+    return raw.map((item, index) => {
+      if (typeof item === 'number' && Number.isFinite(item)) return String(item);
+      if (typeof item !== 'string' || item === '') throw new AssertionValueError(`${name}: item ${index} must be a non-empty string; got ${describe(item)}`);
+      return item;
+    });
+  }
+  if (typeof raw !== 'string') throw new AssertionValueError(`${name} needs a list of texts; got ${describe(raw)}`);
+  const items = splitCommaList(raw);
+  const empty = items.findIndex((item) => item === '');
+  if (empty !== -1) throw new AssertionValueError(`${name}: item ${empty + 1} of ${JSON.stringify(raw)} is empty`);
+  return items;
+}
+
+/** `a, b\, c` → `a`, `b, c`: items trimmed; a backslash makes the next character literal. */
+function splitCommaList(text: string): string[] {
+  const items: string[] = [];
+  let current = '';
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i] as string;
+    if (char === '\\' && (text[i + 1] === ',' || text[i + 1] === '\\')) {
+      current += text[i + 1];
+      i++;
+    } else if (char === ',') {
+      items.push(current.trim());
+      current = '';
+    } else current += char;
+  }
+  items.push(current.trim());
+  return items;
+}
+
+/** Items quoted and joined for a reason: `"a", "b"`. */
+export function quoteAll(items: readonly string[], max = 5): string {
+  const shown = items.slice(0, max).map((item) => quote(item, 40));
+  return items.length > max ? `${shown.join(', ')} and ${items.length - max} more` : shown.join(', ');
+}
