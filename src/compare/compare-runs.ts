@@ -8,7 +8,10 @@
  * - throughput: the summary's rates, with an interval from a bootstrap of the gaps between ok
  *   completions (read it as indicative: cells of one run share the server);
  * - mean prompt / completion tokens per ok request: bootstrap interval of the difference of means;
- * - cost, when both cells have it: the delta only (it follows the token counts).
+ * - cost, when both cells have it: the delta only (it follows the token counts);
+ * - the assertion pass rate, when either run checked assertions: an exact McNemar test on the
+ *   verdicts paired by row and repeat, or a Fisher exact test on the counts (see pass-rate.ts),
+ *   with the rows whose verdict changed.
  * A change is a regression or an improvement only when its interval excludes 0 AND its relative
  * size is beyond the tolerance (see `judge`).
  *

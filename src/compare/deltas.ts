@@ -7,6 +7,7 @@ import type { CellSummary } from '../metrics/types.js';
 import { hashString, seededRandom, type Random } from '../util/random.js';
 import { formatInterval, formatRelative } from './format.js';
 import { comparisonLabel, cellRef, type CellPair } from './match.js';
+import { comparePassRate } from './pass-rate.js';
 import type { CellSamples } from './samples.js';
 import {
   bootstrapDifference,
@@ -287,6 +288,7 @@ export function compareCell(pair: CellPair, sb: CellSamples, sc: CellSamples, op
   const latency = timingDeltas('latency', sb, sc, ctx);
   const ttft = timingDeltas('ttft', sb, sc, ctx);
   const cost = costDelta(base, candidate, ctx);
+  const passRate = comparePassRate(base, candidate, sb.verdicts, sc.verdicts, options);
   return {
     key,
     label: comparisonLabel(pair),
@@ -297,9 +299,11 @@ export function compareCell(pair: CellPair, sb: CellSamples, sc: CellSamples, op
       ...ttft.deltas,
       ...throughputDeltas(base, candidate, sb, sc, ctx),
       ...rateDeltas(base, candidate, ctx),
+      ...(passRate !== undefined ? [passRate.delta] : []),
       ...tokenDeltas(sb, sc, ctx),
       ...(cost !== undefined ? [cost] : []),
     ],
     rankTests: { latency: latency.rankTest, ttft: ttft.rankTest },
+    ...(passRate !== undefined ? { answers: passRate.answers } : {}),
   };
 }

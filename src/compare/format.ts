@@ -56,3 +56,9 @@ export function formatP(p: number | null): string {
   if (p === null || !Number.isFinite(p)) return NONE;
   return p < 0.001 ? '<0.001' : p.toFixed(3);
 }
+
+/** `p = 0.031`, `p < 0.001`. */
+export function formatPEquals(p: number | null): string {
+  const text = formatP(p);
+  return text.startsWith('<') ? `p < ${text.slice(1)}` : `p = ${text}`;
+}

@@ -1,5 +1,6 @@
 /** The shape of a comparison of two runs (what `compareRuns` returns). */
 import type { CellLoad } from '../metrics/types.js';
+import type { PairedCounts } from './exact-tests.js';
 import type { Direction, Interval, RankTestResult, Verdict } from './stats.js';
 
 export type { Direction, Interval, RankTestResult, Verdict } from './stats.js';
@@ -58,6 +59,44 @@ export interface MetricDelta {
   confidenceStatement: string;
 }
 
+/** One row and repeat whose verdict differs between the runs. */
+export interface VerdictChange {
+  rowId: string;
+  repeat: number;
+  /** `pass→fail`: the row regressed; `fail→pass`: it was fixed. */
+  change: 'pass→fail' | 'fail→pass';
+  /** The failing side's reason (the candidate's for pass→fail, the base's for fail→pass); '' when it gave none. */
+  reason: string;
+}
+
+/** One side's assertion counts: `passed` of `checked` (passed + failed + errored; skipped requests left out). */
+export interface PassRateSide {
+  passed: number;
+  checked: number;
+  rate: number | null;
+}
+
+/** How a matched cell's answers fared in both runs (the `passRate` delta carries the test and the verdict). */
+export interface AnswerComparison {
+  base: PassRateSide;
+  candidate: PassRateSide;
+  /** `exact McNemar` when every verdict of both runs pairs by row id and repeat, else `Fisher exact` on the counts. */
+  test: 'exact McNemar' | 'Fisher exact' | 'none';
+  /** The paired table the McNemar test used; null when the test was not paired. */
+  paired: PairedCounts | null;
+  /** Row-and-repeat pairs judged in both runs, and how many of them changed verdict either way. */
+  pairs: number;
+  passToFail: number;
+  failToPass: number;
+  /** The changed verdicts, pass→fail first, then in the candidate's row order; at most `MAX_VERDICT_CHANGES`. */
+  changes: VerdictChange[];
+  /** Changed verdicts beyond the list. */
+  changesLeftOut: number;
+}
+
+/** Changed verdicts kept per cell (the rest are counted): enough for any report, bounded for a huge run. */
+export const MAX_VERDICT_CHANGES = 500;
+
 export interface CellRef {
   id: string;
   label: string;
@@ -76,6 +115,8 @@ export interface CellComparison {
   deltas: MetricDelta[];
   /** Whole-distribution tests of the timings. */
   rankTests: { latency: RankTestResult | null; ttft: RankTestResult | null };
+  /** Pass rates and per-row verdict changes, when either run checked assertions in this cell. */
+  answers?: AnswerComparison;
 }
 
 export interface RunRef {
@@ -95,6 +136,6 @@ export interface ComparisonResult {
   unmatched: { base: CellRef[]; candidate: CellRef[] };
   regressions: number;
   improvements: number;
-  /** True when any metric of any matched cell is a regression (a later exit code uses it). */
+  /** True when any metric of any matched cell, the pass rate included, is a regression (a later exit code uses it). */
   hasRegression: boolean;
 }

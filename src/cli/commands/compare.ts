@@ -3,7 +3,7 @@ import { CompareOptionsSchema, type CompareOptions } from '../../config/command-
 import { configError } from '../../errors.js';
 import { createLogger } from '../../util/logger.js';
 import type { QfbenchCommand } from '../command.js';
-import { EXIT } from '../exit-codes.js';
+import { EXIT } from '../../exit-codes.js';
 import { flagNamesOf, parseFlags, yargsOptionsOf, type FlagTable } from '../flag-table.js';
 
 const COMPARE_FLAGS: FlagTable<keyof CompareOptions> = {
@@ -19,7 +19,7 @@ const COMPARE_FLAGS: FlagTable<keyof CompareOptions> = {
 export const compareCommand: QfbenchCommand = {
   command: 'compare <base> <candidate>',
   flagNames: flagNamesOf(COMPARE_FLAGS),
-  describe: 'Compare two run folders cell by cell, with confidence intervals; write compare.html and compare.md',
+  describe: 'Compare two run folders cell by cell (timings, rates and assertion pass rates), with confidence intervals; write compare.html and compare.md',
   builder: (yargs: Argv) =>
     yargs
       .positional('base', { type: 'string', demandOption: true, describe: 'Folder of the baseline run' })
@@ -31,7 +31,7 @@ export const compareCommand: QfbenchCommand = {
     const options = parseFlags(CompareOptionsSchema, COMPARE_FLAGS, argv);
     const logger = createLogger({ quiet: options.quiet });
     const { compareRunFolders, defaultCompareOutDir, writeComparisonReports } = await import('../../report/compare/index.js');
-    const { noMatchMessage } = await import('../../compare/index.js');
+    const { noMatchMessage, regressedCells } = await import('../../compare/index.js');
     const { appendGithubStepSummary } = await import('../../report/markdown.js');
     const { writeFileAtomic } = await import('../../util/fs-util.js');
     const result = await compareRunFolders(String(argv.base), String(argv.candidate), {
@@ -48,10 +48,11 @@ export const compareCommand: QfbenchCommand = {
     if (await appendGithubStepSummary(written.markdown)) logger.info('appended the table to GITHUB_STEP_SUMMARY');
     logger.info(`wrote ${written.htmlPath} and ${written.markdownPath}`);
     if (result.hasRegression) {
-      const cells = result.matched.filter((cell) => cell.deltas.some((delta) => delta.verdict === 'regression')).map((cell) => cell.label);
+      // Name what regressed in each cell: a pass rate that fell is the first thing a reader needs to see.
+      const cells = regressedCells(result).map(({ cell, names }) => `${cell.label} (${names.join(', ')})`);
       const text =
         `${result.regressions} regression(s) in ${cells.length} of ${result.matched.length} matched ` +
-        `cell(s): ${cells.slice(0, 5).join(', ')}${cells.length > 5 ? ', …' : ''}`;
+        `cell(s): ${cells.slice(0, 5).join('; ')}${cells.length > 5 ? '; …' : ''}`;
       if (options.failOnRegression) {
         logger.error(text);
         process.exitCode = EXIT.testFailed;

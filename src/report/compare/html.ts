@@ -6,6 +6,7 @@ import { countText, definitionList, escapeHtml, jsonForScript, renderChartFigure
 import type { CellComparison, ComparisonResult, MetricDelta, RunRef } from '../../compare/index.js';
 import { formatDelta, formatInterval, formatP, formatRelative, formatValue } from '../../compare/format.js';
 import type { RankTestResult, Verdict } from '../../compare/stats.js';
+import { LISTED_CHANGES_HTML, passRateDelta, passRateLine, unlistedChanges } from './answers-text.js';
 
 const VERDICT_CLASS: Record<Verdict, string> = {
   regression: 'regression',
@@ -65,7 +66,33 @@ function renderCell(cell: CellComparison, level: string): string {
     { caption: cell.label, className: 'deltas' },
   );
   const tests = `<p class="note">${rankTestText('Latency', cell.rankTests.latency)} ${rankTestText('TTFT', cell.rankTests.ttft)}</p>`;
-  return table + tests;
+  return table + tests + renderAnswers(cell);
+}
+
+/** The cell's pass-rate change with its verdict, and the rows whose verdict changed (the failing side's reason beside each). */
+function renderAnswers(cell: CellComparison): string {
+  const answers = cell.answers;
+  const delta = passRateDelta(cell);
+  if (answers === undefined || delta === undefined) return '';
+  const line = `<p class="answers"><strong>Pass rate</strong> ${escapeHtml(passRateLine(answers, delta))} — ${verdictHtml(delta.verdict)}</p>`;
+  if (answers.passToFail + answers.failToPass === 0) return `${line}<p class="note">No row changed verdict.</p>`;
+  const listed = answers.changes.slice(0, LISTED_CHANGES_HTML);
+  const table = renderTable(
+    listed,
+    [
+      { header: 'Row', html: (c) => `<span class="text">${escapeHtml(c.rowId)}</span>` },
+      { header: 'Repeat', html: (c) => String(c.repeat), numeric: true },
+      {
+        header: 'Change',
+        html: (c) =>
+          c.change === 'pass→fail' ? '<span class="verdict verdict-regression">pass→fail</span>' : '<span class="verdict verdict-improvement">fail→pass</span>',
+      },
+      { header: 'Reason (failing side)', html: (c) => `<span class="text">${escapeHtml(c.reason)}</span>` },
+    ],
+    { caption: `${cell.label}: row verdict changes`, className: 'verdict-changes' },
+  );
+  const more = unlistedChanges(answers, listed.length);
+  return line + table + (more > 0 ? `<p class="note">… and ${more} more changed verdict(s) not listed.</p>` : '');
 }
 
 function renderUnmatched(result: ComparisonResult): string {
@@ -94,6 +121,10 @@ function renderMethod(result: ComparisonResult): string {
 <li>Percentile deltas: ${level} percentile-bootstrap interval of the difference (${o.resamples} resamples, seeded). Whole distributions: Mann-Whitney U ` +
       `rank test (two-sided, tie- and continuity-corrected).</li>
 <li>Error and throttle rates: Newcombe hybrid score interval of the difference; p from the pooled two-proportion z-test.</li>
+<li>Assertion pass rate (passed of passed + failed + errored): when every verdict of both runs pairs by row id and repeat, an exact McNemar test ` +
+      `on the rows whose verdict changed and Newcombe's paired score interval; otherwise a two-sided Fisher exact test on the counts and the hybrid score ` +
+      `interval. It is a regression or an improvement only when p &lt; ${escapeHtml(`${+(1 - o.confidence).toFixed(4)}`)} and the relative change is ` +
+      `beyond the tolerance.</li>
 <li>Throughput: the summaries' rates; interval from a bootstrap of the gaps between ok completions (indicative, since the cells of a run share the server).</li>
 <li>A change is a <strong>regression</strong> or an <strong>improvement</strong> only when its interval excludes 0 and its relative size is beyond ` +
       `±${(o.tolerance * 100).toFixed(0)}%; otherwise it is "no significant change". Token changes are "changed", neither good nor bad.</li>
