@@ -1,6 +1,6 @@
 /**
  * Typed errors with stable codes. The CLI maps each kind to an exit code in one place
- * (src/cli/exit-codes.ts); a user error prints one line and no stack.
+ * (src/exit-codes.ts); a user error prints one line and no stack.
  */
 export type UserErrorKind = 'config' | 'dataset' | 'auth' | 'aborted';
 

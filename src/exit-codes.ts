@@ -2,8 +2,7 @@
  * Exit codes, in one place (documented in the README). Another error wins over a test failure:
  * a run that was aborted or misconfigured never reports "assertions failed".
  */
-import type { UserErrorKind } from '../errors.js';
-import type { RunVerdict } from '../eval/verdict.js';
+import type { UserErrorKind } from './errors.js';
 
 export const EXIT = {
   ok: 0,
@@ -30,12 +29,19 @@ export function exitCodeForUserError(kind: UserErrorKind): number {
   }
 }
 
+/** What of a run's verdict (src/eval/verdict.ts) decides its exit code; structural, so this file imports no folder. */
+export interface VerdictCounts {
+  failures: readonly string[];
+  errors: readonly string[];
+  abortReason?: string | undefined;
+}
+
 /**
  * How a finished run exits: aborted (4), then interrupted (130), then failed checks or errored row
  * tests (3), else 0. So the exit code agrees with the JUnit file: any `<failure>` or `<error>` in
  * it is a failed check or an errored request, and either one exits non-zero.
  */
-export function exitCodeForRun(verdict: RunVerdict, interrupted: boolean): number {
+export function exitCodeForRun(verdict: VerdictCounts, interrupted: boolean): number {
   if (verdict.abortReason !== undefined) return EXIT.aborted;
   if (interrupted) return EXIT.interrupted;
   if (verdict.failures.length > 0 || verdict.errors.length > 0) return EXIT.testFailed;

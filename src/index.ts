@@ -13,7 +13,7 @@
  * await sim.close();
  * ```
  */
-import { exitCodeForRun } from './cli/exit-codes.js';
+import { exitCodeForRun } from './exit-codes.js';
 import { parseSimOptionFlags } from './cli/sim-flags.js';
 import { writeSummaryMarkdown } from './run/summary-markdown.js';
 import { parseRunConfig, RunConfigSchema, settingSuggestion, type RunConfig, type RunConfigInput } from './config/run-config.js';

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * qfbench's entry point: command modules are loaded here, and every error ends in one place with
- * its exit code (src/cli/exit-codes.ts). User errors print one line; bugs print their stack.
+ * its exit code (src/exit-codes.ts). User errors print one line; bugs print their stack.
  */
 import { createRequire } from 'node:module';
 import type { Argv } from 'yargs';
@@ -20,7 +20,7 @@ import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { simCommand } from './commands/sim.js';
 import { tokensCommand } from './commands/tokens.js';
-import { EXIT, exitCodeForUserError } from './exit-codes.js';
+import { EXIT, exitCodeForUserError } from '../exit-codes.js';
 import { unknownArgumentsMessage } from './unknown-flags.js';
 
 // yargs' ES module build wraps help text every N characters, cutting words in half; its CommonJS

@@ -214,6 +214,11 @@ export async function createCostExtension(config: RunConfig, prepared: PreparedR
     abortReason() {
       return stopReason;
     },
+
+    checkResults() {
+      if (!budgeted) return [];
+      return [{ kind: 'budget', name: 'budget', pass: stopReason === undefined, detail: stopReason ?? `within the budget: ${budgetText()}` }];
+    },
   };
 }
 

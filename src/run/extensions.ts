@@ -5,7 +5,7 @@
  * written, `decorateSummary` once before the summary files are written.
  */
 import type { FinishedRequest } from '../metrics/request-record.js';
-import type { RunSummary } from '../metrics/types.js';
+import type { CheckResult, RunSummary } from '../metrics/types.js';
 import type { RequestPlan } from '../plan/plan.js';
 import type { RunVerdict } from '../eval/verdict.js';
 
@@ -33,6 +33,8 @@ export interface RunExtension {
   requestErrors?(): string[];
   /** After the files are written: why the run counts as aborted (a budget stopped it), if it does. */
   abortReason?(): string | undefined;
+  /** After `failures`: every check this extension judged, passing ones too (summary.checks). */
+  checkResults?(): CheckResult[];
   /** While the run goes on: a short text for the live progress view (the cost so far), if it has one. */
   liveText?(): string | undefined;
 }
@@ -40,13 +42,15 @@ export interface RunExtension {
 export async function verdictOf(extensions: readonly RunExtension[], summary: RunSummary): Promise<RunVerdict> {
   const failures: string[] = [];
   const errors: string[] = [];
+  const results: CheckResult[] = [];
   let abortReason: string | undefined;
   for (const extension of extensions) {
     failures.push(...((await extension.failures?.(summary)) ?? []));
     errors.push(...(extension.requestErrors?.() ?? []));
+    results.push(...(extension.checkResults?.() ?? []));
     abortReason ??= extension.abortReason?.();
   }
-  return abortReason !== undefined ? { failures, errors, abortReason } : { failures, errors };
+  return abortReason !== undefined ? { failures, errors, results, abortReason } : { failures, errors, results };
 }
 
 /** Each extension admits the request in turn; the first reason wins. */

@@ -2,7 +2,7 @@ import type { Argv } from 'yargs';
 import { MergeOptionsSchema, type MergeOptions } from '../../config/command-options.js';
 import { createLogger } from '../../util/logger.js';
 import type { QfbenchCommand } from '../command.js';
-import { EXIT, exitCodeForRun } from '../exit-codes.js';
+import { EXIT, exitCodeForRun } from '../../exit-codes.js';
 import { flagNamesOf, parseFlags, yargsOptionsOf, type FlagTable } from '../flag-table.js';
 
 const MERGE_FLAGS: FlagTable<keyof MergeOptions> = {
