@@ -1,106 +1,104 @@
 /**
- * Live view: a redrawn status line on a TTY, a plain line every few seconds elsewhere (CI logs stay
- * readable). Shows answered/planned (a request cancelled or dropped unsent is counted apart, never
- * as done, so an interrupted run does not claim 240/240), ok/errors/throttled, in flight, the completion rate, and what the
- * adaptive limiter is doing (its concurrency, request budget per window and the quota the server
- * says remains), and the cost so far (with the budget, when --max-cost / --max-tokens set one).
+ * Live view. On a terminal, several lines redrawn in place (the run, each cell with its ETA, each
+ * limiter with the quota the server says remains, the cost so far), each cut to the terminal's
+ * width; elsewhere (CI logs) a plain status line every few seconds. The redraw is log-update's: it
+ * erases exactly the rows it drew, which hand-written escapes got wrong once a line wrapped.
  */
+import { createLogUpdate } from 'log-update';
 import type { AdaptiveLimiter } from '../load/limiter.js';
 import type { Outcome } from '../metrics/types.js';
 import { now } from '../util/clock.js';
+import { statusLine, terminalLines, zeroCounts, type LiveState, type OutcomeCounts } from './live-lines.js';
 
 export interface ProgressView {
   started(): void;
-  finished(outcome: Outcome): void;
+  finished(outcome: Outcome, cell?: { id: string; label: string }): void;
+  /** Prints text (a log line) above the live lines, which are drawn again under it. */
+  persist(text: string): void;
   stop(): void;
 }
 
 export interface ProgressOptions {
   tty: boolean;
-  stream?: NodeJS.WriteStream;
+  /** Where to draw (stderr by default); a terminal says its width in `columns`. */
+  stream?: NodeJS.WritableStream & { isTTY?: boolean; columns?: number; rows?: number };
   intervalMs?: number;
   simulated?: boolean;
   stage?: string | undefined;
+  /** The stage's cells, in plan order (each gets a line on a terminal). */
+  cells?: ReadonlyArray<{ id: string; label: string }>;
   limiters?: ReadonlyMap<string, AdaptiveLimiter>;
   /** What the run's extensions have to show live (the cost so far, with the budget), asked at each redraw. */
   liveText?: () => string | undefined;
-  /** True once the run was interrupted (Ctrl-C): the line then says so. */
+  /** True once the run was interrupted (Ctrl-C): the view then says so. */
   interrupted?: () => boolean;
 }
 
 export function createProgress(total: number | undefined, options: ProgressOptions): ProgressView {
   const stream = options.stream ?? process.stderr;
   const startedAt = now();
-  const counts = { ok: 0, failed: 0, throttled: 0, timeout: 0, cancelled: 0, dropped: 0 } satisfies Record<Outcome, number>;
-  let done = 0;
+  const counts = zeroCounts();
+  const cells = new Map<string, { id: string; label: string; counts: OutcomeCounts }>();
+  for (const cell of options.cells ?? []) cells.set(cell.id, { ...cell, counts: zeroCounts() });
   let started = 0;
   let stopped = false;
-  const limiterText = (): string => {
-    const parts: string[] = [];
-    for (const [key, limiter] of options.limiters ?? []) {
-      const s = limiter.snapshot();
-      // Keys are `api/endpoint`; the endpoint says which quota this is.
-      const name = key.slice(key.indexOf('/') + 1);
-      // Spending the server's Remaining (with the refill model it inferred), or pacing evenly.
-      const credit = s.refill !== undefined && s.refill !== 'shared' && s.creditRequests !== undefined;
-      const budget = credit
-        ? ` ${s.refill} credit ${s.creditRequests}`
-        : s.requestBudget !== undefined
-          ? ` pace ${Math.floor(s.requestBudget)}/window${s.refill === 'shared' ? ' (shared)' : ''}`
-          : '';
-      const remaining = s.remainingRequests !== undefined ? ` remaining ${s.remainingRequests}` : '';
-      const tokens = s.remainingTokens !== undefined ? `/${s.remainingTokens}tok` : '';
-      parts.push(`${name} c=${s.concurrency}${budget}${remaining}${tokens}${s.waiting > 0 ? ` waiting ${s.waiting}` : ''}`);
-    }
-    return parts.length > 0 ? ` | ${parts.join('; ')}` : '';
-  };
-  const line = (): string => {
-    const elapsed = (now() - startedAt) / 1000;
-    // Finished with an outcome from the server (or the transport): cancelled and dropped were never answered.
-    const unsent = counts.cancelled + counts.dropped;
-    const answered = done - unsent;
-    const rate = elapsed > 0 ? answered / elapsed : 0;
-    const errors = counts.failed + counts.timeout;
-    const inFlight = Math.max(0, started - answered);
-    const width = 24;
-    const filled = total !== undefined && total > 0 ? Math.min(width, Math.round((answered / total) * width)) : 0;
-    const bar = options.tty && total !== undefined ? `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ` : '';
-    const interrupted = options.interrupted?.() === true;
-    const prefix = `${interrupted ? 'INTERRUPTED ' : ''}${options.simulated ? '[SIMULATED] ' : ''}${options.stage !== undefined ? `${options.stage} ` : ''}`;
-    const notSent = `${counts.cancelled > 0 ? ` cancelled ${counts.cancelled}` : ''}${counts.dropped > 0 ? ` dropped ${counts.dropped}` : ''}`;
-    const cost = options.liveText?.();
-    return (
-      `${prefix}${bar}${answered}${total !== undefined ? `/${total}` : ''} answered: ok ${counts.ok} errors ${errors} ` +
-      `throttled ${counts.throttled}${notSent} in-flight ${inFlight} ${rate.toFixed(1)} ` +
-      `req/s ${elapsed.toFixed(0)}s${cost !== undefined ? ` | ${cost}` : ''}${limiterText()}`
-    );
-  };
+  // A terminal that gives no size (a pty nobody sized says 0 x 0) gets the plain lines: a redraw needs its height.
+  const sized = (stream.columns ?? 0) > 0 && (stream.rows ?? 0) > 0;
+  // The cursor stays visible: a run killed mid-draw must not leave the user's terminal without one.
+  const live = options.tty && sized ? createLogUpdate(stream, { showCursor: true }) : undefined;
+
+  const state = (): LiveState => ({
+    elapsedSec: (now() - startedAt) / 1000,
+    total,
+    started,
+    counts,
+    cells: [...cells.values()],
+    // Keys are `api/endpoint`; the endpoint says which quota this is.
+    limiters: [...(options.limiters ?? [])].map(([key, limiter]) => ({ name: key.slice(key.indexOf('/') + 1), snapshot: limiter.snapshot() })),
+    cost: options.liveText?.(),
+    simulated: options.simulated === true,
+    stage: options.stage,
+    interrupted: options.interrupted?.() === true,
+  });
   const draw = (): void => {
-    if (!options.tty) {
-      stream.write(`${line()}\n`);
+    if (live === undefined) {
+      stream.write(`${statusLine(state())}\n`);
       return;
     }
-    // A line wider than the terminal wraps, and the next redraw would clear only its last row.
-    const width = Math.max(20, (stream.columns ?? 120) - 1);
-    const text = line();
-    stream.write(`\r\u001b[2K${text.length > width ? `${text.slice(0, width - 1)}…` : text}`);
+    // One column spare: a line as wide as the terminal moves some terminals' cursor to the next row.
+    const width = Math.max(20, (stream.columns ?? 0) - 1);
+    live(terminalLines(state(), width).join('\n'));
   };
-  const timer = setInterval(draw, options.intervalMs ?? (options.tty ? 200 : 5000));
+  const timer = setInterval(draw, options.intervalMs ?? (live !== undefined ? 200 : 5000));
   timer.unref();
   return {
     started: () => {
       started++;
     },
-    finished: (outcome) => {
+    finished: (outcome, cell) => {
       counts[outcome]++;
-      done++;
+      if (cell === undefined) return;
+      let entry = cells.get(cell.id);
+      if (entry === undefined) {
+        entry = { ...cell, counts: zeroCounts() };
+        cells.set(cell.id, entry);
+      }
+      entry.counts[outcome]++;
+    },
+    persist: (text) => {
+      if (live === undefined || stopped) {
+        stream.write(text);
+        return;
+      }
+      live.persist(text.endsWith('\n') ? text.slice(0, -1) : text);
+      draw();
     },
     stop: () => {
       if (stopped) return;
       stopped = true;
       clearInterval(timer);
       draw();
-      if (options.tty) stream.write('\n');
+      live?.done();
     },
   };
 }

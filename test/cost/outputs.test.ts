@@ -40,9 +40,9 @@ describe('cost in the outputs', () => {
   it('console: a CNY column, "unknown" for an unpriced model, and an unknown total', () => {
     const table = formatSummaryTable(costedSummary(UNKNOWN));
     const lines = table.split('\n');
-    expect(lines[0]).toMatch(/\s+CNY$/);
-    expect(lines[2]).toMatch(/ERNIE-4\.0-8K.*\s¥0\.240$/);
-    expect(lines[3]).toMatch(/Meta-Llama-3-8B.*\sunknown$/);
+    expect(lines[1]).toMatch(/\s+cost CNY$/);
+    expect(lines[3]).toMatch(/ERNIE-4\.0-8K.*\s0\.240$/);
+    expect(lines[4]).toMatch(/Meta-Llama-3-8B.*\sunknown$/);
     expect(table).toContain('total cost: unknown (no price for Meta-Llama-3-8B; the priced cells: ¥0.240 at the prices of 2025-01-02)');
     expect(table).not.toMatch(/¥0(\.0+)?\b(?!\.)/);
   });

@@ -138,7 +138,7 @@ describe('--provider openai (Qianfan v2 / OpenAI-compatible)', () => {
       out,
     ]);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toContain('ttfrt p50');
+    expect(result.stdout).toContain('TTFRT p50 ms');
     const { rows: all, summary } = await outputs(out);
     // Whichever model answered first, every row has the reasoning columns; only the reasoning model fills them.
     const other = all.filter((row) => row.model === 'ERNIE-Speed-8K');

@@ -132,7 +132,8 @@ const folded = (text: string): string => text.replace(/\s+/g, ' ');
 
 const SCHEMAS: Record<string, Array<z.ZodObject>> = {
   run: [RunConfigSchema],
-  estimate: [RunConfigSchema, EstimateOptionsSchema],
+  // estimate's own --json (the estimate as JSON) takes the place of run's (the summary as JSON).
+  estimate: [RunConfigSchema.omit({ json: true }), EstimateOptionsSchema],
   compare: [CompareOptionsSchema],
   merge: [MergeOptionsSchema],
   sim: [SimCommandOptionsSchema],

@@ -70,7 +70,7 @@ describe('an interrupted run', () => {
     stopped.run.interrupted = true;
     const lines = formatSummaryTable(stopped).split('\n');
     expect(lines[0]).toBe(INTERRUPTED_NOTICE);
-    expect(lines[1]).toMatch(/\bcancelled\b/);
+    expect(lines[2]).toMatch(/\bcancelled\b/);
     expect(formatSummaryTable(makeSummary({ cells: [cell] }))).not.toContain('INTERRUPTED');
   });
 });

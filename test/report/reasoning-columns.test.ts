@@ -82,8 +82,8 @@ describe('a reasoning cell', () => {
     const header = (summary: typeof plain) => renderSummaryCsv(summary).split('\n')[0] ?? '';
     expect(header(reasoning)).toContain('ttfrt_p50_ms,ttfrt_p90_ms,ttfrt_p99_ms,reasoning_tokens');
     expect(header(plain)).not.toContain('ttfrt');
-    expect(formatSummaryTable(reasoning)).toContain('ttfrt p50');
-    expect(formatSummaryTable(plain)).not.toContain('ttfrt');
+    expect(formatSummaryTable(reasoning)).toContain('TTFRT p50 ms');
+    expect(formatSummaryTable(plain)).not.toContain('TTFRT');
     expect(renderHtmlReport(reasoning)).toContain('First reasoning token (ms)');
     expect(renderHtmlReport(plain)).not.toContain('First reasoning token');
   });

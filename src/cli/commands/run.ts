@@ -1,7 +1,9 @@
+import { join, resolve } from 'node:path';
+import { Writable } from 'node:stream';
 import type { Argv } from 'yargs';
 import { configError } from '../../errors.js';
 import { createLogger } from '../../util/logger.js';
-import { EXIT, exitCodeForRun } from '../exit-codes.js';
+import { EXIT, exitCodeForRun } from '../../exit-codes.js';
 import { createProgress, type ProgressView } from '../progress.js';
 import type { QfbenchCommand } from '../command.js';
 import { RESUME_FLAGS, RUN_FLAG_NAMES, flagsFromArgv, runConfigFromArgv, runFlagOptions } from '../run-flags.js';
@@ -11,6 +13,7 @@ import type { RunConfig } from '../../config/run-config.js';
 import type { ResumeState } from '../../run/resume.js';
 import { parseSimOptionFlags } from '../sim-flags.js';
 import { writeSummaryMarkdown } from '../../run/summary-markdown.js';
+import { formatRunConsole } from '../../report/console-output.js';
 
 const EXAMPLE = '$0 run --sim -d datasets/demo.csv -m ernie-speed-8k -p temperature=0.3,0.9';
 
@@ -39,7 +42,14 @@ export const runCommand: QfbenchCommand = {
     const args = argv as Record<string, unknown>;
     const resumeFlags = parseFlags(ResumeFlagsSchema, RESUME_FLAGS, argv);
     // Nothing to run (no dataset and no config file, e.g. `run --sim` alone): the usage, not validator text.
-    if (resumeFlags.resume === undefined && flagsFromArgv(args)['datasets'] === undefined && args['config'] === undefined) throw configError(USAGE);
+    if (
+      resumeFlags.resume === undefined &&
+      flagsFromArgv(args)['datasets'] === undefined &&
+      flagsFromArgv(args)['sessions'] === undefined &&
+      flagsFromArgv(args)['trace'] === undefined &&
+      args['config'] === undefined
+    )
+      throw configError(USAGE);
     if (resumeFlags.resumeFailed && resumeFlags.resume === undefined)
       throw configError('--resume-failed: give --resume DIR too (it re-sends the failed requests of that run)');
     let config: RunConfig;
@@ -51,7 +61,16 @@ export const runCommand: QfbenchCommand = {
     } else {
       config = await runConfigFromArgv(args);
     }
-    const logger = createLogger({ quiet: config.quiet });
+    let progress: ProgressView | undefined;
+    // Log lines go above the live view on a terminal (drawn again under them), not through it.
+    const logStream = new Writable({
+      write: (chunk: Buffer | string, _encoding, done) => {
+        if (progress !== undefined) progress.persist(String(chunk));
+        else process.stderr.write(chunk);
+        done();
+      },
+    });
+    const logger = createLogger({ quiet: config.quiet, stream: logStream });
     const simOptions = parseSimOptionFlags(config.simOpt);
     const { runBenchmark } = await import('../../run/run-benchmark.js');
 
@@ -77,7 +96,6 @@ export const runCommand: QfbenchCommand = {
     process.on('SIGINT', onSigint);
     process.on('SIGTERM', onSigint);
     process.on('SIGHUP', onSighup);
-    let progress: ProgressView | undefined;
     try {
       const result = await runBenchmark({
         config,
@@ -86,7 +104,7 @@ export const runCommand: QfbenchCommand = {
         ...(resume !== undefined ? { resume } : {}),
         stopSignal: stop.signal,
         abortSignal: abort.signal,
-        onPlanned: ({ requests, cells, simulated, stage, limiters, liveText }) => {
+        onPlanned: ({ requests, cells, cellLabels, simulated, stage, limiters, liveText }) => {
           const size = requests !== undefined ? `${requests} requests` : `requests for ${config.duration}s`;
           logger.info(`${simulated ? 'SIMULATED run: ' : ''}${stage !== undefined ? `stage ${stage}: ` : ''}${size} in ${cells} cells`);
           if (!config.quiet)
@@ -94,24 +112,43 @@ export const runCommand: QfbenchCommand = {
               tty: process.stderr.isTTY === true,
               simulated,
               stage,
+              ...(cellLabels !== undefined ? { cells: cellLabels } : {}),
               limiters,
               liveText,
               interrupted: () => stop.signal.aborted,
             });
         },
-        onStageEnd: () => progress?.stop(),
+        onStageEnd: () => {
+          progress?.stop();
+          progress = undefined;
+        },
         onStart: () => progress?.started(),
-        onFinished: (outcome) => progress?.finished(outcome),
+        onFinished: (outcome, cell) => progress?.finished(outcome, cell),
       });
       progress?.stop();
-      process.stdout.write(`${result.consoleTable}\n`);
+      progress = undefined;
+      const code = exitCodeForRun(result.verdict, result.interrupted);
+      // With --json, stdout holds the JSON alone: the table goes to stderr (and --quiet drops it).
+      const out = config.json ? process.stderr : process.stdout;
+      if (!(config.json && config.quiet)) {
+        const table = formatRunConsole(result.summary, {
+          color: wantsColor(out),
+          ...(out.isTTY === true && out.columns > 0 ? { width: out.columns } : {}),
+          matrix: result.matrix,
+          reportPath: join(result.outDir, 'report.html'),
+        });
+        out.write(`${table}\n`);
+      }
+      const client = result.summary.run.client;
+      // A loaded machine is not the run's fault: --quiet leaves the warning to summary.json and report.html.
+      if (client?.warning !== undefined && !config.quiet) logger.warn(client.warning);
       logger.info(`wrote ${result.outDir}/requests.csv, summary.csv, summary.json, report.html`);
       for (const failure of result.verdict.failures) logger.error(failure);
       // Requests without an answer are errors of the run's test cases, listed apart from failed checks.
       for (const error of result.verdict.errors) logger.error(error);
       if (config.summaryMd !== undefined) await writeSummaryMarkdown(config.summaryMd, result.summary, result.verdict, logger);
       if (result.verdict.abortReason !== undefined) logger.error(`run aborted: ${result.verdict.abortReason}`);
-      const code = exitCodeForRun(result.verdict, result.interrupted);
+      if (config.json) process.stdout.write(`${JSON.stringify({ ...result.summary, outDir: resolve(result.outDir), exitCode: code }, null, 2)}\n`);
       if (code !== EXIT.ok) process.exitCode = code;
     } finally {
       progress?.stop();
@@ -122,3 +159,9 @@ export const runCommand: QfbenchCommand = {
     }
   },
 };
+
+/** Colours only on a terminal, and never when NO_COLOR is set (no-color.org) or the terminal is dumb. */
+function wantsColor(stream: NodeJS.WriteStream): boolean {
+  const noColor = process.env['NO_COLOR'];
+  return stream.isTTY === true && (noColor === undefined || noColor === '') && process.env['TERM'] !== 'dumb';
+}
