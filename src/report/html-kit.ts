@@ -4,9 +4,9 @@
  * Content-Security-Policy. Nothing here knows what a run is.
  *
  * Every page is one file that opens offline: no URL to anything outside it, CSS inline, charts
- * as inline SVG. The CSP forbids every fetch; the only script a page may carry is one inline
- * script allowed by its sha256 hash (and `<script type="application/json">` data blocks, which
- * never execute).
+ * as inline SVG. The CSP forbids every fetch; the only scripts a page may carry are its own inline
+ * scripts, each allowed by its sha256 hash (and `<script type="application/json">` data blocks,
+ * which never execute).
  */
 import { createHash } from 'node:crypto';
 import { fixed, isFiniteNumber } from './format.js';
@@ -75,11 +75,19 @@ export interface Column<T> {
   /** Cell HTML, already escaped. */
   html: (row: T) => string;
   numeric?: boolean;
+  /** Classes of the column's header and cells (already safe: ours, not data). */
+  className?: string;
+  /** Longer header text, shown as a tooltip and read by screen readers. */
+  title?: string;
+  /** The value a table sort orders by (`data-sort`); a row without one sorts last. */
+  sortValue?: (row: T) => number | string | null | undefined;
 }
 
 export interface HeaderGroup {
   label: string;
   span: number;
+  /** Classes of the group's header cell (ours, not data). */
+  className?: string;
 }
 
 export interface TableOptions<T> {
@@ -93,17 +101,33 @@ export interface TableOptions<T> {
   rowAttributes?: (row: T) => string;
 }
 
+function groupClass(group: HeaderGroup): string {
+  const classes = [...(group.label === '' ? [] : ['group']), ...(group.className !== undefined ? [group.className] : [])];
+  return classes.length > 0 ? ` class="${escapeHtml(classes.join(' '))}"` : '';
+}
+
+function columnClass<T>(column: Column<T>): string {
+  const classes = [...(column.numeric === true ? ['num'] : []), ...(column.className !== undefined ? [column.className] : [])];
+  return classes.length > 0 ? ` class="${escapeHtml(classes.join(' '))}"` : '';
+}
+
+function sortAttribute<T>(column: Column<T>, row: T): string {
+  if (column.sortValue === undefined) return '';
+  const value = column.sortValue(row);
+  if (value === null || value === undefined || (typeof value === 'number' && !Number.isFinite(value))) return '';
+  return ` data-sort="${escapeHtml(value)}"`;
+}
+
 export function renderTable<T>(rows: readonly T[], columns: readonly Column<T>[], options: TableOptions<T> = {}): string {
   const caption = options.caption !== undefined ? `<caption>${escapeHtml(options.caption)}${simTag(options.simulated === true)}</caption>` : '';
   const groupRow =
-    options.groups !== undefined
-      ? `<tr>${options.groups.map((g) => `<th colspan="${g.span}"${g.label === '' ? '' : ' class="group"'}>${escapeHtml(g.label)}</th>`).join('')}</tr>`
-      : '';
-  const headRow = `<tr>${columns.map((c) => `<th${c.numeric === true ? ' class="num"' : ''}>${escapeHtml(c.header)}</th>`).join('')}</tr>`;
+    options.groups !== undefined ? `<tr>${options.groups.map((g) => `<th colspan="${g.span}"${groupClass(g)}>${escapeHtml(g.label)}</th>`).join('')}</tr>` : '';
+  const title = (c: Column<T>): string => (c.title !== undefined ? ` title="${escapeHtml(c.title)}"` : '');
+  const headRow = `<tr>${columns.map((c) => `<th${columnClass(c)}${title(c)}>${escapeHtml(c.header)}</th>`).join('')}</tr>`;
   const body = rows
     .map(
       (row) =>
-        `<tr${options.rowAttributes?.(row) ?? ''}>${columns.map((c) => `<td${c.numeric === true ? ' class="num"' : ''}>${c.html(row)}</td>`).join('')}</tr>`,
+        `<tr${options.rowAttributes?.(row) ?? ''}>${columns.map((c) => `<td${columnClass(c)}${sortAttribute(c, row)}>${c.html(row)}</td>`).join('')}</tr>`,
     )
     .join('\n');
   const cls =
@@ -153,11 +177,14 @@ export const BASE_CSS =
 * { box-sizing: border-box; }
 body { margin: 0 auto; max-width: 1400px; padding: 16px; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", "PingFang SC", "Microsoft YaHei", ` +
   `sans-serif; color: var(--fg); background: var(--bg); }
-h1 { font-size: 1.5em; margin: 0 0 8px; }
-h2 { font-size: 1.2em; margin: 28px 0 8px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
+h1 { font-size: 1.5em; margin: 0; }
+header { display: flex; flex-wrap: wrap; align-items: baseline; gap: 2px 16px; }
+header p { margin: 0; }
+header nav { flex-basis: 100%; }
+h2 { font-size: 1.2em; margin: 20px 0 6px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
 nav.toc { display: flex; flex-wrap: wrap; gap: 4px 14px; font-size: 0.95em; }
 nav.toc a { color: inherit; }
-.sim-banner { margin: 12px 0; padding: 14px 16px; border: 3px solid var(--sim); background: var(--sim-bg); color: var(--sim); font-size: 1.25em; ` +
+.sim-banner { margin: 10px 0; padding: 8px 14px; border: 3px solid var(--sim); background: var(--sim-bg); color: var(--sim); font-size: 1.15em; ` +
   `font-weight: 600; border-radius: 6px; }
 .sim-banner strong { font-size: 1.3em; letter-spacing: 0.08em; }
 .sim-tag { display: inline-block; margin-left: 6px; padding: 0 6px; border: 1px solid var(--sim); border-radius: 4px; color: var(--sim); font-size: ` +
@@ -168,7 +195,7 @@ nav.toc a { color: inherit; }
 .meta { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 0; }
 .meta dt { color: var(--muted); }
 .meta dd { margin: 0; overflow-wrap: anywhere; }
-.table-wrap { overflow-x: auto; margin: 8px 0 16px; -webkit-overflow-scrolling: touch; }
+.table-wrap { position: relative; overflow-x: auto; margin: 8px 0 16px; -webkit-overflow-scrolling: touch; }
 table { border-collapse: collapse; min-width: 100%; }
 caption { text-align: left; font-weight: 600; padding: 4px 0; }
 th, td { border: 1px solid var(--line); padding: 3px 6px; vertical-align: top; }
@@ -195,6 +222,8 @@ figure.chart .note { color: #5b636e; }
 .verdict-improvement { color: var(--good); }
 .verdict-changed { color: var(--warn); }
 .verdict-none, .verdict-insufficient, .verdict-untested { color: var(--muted); font-weight: 400; }
+details.run-meta > summary { cursor: pointer; border-bottom: 1px solid var(--line); margin: 20px 0 6px; padding-bottom: 4px; }
+details.run-meta > summary h2 { display: inline; border: 0; margin: 0; padding: 0; }
 footer { margin-top: 32px; color: var(--muted); font-size: 0.85em; }
 @media (max-width: 600px) {
   body { padding: 10px; font-size: 13px; }
@@ -217,8 +246,9 @@ export function scriptHash(script: string): string {
  * Blocks every fetch (scripts, fonts, images, frames, connections); only inline styles apply,
  * plus the page's own inline script when it has one, allowed by its hash.
  */
-export function contentSecurityPolicy(inlineScript?: string): string {
-  const scripts = inlineScript !== undefined ? `; script-src ${scriptHash(inlineScript)}` : '';
+export function contentSecurityPolicy(inlineScript?: string | readonly string[]): string {
+  const list = inlineScript === undefined ? [] : typeof inlineScript === 'string' ? [inlineScript] : inlineScript;
+  const scripts = list.length > 0 ? `; script-src ${list.map(scriptHash).join(' ')}` : '';
   return `default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'${scripts}`;
 }
 
@@ -227,16 +257,19 @@ export interface PageOptions {
   css?: string;
   /** One inline script (trusted, ours), placed at the end of the body and allowed by hash. */
   script?: string;
+  /** More inline scripts (trusted, ours), each its own element after `script`, each allowed by its hash. */
+  scripts?: readonly string[];
 }
 
 export function renderPage(title: string, body: string, options: PageOptions = {}): string {
-  const script = options.script !== undefined ? `\n<script>${options.script}</script>` : '';
+  const inline = [...(options.script !== undefined ? [options.script] : []), ...(options.scripts ?? [])];
+  const script = inline.map((source) => `\n<script>${source}</script>`).join('');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(options.script)}">
+<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(inline)}">
 <meta name="referrer" content="no-referrer">
 <title>${escapeHtml(title)}</title>
 <style>${BASE_CSS}${options.css ?? ''}</style>

@@ -2,8 +2,9 @@
  * report.html and compare.html in a real browser: Debian's headless Chromium driven by
  * playwright-core (never `playwright install`: the browser comes from the system). The pages are
  * made by the real CLI from real simulator runs, with hostile text planted in the data; the test
- * fails on any console error, page error or request to anything but the file itself, and saves
- * screenshots (desktop and phone width) to test/.artifacts/.
+ * fails on any console error, page error or request to anything but the file itself, checks the
+ * layout rules of the first screen (verdict and every cell inside 1,280 x 900, no horizontal
+ * overflow, the cell table sorts and switches column sets), and saves screenshots to test/.artifacts/.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -187,6 +188,68 @@ describe('reports in headless Chromium', () => {
       await page.screenshot({ path: join(ARTIFACTS, 'report-phone.png'), fullPage: false });
       await page.locator('#charts').screenshot({ path: join(ARTIFACTS, 'report-phone-charts.png') });
       expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
+      expect(problems).toEqual([]);
+      await page.close();
+    },
+    120_000,
+  );
+
+  it.skipIf(!hasChromium)(
+    'report.html at 1,280 x 900: the verdict and every cell first, no horizontal overflow, sortable cell table, column sets',
+    async () => {
+      const { page, problems } = await open(join(baseDir, 'report.html'), 1280);
+      // Nothing wider than the window, at 1,280 and at 1,920.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+
+      // The verdict (checks, objectives) and every cell's name sit inside the first screen.
+      const verdict = page.locator('#verdict');
+      expect(await verdict.locator('.checks-box').textContent()).toMatch(/exit code \d+/);
+      expect(await verdict.locator('li.objective').count()).toBeGreaterThanOrEqual(5);
+      const bottoms = await page.evaluate(() => ({
+        verdict: document.getElementById('verdict')!.getBoundingClientRect().bottom,
+        cells: Array.from(document.querySelectorAll('table.cells tbody tr td:first-child'), (td) => td.getBoundingClientRect().bottom),
+      }));
+      expect(bottoms.verdict).toBeLessThanOrEqual(900);
+      expect(bottoms.cells).toHaveLength(4);
+      for (const bottom of bottoms.cells) expect(bottom).toBeLessThanOrEqual(900);
+      // The run metadata is below and folded.
+      expect(await page.locator('#run details').getAttribute('open')).toBeNull();
+      expect(await page.locator('#run dl').isVisible()).toBe(false);
+
+      // The best value of a column is marked in words too, not by colour alone.
+      expect(await page.locator('table.cells .best-mark').first().textContent()).toContain('best');
+
+      // Column sets: Overview first; Latency shows the p90 columns and hides the overview's.
+      const latencyP90 = page.locator('table.cells th[title="Latency p90, ms"]');
+      const okColumn = page.locator('table.cells th[title="ok requests"]');
+      expect(await latencyP90.isVisible()).toBe(false);
+      expect(await okColumn.isVisible()).toBe(true);
+      await page.click('label[for="cols-latency"]');
+      expect(await latencyP90.isVisible()).toBe(true);
+      expect(await okColumn.isVisible()).toBe(false);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+      await page.click('label[for="cols-overview"]');
+
+      // Sorting: a click on the latency p50 header orders the rows by it, a second click reverses them.
+      const header = page.locator('table.cells th.set-overview[title="Latency p50, ms"]');
+      const column = await header.evaluate((th) => Array.prototype.indexOf.call(th.parentElement!.children, th) as number);
+      const values = (): Promise<number[]> =>
+        page.$$eval('table.cells tbody tr', (rows, index) => rows.map((row) => Number(row.children[index]!.getAttribute('data-sort'))), column);
+      await header.click();
+      expect(await header.getAttribute('aria-sort')).toBe('ascending');
+      const ascending = await values();
+      expect(ascending).toEqual([...ascending].sort((a, b) => a - b));
+      await header.click();
+      expect(await header.getAttribute('aria-sort')).toBe('descending');
+      expect(await values()).toEqual([...ascending].reverse());
+      // The cell names moved with their rows.
+      expect(await page.locator('table.cells tbody tr td:first-child .cell-name').count()).toBe(4);
+
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.screenshot({ path: join(ARTIFACTS, 'report-1280-first-screen.png') });
+      await page.setViewportSize({ width: 1920, height: 1080 });
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+      await page.screenshot({ path: join(ARTIFACTS, 'report-1920-first-screen.png') });
       expect(problems).toEqual([]);
       await page.close();
     },

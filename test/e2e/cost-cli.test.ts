@@ -195,8 +195,8 @@ describe('cost during and after a run', () => {
     expect(result.stdout).toMatch(/Meta-Llama-3-8B\s.*\sunknown$/m);
     expect(result.stdout).toMatch(/my_service\s.*\sunknown$/m);
     expect(result.stdout).toContain('total cost: unknown (no price for Meta-Llama-3-8B, my_service;');
-    // Two unpriced cells in the table and the run's total line.
-    expect(html.match(/<span class="unknown">unknown<\/span>/g)).toHaveLength(3);
+    // Two unpriced cells in the table's three cost columns (CNY, and ¥ / 1k req in two column sets) and the run's total line.
+    expect(html.match(/<span class="unknown">unknown<\/span>/g)).toHaveLength(7);
     expect(html).toMatch(/Total cost:<\/strong> <span class="unknown">unknown<\/span> \(no price for Meta-Llama-3-8B, my_service/);
     expect(html).toContain('Cost unknown for: Meta-Llama-3-8B, my_service.');
     // --max-cost cannot be kept without a price: refused before anything is sent.
