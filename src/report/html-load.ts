@@ -7,6 +7,7 @@
 import type { CellLoad, LimiterSummary, LoadSettings, RunSummary, StageSummary } from '../metrics/types.js';
 import { fixed } from './format.js';
 import { countText, DASH, definitionList, escapeHtml, renderTable, section } from './html-kit.js';
+import { KNEE_DEFINITION, kneeSentences, sweepSeries } from './charts/sweep-data.js';
 
 function num(value: number | undefined, digits: number): string {
   return fixed(value, digits, DASH);
@@ -36,9 +37,19 @@ function limitersText(limiters: Record<string, LimiterSummary> | undefined): str
 
 function renderSettings(load: LoadSettings): string {
   const items: Array<[string, string]> = [
-    ['Loop', load.kind === 'open' ? 'open (arrival rate)' : 'closed (concurrency)'],
+    ['Loop', load.trace !== undefined ? 'open (trace replay)' : load.kind === 'open' ? 'open (arrival rate)' : 'closed (concurrency)'],
     ['Concurrency', listText(load.concurrency)],
   ];
+  const trace = load.trace;
+  if (trace !== undefined) {
+    const facts = [
+      `${trace.format}, ${trace.arrivals} arrivals over ${(trace.spanMs / 1000).toFixed(1)} s`,
+      `speed x${trace.speed}`,
+      `prompts: ${trace.prompts}`,
+    ];
+    if (trace.clippedOutputs !== undefined) facts.push(`${trace.clippedOutputs} output lengths clipped`);
+    items.push(['Trace', `${escapeHtml(trace.file)} (${escapeHtml(facts.join('; '))})`]);
+  }
   if (load.rate !== undefined) items.push(['Rate (req/s)', listText(load.rate)]);
   if (load.arrival !== undefined) items.push(['Arrivals', escapeHtml(load.arrival)]);
   if (load.durationS !== undefined) items.push(['Duration per stage (s)', listText(load.durationS)]);
@@ -75,10 +86,22 @@ function renderStages(stages: readonly StageSummary[], simulated: boolean): stri
   return note + table;
 }
 
+/** Where each model's throughput stopped paying for more load, in words (the sweep charts ring the same point). */
+function renderKnees(summary: RunSummary): string {
+  const series = sweepSeries(summary.cells);
+  if (series.length === 0) return '';
+  const items = kneeSentences(series).map((sentence) => `<li>${escapeHtml(sentence)}</li>`);
+  return `<p><strong>Knee of the sweep</strong></p><ul class="knees">${items.join('')}</ul><p class="note">${escapeHtml(KNEE_DEFINITION)}</p>`;
+}
+
 /** The section, or '' when the summary has neither load settings nor stages. */
 export function renderLoadSection(summary: RunSummary): string {
   const stages = summary.stages ?? [];
   if (summary.load === undefined && stages.length === 0) return '';
-  const parts = [summary.load !== undefined ? renderSettings(summary.load) : '', stages.length > 0 ? renderStages(stages, summary.run.simulated) : ''];
+  const parts = [
+    summary.load !== undefined ? renderSettings(summary.load) : '',
+    stages.length > 0 ? renderStages(stages, summary.run.simulated) : '',
+    renderKnees(summary),
+  ];
   return section('load', 'Load', parts.filter((p) => p !== '').join('\n'));
 }

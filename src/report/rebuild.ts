@@ -4,14 +4,14 @@
  * requests.csv is streamed: however large it is, only the first rows the HTML table shows are
  * kept in memory.
  */
-import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { configError } from '../errors.js';
 import type { RequestRecord, RunSummary } from '../metrics/types.js';
 import { readRunManifest } from './run-manifest.js';
+import { readBaselineAnswers } from './baseline-answers.js';
 import { summaryFromRows } from './summary-from-rows.js';
 import { restoreNeutralisedCell } from './csv-safety.js';
-import { writeFileAtomic } from '../util/fs-util.js';
+import { writeFileAtomic, pathExists } from '../util/fs-util.js';
 import { HTML_REQUEST_ROW_LIMIT, renderHtmlReportWithCharts } from './html.js';
 import { readRequestsCsv } from './requests-csv.js';
 import { writeSummaryCsv } from './summary-csv.js';
@@ -32,15 +32,6 @@ export interface RebuildReportResult {
   requestsShown: number;
   /** True when the folder had no summary.json and it was rebuilt from requests.csv (and written). */
   rebuiltFromRows: boolean;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** A request row as read back from requests.csv, with text shown as the model wrote it. */
@@ -68,9 +59,9 @@ export async function rebuildReport(dir: string, options: RebuildReportOptions =
   const requestsPath = join(dir, 'requests.csv');
   let rebuilt = false;
   let summary: RunSummary;
-  if (await exists(summaryPath)) {
+  if (await pathExists(summaryPath)) {
     summary = await readSummaryJson(summaryPath);
-  } else if (await exists(requestsPath)) {
+  } else if (await pathExists(requestsPath)) {
     // A run killed before it wrote its summary: rebuilt from its rows (a torn last row is the one in flight).
     summary = await summaryFromRows(readRequestsCsv(requestsPath, { tornTail: 'skip' }), await readRunManifest(dir));
     await writeSummaryJson(summaryPath, summary);
@@ -79,12 +70,16 @@ export async function rebuildReport(dir: string, options: RebuildReportOptions =
     throw configError(`${dir}: no summary.json or requests.csv there; give the folder a qfbench run wrote`);
   }
   const limit = options.requestRowLimit ?? HTML_REQUEST_ROW_LIMIT;
-  const requests = (await exists(requestsPath)) ? await readFirstRequests(requestsPath, limit, rebuilt) : undefined;
+  const requests = (await pathExists(requestsPath)) ? await readFirstRequests(requestsPath, limit, rebuilt) : undefined;
 
   const summaryCsvPath = join(dir, 'summary.csv');
   const reportHtmlPath = join(dir, 'report.html');
   await writeSummaryCsv(summaryCsvPath, summary, { excelBom: options.excelBom === true });
-  const html = await renderHtmlReportWithCharts(summary, requests !== undefined ? { requests: requests.rows, requestsTotal: requests.total } : {});
+  const baseline = requests !== undefined ? await baselineOf(dir, requests.rows) : undefined;
+  const html = await renderHtmlReportWithCharts(
+    summary,
+    requests !== undefined ? { requests: requests.rows, requestsTotal: requests.total, ...(baseline !== undefined ? { baseline } : {}) } : {},
+  );
   await writeFileAtomic(reportHtmlPath, html);
   return {
     summaryCsvPath,
@@ -93,4 +88,15 @@ export async function rebuildReport(dir: string, options: RebuildReportOptions =
     requestsTotal: requests?.total,
     requestsShown: requests?.rows.length ?? 0,
   };
+}
+
+/**
+ * The answers of the run's --baseline (run.json keeps its absolute path), for the outputs
+ * section; none when the run had no baseline or the folder is gone: the report still renders.
+ */
+async function baselineOf(dir: string, rows: readonly RequestRecord[]): Promise<Awaited<ReturnType<typeof readBaselineAnswers>>> {
+  const manifest = await readRunManifest(dir).catch(() => undefined);
+  const path = manifest?.config.baseline;
+  if (typeof path !== 'string' || path === '') return undefined;
+  return readBaselineAnswers(path, rows).catch(() => undefined);
 }

@@ -1,5 +1,5 @@
 import { mkdirSync, statSync, type Stats } from 'node:fs';
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { access, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { configError, type UserError } from '../errors.js';
 
@@ -134,5 +134,15 @@ export async function writeFileAtomic(path: string, data: string): Promise<void>
   } catch (error) {
     await rm(temp, { force: true }).catch(() => undefined);
     throw environmentError(error, `write ${path}`, 'the files written before it are kept');
+  }
+}
+
+/** Whether anything is at `path` (a file or a folder); false for any error reaching it. */
+export async function pathExists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
   }
 }

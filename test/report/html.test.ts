@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { escapeHtml, jsonForScript, renderHtmlReport, renderHtmlReportWithCharts } from '../../src/report/html.js';
 import { REQUEST_FILTER_SCRIPT } from '../../src/report/html-requests.js';
+import { CELL_SORT_SCRIPT } from '../../src/report/html-cells.js';
 import { createHistogram, encodeHistogram, recordMs } from '../../src/metrics/histogram.js';
 import type { CellSummary } from '../../src/metrics/types.js';
 import { dist, makeCell, makeRecord, makeSummary } from './fixtures.js';
@@ -14,10 +15,10 @@ function tags(page: string): string[] {
   return (page.match(/<[^>]*>/g) ?? []).map((tag) => tag.replace(/"[^"]*"/g, '""'));
 }
 
-/** Script elements other than JSON data blocks and the request filter. */
+/** Script elements other than JSON data blocks, the request filter and the cell table's sort. */
 function foreignScripts(page: string): string[] {
   return [...page.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)]
-    .filter(([, attrs, body]) => !/type="application\/json"/.test(attrs!) && body !== REQUEST_FILTER_SCRIPT)
+    .filter(([, attrs, body]) => !/type="application\/json"/.test(attrs!) && body !== REQUEST_FILTER_SCRIPT && body !== CELL_SORT_SCRIPT)
     .map(([whole]) => whole);
 }
 
@@ -133,9 +134,14 @@ describe('renderHtmlReport', () => {
     expect(page).toContain('row-1999<');
     expect(page).not.toContain('row-2000<');
     expect(page).toContain('Showing the first 2000 of 2500 requests');
-    expect(page).not.toContain('END0');
-    expect(page).toContain(`${'长'.repeat(300)}…`);
-    expect(page).not.toContain('长'.repeat(301));
+    // The request table cuts answers; the outputs section keeps the rest behind "more" (bounded too).
+    const table = page.slice(page.indexOf('<section id="requests">'));
+    expect(table).not.toContain('END0');
+    expect(table).toContain(`${'长'.repeat(300)}…`);
+    expect(table).not.toContain('长'.repeat(301));
+    const outputs = page.slice(page.indexOf('<section id="outputs">'), page.indexOf('<section id="requests">'));
+    expect(outputs).toContain('Showing 200 of 2000 rows');
+    expect(outputs.match(/<details>/g)).toHaveLength(200);
   });
 
   it('allows its one inline script by hash in the Content-Security-Policy, and nothing else', () => {

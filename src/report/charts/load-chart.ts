@@ -56,7 +56,7 @@ export function loadChartSpec(data: LoadChartData): TopLevelSpec {
     data: { values: data.points.map((p) => ({ ...p })) },
     mark: { type: 'line', point: { filled: true, size: 40 } },
     encoding: {
-      x: { field: 'load', type: 'quantitative', title: loadAxisTitle(data.kind), scale: { zero: false }, axis: { format: '~g' } },
+      x: { field: 'load', type: 'quantitative', title: loadAxisTitle(data.kind), scale: { zero: false }, axis: { format: '~r' } },
       y: { field: 'ms', type: 'quantitative', title: 'latency (ms)' },
       color: { field: 'series', type: 'nominal', title: 'Model and parameters', sort: null },
       strokeDash: { field: 'percentile', type: 'nominal', title: 'Percentile', sort: ['p50', 'p99'] },
