@@ -145,6 +145,13 @@ const ASSERTION_COLUMNS: ReadonlyArray<readonly [string, Getter]> = [
   ['assert_errored', (c) => (c.assertions === undefined ? '' : String(c.assertions.errored ?? 0))],
 ];
 
+/** Appended when the run has an --slo: goodput per second, the ok requests that met it, and their share. */
+const GOODPUT_COLUMNS: ReadonlyArray<readonly [string, Getter]> = [
+  ['goodput_per_sec', (c) => fixed(c.goodput?.perSec, 3)],
+  ['slo_met', int((c) => c.goodput?.met)],
+  ['slo_attainment', (c) => fixed(c.goodput?.attainment, 4)],
+];
+
 /** summary.csv as a string (header and one row per cell; with cost, its columns and a TOTAL row; with assertions, pass rates). */
 export function renderSummaryCsv(summary: RunSummary, options: SummaryCsvOptions = {}): string {
   const withCost = summaryCost(summary) !== undefined;
@@ -158,6 +165,7 @@ export function renderSummaryCsv(summary: RunSummary, options: SummaryCsvOptions
     ...(withReasoning ? REASONING_COLUMNS : []),
     ...(withCost ? COST_COLUMNS : []),
     ...(withChecks ? ASSERTION_COLUMNS : []),
+    ...(summary.cells.some((cell) => cell.goodput !== undefined) ? GOODPUT_COLUMNS : []),
   ];
   const rows: string[][] = [columns.map(([name]) => name), ...summary.cells.map((cell) => columns.map(([, get]) => get(cell, summary)))];
   if (withCost) rows.push(totalRow(summary, columns));
