@@ -7,6 +7,12 @@ import type { Random } from '../util/random.js';
 
 export type ArrivalModel = 'constant' | 'poisson';
 
+/** A trace replay's schedule: each request carries the offset its arrival has in the trace (src/plan/plan.ts). */
+export function traceOffset(spec: { dueOffsetMs?: number }): number {
+  if (spec.dueOffsetMs === undefined) throw new RangeError('a trace replay needs every request to carry its due offset');
+  return spec.dueOffsetMs;
+}
+
 /** Returns a function giving the next arrival's offset each time it is called. */
 export function arrivalOffsets(model: ArrivalModel, ratePerSecond: number, random: Random): () => number {
   if (!(ratePerSecond > 0)) throw new RangeError(`arrival rate must be > 0, got ${ratePerSecond}`);

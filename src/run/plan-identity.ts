@@ -40,6 +40,8 @@ export function wholePlanSize(config: RunConfig, prepared: PreparedRun): number 
 export async function planIdentityOf(config: RunConfig, prepared: PreparedRun): Promise<PlanIdentity> {
   const datasetSha256: string[] = [];
   for (const file of config.datasets) datasetSha256.push(await fileSha256(file));
+  // A trace replay's requests and their times are the trace's: its contents, speed and limit are in the plan.
+  const trace = config.trace !== undefined ? { sha256: await fileSha256(config.trace), speed: config.traceSpeed ?? 1, limit: config.traceLimit } : undefined;
   const entries = prepared.targets.map((target) => findModel(prepared.catalog, target.model) ?? { endpoint: target.endpoint });
   const catalogSha256 = sha256(entries);
   const cells = buildCells(prepared.targets, prepared.grid, config.api).map((cell) => [cell.api, cell.model, cell.endpoint, cell.paramsText]);
@@ -59,6 +61,7 @@ export async function planIdentityOf(config: RunConfig, prepared: PreparedRun): 
     maxRequests: config.maxRequests,
     duration: config.duration,
     provider: config.provider,
+    trace,
   });
   return { hash, ...(size !== undefined ? { size } : {}), datasetSha256, catalogSha256 };
 }

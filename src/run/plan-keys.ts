@@ -13,6 +13,9 @@ export const PLAN_KEYS = [
   'stream',
   'rate',
   'arrival',
+  'trace',
+  'traceSpeed',
+  'traceLimit',
   'duration',
   'maxRequests',
   'repeat',
@@ -23,7 +26,7 @@ export const PLAN_KEYS = [
 ] as const satisfies ReadonlyArray<keyof RunConfig>;
 
 /** Settings that name files: run.json keeps them absolute, so a resume from another folder finds them. */
-export const PATH_KEYS = ['datasets', 'catalog', 'prices', 'record', 'replay', 'baseline', 'junit', 'summaryMd'] as const satisfies ReadonlyArray<
+export const PATH_KEYS = ['datasets', 'trace', 'catalog', 'prices', 'record', 'replay', 'baseline', 'junit', 'summaryMd'] as const satisfies ReadonlyArray<
   keyof RunConfig
 >;
 
