@@ -10,6 +10,8 @@ import { closestName } from './did-you-mean.js';
 import { PriceDateSchema } from './price-date.js';
 import { configError } from '../errors.js';
 import { parseThreshold } from './threshold-expression.js';
+import { checkTraceSettings } from './trace-settings.js';
+import { checkSloSettings, SLO_SETTINGS_SHAPE } from './slo-settings.js';
 import { DEFAULT_MAX_RESPONSE_BYTES, MAX_RESPONSE_BYTES_LIMIT } from '../providers/body-limit.js';
 
 const positiveSeconds = z.number().positive().max(86_400);
@@ -49,7 +51,25 @@ export const ToleranceSchema = z.preprocess(
 );
 
 export const RunConfigSchema = z.object({
-  datasets: z.array(z.string().min(1)).min(1, 'give at least one dataset with -d FILE').describe('Dataset file (.csv or .jsonl); repeatable'),
+  // At least one of -d and --sessions: parseRunConfig checks it.
+  datasets: z.array(z.string().min(1)).default([]).describe('Dataset file (.csv or .jsonl); repeatable'),
+  sessions: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'Session dataset (JSONL {"id", "turns": [...], "system"?, "think_time"?}): each session runs as a conversation whose later turns carry the ' +
+        "model's real answers; -c is the sessions in flight",
+    ),
+  thinkTime: z
+    .string()
+    .regex(/^\d+(\.\d+)?(-\d+(\.\d+)?)?$/, 'expected seconds, e.g. 2, or a range such as 1-3 (drawn uniformly)')
+    .optional()
+    .describe("With --sessions: seconds between an answer and the next turn, fixed (2) or drawn from a range (1-3); a session's think_time overrides it"),
+  sessionOverflow: z
+    .enum(['trim', 'stop'])
+    .default('trim')
+    .describe("With --sessions: a history past the model's input limit drops its oldest turns (trim) or ends the session (stop)"),
   models: z.array(z.string().min(1)).default([]).describe('Model from the catalog (case-insensitive); repeatable'),
   endpoints: z
     .array(z.string().regex(/^[A-Za-z0-9._~-]+$/, 'an endpoint suffix has only letters, digits and . _ ~ -'))
@@ -66,6 +86,21 @@ export const RunConfigSchema = z.object({
     .optional()
     .describe('Open loop: requests per second on a fixed schedule; a list like 1,2,4 sweeps it'),
   arrival: z.enum(['constant', 'poisson']).default('constant').describe('Open-loop arrival model'),
+  trace: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'Replay the arrival times of a trace (.jsonl: ours or Mooncake-style; .csv: BurstGPT-style): each line a time plus a prompt or token lengths, ' +
+        'or a time alone (prompts from -d in order); every model gets every arrival; -c caps requests in flight',
+    ),
+  traceSpeed: z
+    .number({ error: 'expected a factor such as 2 (twice as fast) or 0.5 (half speed)' })
+    .positive()
+    .max(1_000_000)
+    .optional()
+    .describe('With --trace: replay time faster (2: twice as fast) or slower (0.5); default 1'),
+  traceLimit: z.number().int().min(1).optional().describe('With --trace: replay only the first N arrivals'),
   duration: positiveSeconds.optional().describe('Stop dispatching after this many seconds (per stage); the dataset cycles'),
   maxRequests: z.number().int().min(1).optional().describe('Stop after this many requests (per stage); the dataset cycles'),
   adapt: z.boolean().default(true).describe('Adaptive limiter that paces to the server quota (--no-adapt: fixed concurrency)'),
@@ -135,6 +170,10 @@ export const RunConfigSchema = z.object({
   grace: z.number().min(0).max(600).default(5).describe('Seconds in-flight requests get to finish after Ctrl-C'),
   excel: z.boolean().default(false).describe('Write CSVs with a UTF-8 BOM for Excel'),
   quiet: z.boolean().default(false).describe('No progress output'),
+  json: z
+    .boolean()
+    .default(false)
+    .describe('Print the final summary (summary.json with outDir and exitCode) as JSON on stdout and nothing else there; the table goes to stderr'),
   prices: z.string().min(1).optional().describe('JSON price table (CNY per 1,000 tokens) that extends or overrides the built-in one'),
   priceDate: PriceDateSchema.optional().describe('Price the run as of this date, YYYY-MM-DD (default: today in Beijing time)'),
   maxCost: z
@@ -167,6 +206,7 @@ export const RunConfigSchema = z.object({
   junit: z.string().min(1).optional().describe('Write JUnit XML to FILE: one test case per row x cell, failures with their reason'),
   summaryMd: z.string().min(1).optional().describe('Write a Markdown summary to FILE (also appended to $GITHUB_STEP_SUMMARY when that is set)'),
   jsTimeout: positiveSeconds.default(2).describe('Time limit of one javascript assertion, seconds'),
+  ...SLO_SETTINGS_SHAPE,
 });
 
 /** The setting a mistyped key most likely meant (`max_requests`, `concurency`), as a hint to append to its error. */
@@ -199,6 +239,15 @@ export function flagName(key: string): string {
   return FLAG_NAMES[key as keyof RunConfig] ?? `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 
+/** --sessions runs conversations, closed loop, in one process: what does not go with that. */
+function checkSessionSettings(config: RunConfig): void {
+  if (config.datasets.length > 0) throw configError('--sessions: give either -d/--dataset or --sessions, not both');
+  if (config.trace !== undefined) throw configError('--sessions: give either --trace or --sessions, not both');
+  if (config.rate !== undefined) throw configError('--sessions: runs closed loop (-c is the sessions in flight); --rate does not go with it');
+  if (config.api !== 'chat') throw configError('--sessions: conversations need --api chat');
+  if (config.shard !== undefined || config.shards !== undefined) throw configError('--sessions: a sharded run is not supported with sessions');
+}
+
 export function parseRunConfig(input: unknown): RunConfig {
   const parsed = RunConfigSchema.safeParse(input);
   if (parsed.success) {
@@ -206,12 +255,16 @@ export function parseRunConfig(input: unknown): RunConfig {
     if (config.models.length === 0 && config.endpoints.length === 0) {
       throw configError('give at least one model with -m MODEL (see `qfbench models`) or a custom service with --endpoint SUFFIX');
     }
+    if (config.datasets.length === 0 && config.sessions === undefined && config.trace === undefined)
+      throw configError('-d/--dataset: give at least one dataset with -d FILE (or --sessions FILE)');
+    checkTraceSettings(config);
+    if (config.sessions !== undefined) checkSessionSettings(config);
     if (config.shard !== undefined && config.shards !== undefined)
       throw configError('--shard and --shards: give one (--shards takes I from $JOB_COMPLETION_INDEX)');
     if (config.rate !== undefined && config.concurrency.length > 1) {
       throw configError('-c/--concurrency: with --rate, -c is the cap on requests in flight and takes one value; sweep one of them at a time');
     }
-    return config;
+    return checkSloSettings(config);
   }
   const issue = parsed.error.issues[0];
   const key = String(issue?.path[0] ?? '');

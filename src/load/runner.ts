@@ -18,11 +18,12 @@ import type { AttemptResult, Provider, ProviderRequest, RateLimitSignal } from '
 import { now, sleep } from '../util/clock.js';
 import { MAX_TIMER_MS, safeDelayMs } from '../util/safe-delay.js';
 import { seededRandom } from '../util/random.js';
-import { arrivalOffsets, type ArrivalModel } from './arrivals.js';
+import { arrivalOffsets, traceOffset, type ArrivalModel } from './arrivals.js';
 import { AdaptiveLimiter, DEFAULT_LIMITER_CONFIG, type LimiterConfig, type Permit } from './limiter.js';
 import { backoffDelayMs, isRetryable, type RetryPolicy } from './retry.js';
 
-export type LoadModel = { kind: 'closed' } | { kind: 'open'; rate: number; arrival: ArrivalModel };
+/** `trace`: open loop on a trace's schedule, each request due at its `dueOffsetMs`. */
+export type LoadModel = { kind: 'closed' } | { kind: 'open'; rate: number; arrival: ArrivalModel } | { kind: 'trace' };
 
 export interface RunnerOptions {
   plan: Plan;
@@ -60,6 +61,28 @@ export interface RunnerOptions {
   onRateLimit?: (signal: RateLimitSignal) => void;
   /** Called once per request, when its first attempt is about to be sent. */
   onStart?: () => void;
+  /**
+   * Feeds the requests itself instead of the plan's order (--sessions, whose later turns wait for
+   * the earlier answers): it gets the per-request path below and returns how many requests it planned.
+   */
+  drive?: (feed: RunnerFeed) => Promise<number>;
+}
+
+/** What a `drive` feeder gets: the run's clock and bounds, and the one path every request takes. */
+export interface RunnerFeed {
+  epoch: number;
+  /** Monotonic instant --duration ends (Infinity without it). */
+  deadline: number;
+  /** The run was stopped (Ctrl-C): what is not sent ends as `cancelled`. */
+  stopped: () => boolean;
+  /** A budget's stop reason, if one was reached. */
+  gate: () => string | undefined;
+  /** Aborted on a stop, for waits between requests. */
+  signal: AbortSignal | undefined;
+  /** Sends one request (limiter, retries, `onFinished`) under the -c slots; undefined once a sink failed (stop feeding). */
+  send: (spec: RequestPlan, schedAt: number) => Promise<FinishedRequest | undefined>;
+  /** Hands a request that is not sent to `onFinished`; false once a sink failed. */
+  end: (finished: FinishedRequest) => Promise<boolean>;
 }
 
 export interface RunnerResult {
@@ -79,7 +102,11 @@ export function toProviderRequest(plan: Plan, spec: RequestPlan): ProviderReques
     model: spec.cell.model,
     endpoint: spec.cell.endpoint,
     messages: spec.row.messages,
-    params: spec.cell.params,
+    // A trace's output length is the request's own cap (max_output_tokens; the OpenAI provider sends it as max_tokens).
+    params:
+      spec.row.maxOutputTokens !== undefined && generatesText(spec.cell.api)
+        ? { ...spec.cell.params, max_output_tokens: spec.row.maxOutputTokens }
+        : spec.cell.params,
     // Embeddings, rerankers and images have no stream to time.
     stream: generatesText(spec.cell.api) ? plan.stream : false,
   };
@@ -110,7 +137,7 @@ class TokenExpectations {
   completionFor(spec: RequestPlan): number {
     const seen = this.completion.get(spec.cell.id);
     if (seen !== undefined && seen.count > 0) return seen.sum / seen.count;
-    const cap = spec.cell.params.max_output_tokens;
+    const cap = spec.row.maxOutputTokens ?? spec.cell.params.max_output_tokens;
     return Math.min(typeof cap === 'number' ? cap : 1024, 200);
   }
 
@@ -299,10 +326,41 @@ export async function runPlan(options: RunnerOptions): Promise<RunnerResult> {
   let sinkFailure: { error: unknown } | undefined;
   let planned = 0;
   let lastDueAt: number | undefined;
-  const nextOffset = load.kind === 'open' ? arrivalOffsets(load.arrival, load.rate, seededRandom(options.seed ^ 0xa441)) : undefined;
+  const openOffset = load.kind === 'open' ? arrivalOffsets(load.arrival, load.rate, seededRandom(options.seed ^ 0xa441)) : undefined;
+  const nextOffset = load.kind === 'trace' ? traceOffset : openOffset;
   const bounded = options.durationMs !== undefined || options.maxRequests !== undefined;
 
-  for (const spec of plan.requests({ cycle: bounded })) {
+  if (options.drive !== undefined) {
+    const failed = (error: unknown): undefined => {
+      sinkFailure ??= { error };
+      return undefined;
+    };
+    planned = await options.drive({
+      epoch,
+      deadline,
+      stopped,
+      gate: () => options.gate?.(),
+      signal: stopSignal !== undefined && abortSignal !== undefined ? AbortSignal.any([stopSignal, abortSignal]) : (stopSignal ?? abortSignal),
+      send: (spec, schedAt) =>
+        sinkFailure !== undefined
+          ? Promise.resolve(undefined)
+          : limit(async () => {
+              const finished = await executeSafely(spec, schedAt);
+              await onFinished(finished);
+              return finished;
+            }).catch(failed),
+      end: (finished) =>
+        sinkFailure !== undefined
+          ? Promise.resolve(false)
+          : Promise.resolve()
+              .then(() => onFinished(finished))
+              .then(
+                () => true,
+                (error: unknown) => failed(error) ?? false,
+              ),
+    });
+  }
+  for (const spec of options.drive !== undefined ? [] : plan.requests({ cycle: bounded })) {
     if (sinkFailure !== undefined) break;
     if (options.maxRequests !== undefined && planned >= options.maxRequests) break;
     // A plan that cycles has no end of its own: a stop or a reached budget ends it.
@@ -310,10 +368,10 @@ export async function runPlan(options: RunnerOptions): Promise<RunnerResult> {
     let schedAt: number | undefined;
     if (nextOffset !== undefined) {
       // Open loop: wait for this request's absolute due time; a late wake-up shows as lag.
-      const dueAt = epoch + nextOffset();
+      const dueAt = epoch + nextOffset(spec);
       if (dueAt >= deadline) break;
-      const wait = dueAt - now();
-      if (wait > 0 && !stopped()) await sleep(wait, stopSignal);
+      // A timer may fire a fraction of a millisecond early: the request never goes before it is due.
+      for (let wait = dueAt - now(); wait > 0 && !stopped(); wait = dueAt - now()) await sleep(wait, stopSignal);
       schedAt = dueAt;
       lastDueAt = dueAt;
     } else {

@@ -57,6 +57,8 @@ function baseRecord(spec: RequestPlan, outcome: Outcome, history: Pick<RequestHi
     ...(spec.cell.api === 'reranker' ? { documents: documentCount(spec.row) } : {}),
     // Text-to-image cells: the images each request asks for (`n`), for images per second and latency per image.
     ...(spec.cell.api === 'text2image' ? { images: imagesRequested(spec.cell.params) } : {}),
+    // A --sessions turn: which session, which turn, and the history it was sent with.
+    ...(spec.turn !== undefined ? { ...spec.turn } : {}),
   };
 }
 

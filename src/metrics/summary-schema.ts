@@ -7,11 +7,18 @@
  * Optional fields are the ones older runs (or runs without the feature) lack.
  */
 import { z } from 'zod';
+import { capacitySummarySchema, cellGoodputSchema, sloSummarySchema } from './goodput-schema.js';
 
 /** The summary.json schema version this build writes and reads (README: "summary.json and schemaVersion"). */
 export const SUMMARY_SCHEMA_VERSION = 1;
 
 export const OUTCOMES = ['ok', 'failed', 'throttled', 'timeout', 'cancelled', 'dropped'] as const;
+
+/** What a check of the run judged (summary.checks). */
+export const CHECK_KINDS = ['outcome', 'assertions', 'threshold', 'baseline', 'budget'] as const;
+
+/** How a run ended, as its exit code says. */
+export const RUN_STATUSES = ['passed', 'failed', 'aborted', 'interrupted'] as const;
 
 /** How the limiter found the quota refilling from the server's Remaining headers; 'shared' when others spend it too. */
 export const LIMITER_REFILLS = ['bucket', 'fixed', 'rolling', 'shared'] as const;
@@ -71,6 +78,26 @@ export const cellAssertionsSchema = z
       .describe('Requests that were sent and got no answer (failed, throttled, timeout): errors, not failed checks. Absent in runs before it was counted.'),
     skipped: count.describe('Requests whose assertions could not be checked (never sent; timing checks of a replay).'),
     passRate: amount.nullable().describe('passed / (passed + failed + errored); null when nothing was checked.'),
+    score: amount
+      .nullable()
+      .optional()
+      .describe(
+        "Mean score of the cell's answered requests (a request's score: the weighted share, 0..1, of its row's assertions that passed); " +
+          'null when none was scored. Absent in older runs.',
+      ),
+    metrics: z
+      .record(
+        z.string(),
+        z.object({
+          score: amount
+            .nullable()
+            .describe("Mean over answered requests of the weighted share of this metric's assertions that passed; null when none had weight."),
+          passed: count.describe("This metric's assertions that passed, over every answered request."),
+          failed: count.describe("This metric's assertions that failed, over every answered request."),
+        }),
+      )
+      .optional()
+      .describe("Per named metric (an assertion's `metric`): its figures over the cell's answered requests. Absent when no assertion names a metric."),
   })
   .describe('Assertion results, when the run checks assertions.');
 
@@ -80,6 +107,35 @@ export const cellFlagsSchema = z
     truncated: count.describe('Answers with is_truncated true: the output was cut.'),
   })
   .describe("Counts of v1's safety and truncation flags, in runs whose requests carry them (Qianfan v1).");
+
+/** --sessions runs: how the cell's conversations went (src/run/session-tally.ts). */
+export const cellSessionsSchema = z
+  .object({
+    conversations: count.describe('Conversations planned in the cell: each session of the file once per repeat.'),
+    completed: count.describe('Conversations whose every planned turn was answered ok.'),
+    turnsPlanned: count,
+    turnsOk: count,
+    endedEarly: z
+      .record(z.string(), count)
+      .describe(
+        'Conversations that ended before their last turn, by why: the outcome of the turn that ended it (failed, timeout, throttled, dropped, ' +
+          'cancelled), overflow (the history went past the input limit under --session-overflow stop) or empty_answer.',
+      ),
+    cleared: count.describe('Turns sent without history because the answer before had need_clear_history (the platform asks to clear it).'),
+    trimmed: count.describe('Turns sent with their oldest turns left out to fit the input limit (--session-overflow trim).'),
+    latencyMs: distributionSummarySchema.describe("Completed conversations: first turn's dispatch to last turn's end, think time included."),
+    ttftByHistory: z
+      .array(
+        z.object({
+          priorTurns: z.string().describe('Earlier turns sent with the turn: 0, 1, 2, 3-4, 5-8 or 9+.'),
+          turns: count.describe('Ok turns with a time to first token in this bucket.'),
+          ttftP50Ms: amount,
+          ttftP95Ms: amount,
+        }),
+      )
+      .describe('Time to first token of ok turns by the length of the history they carried; buckets without turns are left out.'),
+  })
+  .describe('--sessions runs: per-conversation figures of the cell. Absent in other runs.');
 
 export const cellSummarySchema = z.object({
   id: z.string(),
@@ -121,6 +177,8 @@ export const cellSummarySchema = z.object({
   assertions: cellAssertionsSchema.optional(),
   replayed: count.optional().describe('Requests answered from a recording (--replay); none of their timings counts.'),
   flags: cellFlagsSchema.optional(),
+  goodput: cellGoodputSchema.optional(),
+  sessions: cellSessionsSchema.optional(),
 });
 
 export const datasetInfoSchema = z.object({ file: z.string(), rows: count });
@@ -157,6 +215,22 @@ export const mergedRunSchema = z.object({
   forced: z.boolean().describe('True when --force merged runs of different plans; every output says so.'),
 });
 
+/** The client's own load over the run: its figures include this delay when the delay is large against what it measured. */
+export const clientOverheadSchema = z
+  .object({
+    eventLoopDelayMs: distributionSummarySchema.describe(
+      "The client's event-loop delay (perf_hooks.monitorEventLoopDelay, 10 ms resolution), from the first request to the end, ms.",
+    ),
+    cpuUserMs: amount.describe('CPU time the client process spent in user mode over the run, ms.'),
+    cpuSystemMs: amount.describe('CPU time the client process spent in the kernel over the run, ms.'),
+    cpuShare: amount.describe('(user + system) / wall time of the run: 1 = one core busy.'),
+    warning: z
+      .string()
+      .optional()
+      .describe("Set when the delay's p99 exceeds 10% of the smallest cell TTFT p50 (latency p50 without TTFT): timings then include client delay."),
+  })
+  .describe("The client's own event-loop delay and CPU use (absent in older runs and merged runs).");
+
 export const runMetadataSchema = z.object({
   startedAt: z.string().describe('Wall-clock label (ISO 8601).'),
   endedAt: z.string().describe('Wall-clock label (ISO 8601).'),
@@ -181,14 +255,32 @@ export const runMetadataSchema = z.object({
     .optional()
     .describe('One per start of the run: the first, then one per --resume. After a resume, interChunkMs covers the requests the last session sent.'),
   merged: mergedRunSchema.optional().describe('Present on the result of `qfbench merge`.'),
+  client: clientOverheadSchema.optional(),
   rebuiltFromRows: z
     .boolean()
     .optional()
     .describe('True when `qfbench report` rebuilt the summary of a killed run from requests.csv: rows keep no chunk gaps, so interChunkMs is empty.'),
 });
 
+/** `--trace`: the trace replayed (an open loop on the trace's schedule). */
+export const traceReplaySchema = z.object({
+  file: z.string(),
+  format: z.enum(['jsonl', 'mooncake', 'burstgpt']).describe("jsonl: qfbench's own; mooncake: Mooncake-style JSONL; burstgpt: BurstGPT-style CSV."),
+  arrivals: count.describe('Arrivals replayed (after --trace-limit and skipped lines), each sent to every cell.'),
+  speed: amount.describe('--trace-speed: 2 replays twice as fast.'),
+  limit: count.optional().describe('--trace-limit, when given.'),
+  spanMs: amount.describe('From the first arrival to the last, after --trace-speed.'),
+  prompts: z
+    .enum(['trace', 'synthetic', 'dataset', 'mixed'])
+    .describe("Where the prompts came from: the trace's own, synthetic of the trace's token lengths, -d rows in order, or both of the first two."),
+  skipped: count.optional().describe('Lines the format marks as failed requests (BurstGPT: 0 tokens), not replayed.'),
+  clippedOutputs: count.optional().describe("Output lengths above the targets' max output tokens, clipped to it."),
+  raisedOutputs: count.optional().describe('Output lengths below the smallest max output tokens allowed, raised to it.'),
+});
+
 export const loadSettingsSchema = z.object({
   kind: z.enum(['closed', 'open']),
+  trace: traceReplaySchema.optional().describe('A trace replay (--trace); absent otherwise and in older runs.'),
   concurrency: z.array(amount),
   rate: z.array(amount).optional(),
   arrival: z.enum(['constant', 'poisson']).optional(),
@@ -270,6 +362,25 @@ export const runCostSummarySchema = z
   })
   .describe("The run's cost in total (added by the cost extension).");
 
+/** One check that took part in the exit code: an assertion tally, a threshold, the baseline, a budget, or the run's own outcome check. */
+export const checkResultSchema = z.object({
+  kind: z.enum(CHECK_KINDS),
+  name: z.string().describe("What was checked: 'assertions', 'threshold latency.p95<3000', 'baseline reports/base', 'budget', 'requests answered'."),
+  cell: z.string().optional().describe('The label of the cell the check judged, when it judged one.'),
+  pass: z.boolean(),
+  detail: z.string().describe('One sentence: the figure found and the limit, or why the check failed.'),
+});
+
+/** What decided `qfbench run`'s exit code, as the run saw it when it wrote its files. */
+export const runChecksSchema = z
+  .object({
+    exitCode: count.describe('What `qfbench run` exits with: 0 passed, 3 a check failed, 4 aborted, 130 interrupted.'),
+    status: z.enum(RUN_STATUSES),
+    results: z.array(checkResultSchema).describe('Every check, passing ones too, in the order: outcome, assertions, thresholds, baseline, budget.'),
+    abortReason: z.string().optional(),
+  })
+  .describe('The checks of the run and its exit code (absent in runs before 0.1.0 recorded them, and in merged runs).');
+
 export const summarySchema = z.object({
   schemaVersion: z.literal(SUMMARY_SCHEMA_VERSION),
   tool: z.object({ name: z.literal('qfbench'), version: z.string() }),
@@ -278,4 +389,7 @@ export const summarySchema = z.object({
   stages: z.array(stageSummarySchema).optional().describe('Absent in runs before stages were recorded.'),
   cells: z.array(cellSummarySchema),
   cost: runCostSummarySchema.optional(),
+  slo: sloSummarySchema.optional(),
+  capacity: capacitySummarySchema.optional(),
+  checks: runChecksSchema.optional(),
 });

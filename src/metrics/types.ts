@@ -7,18 +7,22 @@
 import type { z } from 'zod';
 import type {
   cellAssertionsSchema,
+  checkResultSchema,
   cellCostSummarySchema,
   cellFlagsSchema,
   cellLoadSchema,
   cellSummarySchema,
+  cellSessionsSchema,
   datasetInfoSchema,
   distributionSummarySchema,
   estimateCheckSchema,
   limiterSummarySchema,
   loadSettingsSchema,
+  traceReplaySchema,
   mergedRunSchema,
   planIdentitySchema,
   priceRefSchema,
+  runChecksSchema,
   runCostSummarySchema,
   runMetadataSchema,
   sessionSchema,
@@ -26,9 +30,9 @@ import type {
   stageSummarySchema,
   summarySchema,
 } from './summary-schema.js';
-import { LIMITER_REFILLS, OUTCOMES } from './summary-schema.js';
+import { CHECK_KINDS, LIMITER_REFILLS, OUTCOMES, RUN_STATUSES } from './summary-schema.js';
 
-export { LIMITER_REFILLS, OUTCOMES };
+export { CHECK_KINDS, LIMITER_REFILLS, OUTCOMES, RUN_STATUSES };
 
 /** 2: adds ttfrt and reasoning tokens (TTFT is still the first answer token, TPOT counts answer tokens). */
 export const METRICS_DEFINITION_VERSION = 2;
@@ -86,6 +90,8 @@ export interface RequestRecord {
   assertResult?: AssertResult;
   /** Why: the reasons of the failed (or skipped) assertions, `; `-separated; empty when all passed. */
   assertReason?: string;
+  /** The answer's score: the weighted share (0..1) of its row's assertions that passed; absent without an answer to score. */
+  assertScore?: number;
   /**
    * True when the answer was served from a recording (--replay) instead of the network: its timings
    * are left empty (they would measure nothing) and cost leaves it out. Set on every request of a
@@ -111,6 +117,14 @@ export interface RequestRecord {
   images?: number;
   /** Text-to-image cells, ok requests: latency divided by the images. */
   msPerImage?: number;
+  /** --sessions runs: the session (dataset id) this turn belongs to, and the turn (1-based). */
+  sessionId?: string;
+  turn?: number;
+  /** --sessions runs: messages sent (earlier turns kept plus this one) and their characters with `system`. */
+  historyMessages?: number;
+  historyChars?: number;
+  /** --sessions runs: `trimmed:N` (oldest turns left out to fit), `cleared` (need_clear_history), `ended:WHY` (first turn not sent after an early end). */
+  historyAction?: string;
 }
 
 export const ASSERT_RESULTS = ['pass', 'fail', 'skip', 'none'] as const;
@@ -121,6 +135,7 @@ export type CellFlags = z.output<typeof cellFlagsSchema>;
 export type DistributionSummary = z.output<typeof distributionSummarySchema>;
 export type CellLoad = z.output<typeof cellLoadSchema>;
 export type CellSummary = z.output<typeof cellSummarySchema>;
+export type CellSessions = z.output<typeof cellSessionsSchema>;
 export type DatasetInfo = z.output<typeof datasetInfoSchema>;
 export type RunMetadata = z.output<typeof runMetadataSchema>;
 export type PlanIdentity = z.output<typeof planIdentitySchema>;
@@ -131,11 +146,14 @@ export type StageSummary = z.output<typeof stageSummarySchema>;
 export type LimiterRefill = (typeof LIMITER_REFILLS)[number];
 export type LimiterSummary = z.output<typeof limiterSummarySchema>;
 export type LoadSettings = z.output<typeof loadSettingsSchema>;
+export type TraceReplay = z.output<typeof traceReplaySchema>;
 export type RunSummary = z.output<typeof summarySchema>;
 export type PriceRef = z.output<typeof priceRefSchema>;
 export type CellCostSummary = z.output<typeof cellCostSummarySchema>;
 export type EstimateCheck = z.output<typeof estimateCheckSchema>;
 export type RunCostSummary = z.output<typeof runCostSummarySchema>;
+export type CheckResult = z.output<typeof checkResultSchema>;
+export type RunChecks = z.output<typeof runChecksSchema>;
 
 /** Low / expected / high figures of an estimate; null where a price is unknown. */
 export interface EstimateRange<T extends number | null = number> {

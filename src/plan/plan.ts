@@ -6,6 +6,7 @@
  */
 import { expandGrid, formatParams, type ParamGrid } from '../config/params.js';
 import type { DatasetRow } from '../dataset/types.js';
+import type { SessionTurn } from '../dataset/sessions.js';
 import type { ApiKind, Params } from '../providers/types.js';
 import { seededRandom, shuffleInPlace } from '../util/random.js';
 
@@ -43,6 +44,15 @@ export interface RequestPlan {
   cell: CellPlan;
   row: DatasetRow;
   repeat: number;
+  /** A trace replay: this request is due this long after the run's start (every cell of one arrival alike). */
+  dueOffsetMs?: number;
+  /** A turn of a --sessions conversation: its row carries the history built from the real answers. */
+  turn?: SessionTurn;
+}
+
+/** A trace replay's arrivals in time order: each is sent to every cell at its offset (ms from the start). */
+export interface PlanTrace {
+  arrivals: readonly { row: DatasetRow; offsetMs: number; repeat: number }[];
 }
 
 export interface Plan {
@@ -71,6 +81,8 @@ export interface PlanInput {
   seed: number;
   api: ApiKind;
   stream: boolean;
+  /** Replay a trace: its arrivals are the requests, in time order, and `rows`/`repeat` give way to them. */
+  trace?: PlanTrace;
 }
 
 /** A cell's human label: its model, then its parameters (`temperature=0.3 top_p=0.8`). */
@@ -103,20 +115,21 @@ export function buildCells(targets: readonly ModelTarget[], grid: ParamGrid, api
 
 /** The settings that shape a run's plan (a RunConfig fits), and its validated ingredients (a PreparedRun fits). */
 export type PlanSettings = Pick<PlanInput, 'repeat' | 'seed' | 'api' | 'stream'>;
-export type PlanIngredients = Pick<PlanInput, 'targets' | 'grid' | 'rows'>;
+export type PlanIngredients = Pick<PlanInput, 'targets' | 'grid' | 'rows' | 'trace'>;
 
 /**
  * The plan of a run: the one place its settings and ingredients become requests, so the run, its
  * estimate and its recordings plan alike. `overrides` sets a sweep's stage or a single pass.
  */
 export function planOfRun(settings: PlanSettings, ingredients: PlanIngredients, overrides: Partial<Pick<PlanInput, 'stage' | 'repeat'>> = {}): Plan {
-  const { targets, grid, rows } = ingredients;
+  const { targets, grid, rows, trace } = ingredients;
   const { repeat, seed, api, stream } = settings;
-  return buildPlan({ targets, grid, rows, repeat, seed, api, stream, ...overrides });
+  return buildPlan({ targets, grid, rows, repeat, seed, api, stream, ...(trace !== undefined ? { trace } : {}), ...overrides });
 }
 
 export function buildPlan(input: PlanInput): Plan {
   const cells = buildCells(input.targets, input.grid, input.api, input.stage);
+  if (input.trace !== undefined) return tracePlan(cells, input.trace, input);
   const rows = [...input.rows];
   function* requests(options: { cycle?: boolean } = {}): Generator<RequestPlan> {
     const random = seededRandom(input.seed);
@@ -129,5 +142,19 @@ export function buildPlan(input: PlanInput): Plan {
     }
   }
   const requestsPerCell = rows.length * input.repeat;
+  return { cells, requestsPerCell, size: requestsPerCell * cells.length, requests, api: input.api, stream: input.stream };
+}
+
+/** One request per arrival and cell, in arrival order; the cells of one arrival in a seeded order, all due at its instant. */
+function tracePlan(cells: CellPlan[], trace: PlanTrace, input: Pick<PlanInput, 'seed' | 'api' | 'stream'>): Plan {
+  function* requests(): Generator<RequestPlan> {
+    const random = seededRandom(input.seed);
+    let seq = 0;
+    for (const arrival of trace.arrivals) {
+      for (const cell of shuffleInPlace([...cells], random))
+        yield { seq: seq++, cell, row: arrival.row, repeat: arrival.repeat, dueOffsetMs: arrival.offsetMs };
+    }
+  }
+  const requestsPerCell = trace.arrivals.length;
   return { cells, requestsPerCell, size: requestsPerCell * cells.length, requests, api: input.api, stream: input.stream };
 }

@@ -2,37 +2,41 @@
  * report.html: one self-contained page per run. Nothing is loaded from anywhere (no CDN, fonts or
  * images; a Content-Security-Policy forbids it), the CSS is inline, charts are inline SVG drawn
  * at report time (src/report/charts), and every piece of data is HTML-escaped, so hostile model
- * output or names stay text. The only script is the small request-table filter, allowed by its
- * hash; the page reads fine without it.
+ * output or names stay text. The only scripts are the request-table filter and the cell table's
+ * sort, each allowed by its hash; the page reads fine without them.
  *
+ * The page answers first (html-verdict.ts: checks, best cell per objective, Pareto front; then
+ * html-cells.ts: the cell table) and keeps the details below, the run metadata last and folded.
  * Each section is its own small function over the summary. `renderHtmlReport` is synchronous and
  * takes charts already rendered; `renderHtmlReportWithCharts` renders them first (Vega is async).
  */
-import type { CellSummary, DistributionSummary, RequestRecord, RunSummary } from '../metrics/types.js';
-import { OUTCOMES } from '../metrics/types.js';
+import { cellObjectives } from '../compare/objectives.js';
+import { paretoCells } from '../compare/pareto.js';
+import type { RequestRecord, RunSummary } from '../metrics/types.js';
 import { provenanceLines } from './provenance.js';
-import { cellRates, fixed, formatCny, hasReasoning, stat } from './format.js';
 import {
   countText,
   DASH,
   definitionList,
   escapeHtml,
   jsonForScript,
-  msText,
-  percentText,
   renderChartFigure,
   renderPage,
   renderTable,
-  section,
   truncateText,
-  type Column,
-  type HeaderGroup,
+  section,
   type RenderedChart,
 } from './html-kit.js';
+import { CELL_SORT_SCRIPT, CELL_TABLE_CSS, renderCellsSection } from './html-cells.js';
 import { renderLoadSection } from './html-load.js';
+import { renderCapacitySection } from './html-capacity.js';
+import { renderSessionsSection } from './html-sessions.js';
+import { OUTPUTS_CSS, renderOutputsSection, type BaselineAnswers } from './html-outputs.js';
 import { renderRequestsSection, REQUEST_FILTER_CSS, REQUEST_FILTER_SCRIPT } from './html-requests.js';
+import { renderVerdictSection, VERDICT_CSS } from './html-verdict.js';
 
 export { escapeHtml, jsonForScript, truncateText } from './html-kit.js';
+export { costHtml } from './html-cells.js';
 export type { RenderedChart } from './html-kit.js';
 export { HTML_OUTPUT_PREVIEW_CHARS } from './html-requests.js';
 
@@ -43,6 +47,8 @@ export interface HtmlReportOptions {
   requestsTotal?: number;
   /** Charts rendered by `renderRunCharts`; without them the page says how to get them. */
   charts?: readonly RenderedChart[];
+  /** Under `--baseline`: the baseline's answers, set beside this run's in the outputs section. */
+  baseline?: BaselineAnswers;
 }
 
 export const HTML_REQUEST_ROW_LIMIT = 2000;
@@ -131,123 +137,13 @@ function renderRunMetadata(summary: RunSummary): string {
     ['Tool', `${escapeHtml(summary.tool.name)} ${escapeHtml(summary.tool.version)}`],
     ['Metrics definition', `version ${countText(run.metricsDefinitionVersion)}`],
   );
-  return section('run', 'Run', definitionList(items));
-}
-
-function distColumns(
-  pick: (cell: CellSummary) => DistributionSummary | undefined,
-  keys: ReadonlyArray<'p50' | 'p90' | 'p95' | 'p99' | 'mean' | 'max'>,
-): Column<CellSummary>[] {
-  return keys.map((key) => ({ header: key, html: (c) => msText(stat(pick(c), key)), numeric: true }));
-}
-
-/** Cost of a cell for a table: the amount, or "unknown" (never 0) when it could not be priced. */
-export function costHtml(cell: CellSummary): string {
-  const cost = cell.cost;
-  if (cost === undefined || cost.cny === null) return '<span class="unknown">unknown</span>';
-  return `¥${escapeHtml(formatCny(cost.cny))}`;
-}
-
-/** The run's total cost line, when the run was priced: unknown when any model had no price. */
-function totalCostHtml(summary: RunSummary): string {
-  const cost = summary.cost;
-  if (cost === undefined) return '';
-  const amount = cost.totalCny === null ? '<span class="unknown">unknown</span>' : `¥${escapeHtml(formatCny(cost.totalCny))}`;
-  const unpriced =
-    cost.unpricedModels.length > 0
-      ? ` (no price for ${escapeHtml(cost.unpricedModels.join(', '))}; the priced cells come to ¥${escapeHtml(formatCny(cost.knownCny))})`
-      : '';
-  const stopped = cost.budget?.stopReason !== undefined ? ` Budget stop: ${escapeHtml(cost.budget.stopReason)}.` : '';
-  return (
-    `<p class="total-cost"><strong>Total cost:</strong> ${amount}${unpriced}, prices as ` +
-    `of ${escapeHtml(cost.priceDate)}${cost.simulated ? ' <span class="sim-text">(SIMULATED tokens at real prices)</span>' : ''}.${stopped}</p>`
-  );
-}
-
-/** A cell's assertion pass rate over every repeat, with the counts behind it. */
-function passRateHtml(cell: CellSummary): string {
-  const counts = cell.assertions;
-  if (counts === undefined || counts.passRate === null) return DASH;
-  return (
-    `${percentText(counts.passRate)} ` +
-    `<span class="note">(${countText(counts.passed)}/${countText(counts.passed + counts.failed + (counts.errored ?? 0))})</span>`
-  );
-}
-
-function renderComparison(summary: RunSummary): string {
-  const pct: ReadonlyArray<'p50' | 'p90' | 'p99'> = ['p50', 'p90', 'p99'];
-  const withCost = summary.cells.some((cell) => cell.cost !== undefined);
-  const withChecks = summary.cells.some((cell) => cell.assertions !== undefined);
-  // Reranker cells' documents per second, only when some cell has them.
-  const withDocuments = summary.cells.some((cell) => cell.throughput.documentsPerSec !== undefined);
-  const withImages = summary.cells.some((cell) => cell.throughput.imagesPerSec !== undefined);
-  // Reasoning models' time to first reasoning token and reasoning tokens, only when some cell has them.
-  const withReasoning = summary.cells.some(hasReasoning);
-  // v1's flags, each only when some cell has one.
-  const flagColumns: Column<CellSummary>[] = [
-    {
-      header: 'unsafe',
-      html: (c: CellSummary) => countText(c.flags?.needClearHistory ?? 0),
-      numeric: true,
-      count: (c: CellSummary) => c.flags?.needClearHistory ?? 0,
-    },
-    { header: 'truncated', html: (c: CellSummary) => countText(c.flags?.truncated ?? 0), numeric: true, count: (c: CellSummary) => c.flags?.truncated ?? 0 },
-  ]
-    .filter((flag) => summary.cells.some((cell) => flag.count(cell) > 0))
-    .map(({ header, html, numeric }) => ({ header, html, numeric }));
-  const columns: Column<CellSummary>[] = [
-    { header: 'Cell', html: (c) => escapeHtml(c.label) },
-    { header: 'Planned', html: (c) => countText(c.planned), numeric: true },
-    ...OUTCOMES.map((o): Column<CellSummary> => ({ header: o, html: (c) => countText(c.outcomes[o]), numeric: true })),
-    { header: 'error', html: (c) => percentText(cellRates(c).errorRate), numeric: true },
-    { header: 'throttled', html: (c) => percentText(cellRates(c).throttledRate), numeric: true },
-    ...distColumns((c) => c.latencyMs, pct),
-    ...distColumns((c) => c.ttftMs, pct),
-    ...(withReasoning ? distColumns((c) => c.ttfrtMs, pct) : []),
-    ...distColumns((c) => c.tpotMs, pct),
-    { header: 'prompt', html: (c) => countText(c.tokens.prompt), numeric: true },
-    { header: 'completion', html: (c) => countText(c.tokens.completion), numeric: true },
-    ...(withReasoning
-      ? [{ header: 'reasoning', html: (c: CellSummary) => (c.tokens.reasoning === undefined ? DASH : countText(c.tokens.reasoning)), numeric: true }]
-      : []),
-    { header: 'total', html: (c) => countText(c.tokens.total), numeric: true },
-    { header: 'req/s', html: (c) => fixed(c.throughput.requestsPerSec, 2, DASH), numeric: true },
-    { header: 'out tok/s', html: (c) => fixed(c.throughput.outputTokensPerSec, 1, DASH), numeric: true },
-    ...(withDocuments ? [{ header: 'docs/s', html: (c: CellSummary) => fixed(c.throughput.documentsPerSec, 1, DASH), numeric: true }] : []),
-    ...(withImages ? [{ header: 'img/s', html: (c: CellSummary) => fixed(c.throughput.imagesPerSec, 2, DASH), numeric: true }] : []),
-    ...flagColumns,
-    ...(withCost ? [{ header: 'CNY', html: costHtml, numeric: true }] : []),
-    ...(withChecks ? [{ header: 'pass rate', html: passRateHtml, numeric: true }] : []),
-  ];
-  const groups: HeaderGroup[] = [
-    { label: '', span: 2 },
-    { label: 'Outcomes', span: OUTCOMES.length },
-    { label: 'Rates', span: 2 },
-    { label: 'Latency (ms)', span: 3 },
-    { label: 'TTFT (ms)', span: 3 },
-    ...(withReasoning ? [{ label: 'First reasoning token (ms)', span: 3 }] : []),
-    { label: 'TPOT (ms)', span: 3 },
-    { label: 'Tokens (ok requests)', span: withReasoning ? 4 : 3 },
-    { label: 'Throughput', span: 2 + (withDocuments ? 1 : 0) + (withImages ? 1 : 0) },
-    ...(flagColumns.length > 0 ? [{ label: 'Flags', span: flagColumns.length }] : []),
-    ...(withCost ? [{ label: 'Cost', span: 1 }] : []),
-    ...(withChecks ? [{ label: 'Assertions', span: 1 }] : []),
-  ];
-  const costNote = withCost ? ' A cost that could not be priced shows as unknown, never as 0.' : '';
-  const note =
-    `<p class="note">Error rate = (failed + timeout) ÷ (ok + failed + throttled + timeout); throttled requests are counted apart. ` +
-    `Latency, TTFT and TPOT take ok requests only and follow qfbench metrics definition ${escapeHtml(summary.run.metricsDefinitionVersion)}.` +
-    `${costNote}</p>${totalCostHtml(summary)}`;
-  return section(
-    'cells',
-    'Comparison',
-    renderTable(summary.cells, columns, {
-      caption: 'Cells (model × parameters)',
-      simulated: summary.run.simulated,
-      groups,
-      className: 'cells',
-    }) + note,
-  );
+  // Below the answer and folded: who ran what, for when a figure needs explaining.
+  const gist = [run.models.join(', '), run.startedAt, publicBaseUrl(run.baseUrl)].join(' · ');
+  return `<section id="run">
+<details class="run-meta"><summary><h2>Run</h2> <span class="note">${escapeHtml(gist)}</span></summary>
+${definitionList(items)}
+</details>
+</section>`;
 }
 
 function renderCharts(summary: RunSummary, charts: readonly RenderedChart[] | undefined): string {
@@ -298,21 +194,21 @@ function renderEmbeddedSummary(summary: RunSummary): string {
 // ---------------------------------------------------------------------------------------------
 // Page
 
-function renderHeader(summary: RunSummary, hasRequests: boolean, hasLoad: boolean): string {
+/** The page's sections in order, each `<section id>` with its `<h2>`: the table of contents reads them. */
+function sectionLinks(sections: readonly string[]): string {
+  const links: string[] = [];
+  for (const html of sections) {
+    const match = /^<section id="([^"]+)">\s*(?:<details[^>]*><summary>)?<h2>([^<]*)<\/h2>/.exec(html);
+    if (match !== null) links.push(`<a href="#${match[1]}">${match[2]}</a>`);
+  }
+  return links.join('');
+}
+
+function renderHeader(summary: RunSummary, sections: readonly string[]): string {
   const models = summary.run.models.join(', ');
-  const toc = [
-    ['run', 'Run'],
-    ...(hasLoad ? [['load', 'Load']] : []),
-    ['cells', 'Comparison'],
-    ['charts', 'Charts'],
-    ['errors', 'Errors'],
-    ...(hasRequests ? [['requests', 'Requests']] : []),
-  ]
-    .map(([id, name]) => `<a href="#${id}">${name}</a>`)
-    .join('');
   return `<header><h1>qfbench report${summary.run.simulated ? ' <span class="sim-tag">SIMULATED</span>' : ''}</h1>
 <p class="note">${escapeHtml(models)} · ${escapeHtml(summary.run.startedAt)} · ${summary.cells.length} cell(s)</p>
-<nav class="toc">${toc}</nav></header>`;
+<nav class="toc">${sectionLinks(sections)}</nav></header>`;
 }
 
 function renderFooter(summary: RunSummary): string {
@@ -331,26 +227,44 @@ export function renderHtmlReport(summary: RunSummary, options: HtmlReportOptions
     requests === undefined
       ? ''
       : renderRequestsSection(summary, requests.slice(0, HTML_REQUEST_ROW_LIMIT), Math.max(options.requestsTotal ?? 0, requests.length));
-  const load = renderLoadSection(summary);
+  const outputsSection =
+    requests === undefined
+      ? ''
+      : renderOutputsSection(summary, {
+          records: requests.slice(0, HTML_REQUEST_ROW_LIMIT),
+          requestsTotal: Math.max(options.requestsTotal ?? 0, requests.length),
+          ...(options.baseline !== undefined ? { baseline: options.baseline } : {}),
+        });
+  // The verdict reads the per-request rows too (the output rate's interval needs completion instants).
+  const objectives = cellObjectives(summary.cells, requests !== undefined ? { records: requests } : {});
+  const pareto = paretoCells(summary.cells);
+  // The answer first (verdict, cells), the details below, the run's metadata last and folded.
+  // Another feature's section is one more call in this list.
   const sections = [
-    renderHeader(summary, requests !== undefined, load !== ''),
+    renderVerdictSection(summary, objectives, pareto),
+    renderCellsSection(summary, pareto),
+    renderLoadSection(summary),
+    renderCapacitySection(summary),
+    renderSessionsSection(summary),
+    renderCharts(summary, options.charts),
+    outputsSection,
+    renderErrors(summary),
+    requestsSection,
+    renderRunMetadata(summary),
+  ].filter((s) => s !== '');
+  const page = [
+    renderHeader(summary, sections),
     renderSimulatedBanner(summary),
     renderInterruptedNotice(summary),
     renderProvenanceNotice(summary),
-    renderRunMetadata(summary),
-    load,
-    renderComparison(summary),
-    renderCharts(summary, options.charts),
-    renderErrors(summary),
-    requestsSection,
+    ...sections,
     renderFooter(summary),
     renderEmbeddedSummary(summary),
   ];
-  return renderPage(
-    title,
-    sections.filter((s) => s !== '').join('\n'),
-    requestsSection !== '' ? { script: REQUEST_FILTER_SCRIPT, css: REQUEST_FILTER_CSS } : {},
-  );
+  return renderPage(title, page.filter((s) => s !== '').join('\n'), {
+    css: VERDICT_CSS + CELL_TABLE_CSS + (requestsSection !== '' ? REQUEST_FILTER_CSS : '') + (outputsSection !== '' ? OUTPUTS_CSS : ''),
+    scripts: [...(requestsSection !== '' ? [REQUEST_FILTER_SCRIPT] : []), CELL_SORT_SCRIPT],
+  });
 }
 
 /** The report page with its charts (Vega renders them asynchronously, so this is async). */

@@ -20,6 +20,8 @@ type ColumnKind =
   | 'ms'
   /** Tokens per second, 2 decimals. */
   | 'tps'
+  /** A share from 0 to 1, 4 decimals. */
+  | 'score'
   | 'outcome'
   | 'usageSource'
   | 'assertResult'
@@ -36,7 +38,7 @@ export interface ColumnSpec {
 
 interface OptionalColumnSpec extends ColumnSpec {
   /** Columns of one group appear together, when the first record has any of the group's fields. */
-  readonly group: 'assertions' | 'replay' | 'session' | 'safety' | 'rerank' | 'reasoning' | 'images';
+  readonly group: 'assertions' | 'replay' | 'session' | 'safety' | 'rerank' | 'reasoning' | 'images' | 'conversation';
 }
 
 const ROW_ID_COLUMN: ColumnSpec = { name: 'row_id', key: 'rowId', kind: 'text' };
@@ -76,6 +78,8 @@ export const COLUMNS: readonly ColumnSpec[] = [
 const OPTIONAL_COLUMNS: readonly OptionalColumnSpec[] = [
   { name: 'assert_result', key: 'assertResult', kind: 'assertResult', group: 'assertions' },
   { name: 'assert_reason', key: 'assertReason', kind: 'optionalText', group: 'assertions' },
+  // Absent in files written before scores existed: headerColumns accepts any in-order subset.
+  { name: 'assert_score', key: 'assertScore', kind: 'score', group: 'assertions' },
   { name: 'replayed', key: 'replayed', kind: 'boolean', group: 'replay' },
   { name: 'session', key: 'session', kind: 'int', group: 'session' },
   // v1's safety and truncation fields: every record of a v1 run has them.
@@ -90,6 +94,12 @@ const OPTIONAL_COLUMNS: readonly OptionalColumnSpec[] = [
   // Reasoning models: time to first reasoning token and reasoning tokens (metrics definition 2).
   { name: 'ttfrt_ms', key: 'ttfrtMs', kind: 'ms', group: 'reasoning' },
   { name: 'reasoning_tokens', key: 'reasoningTokens', kind: 'int', group: 'reasoning' },
+  // --sessions runs: each turn's session, its index and the history it was sent with.
+  { name: 'session_id', key: 'sessionId', kind: 'optionalText', group: 'conversation' },
+  { name: 'turn', key: 'turn', kind: 'int', group: 'conversation' },
+  { name: 'history_messages', key: 'historyMessages', kind: 'int', group: 'conversation' },
+  { name: 'history_chars', key: 'historyChars', kind: 'int', group: 'conversation' },
+  { name: 'history_action', key: 'historyAction', kind: 'optionalText', group: 'conversation' },
 ];
 
 /** The header of requests.csv, in order (the base columns; optional ones may follow). */
@@ -147,6 +157,8 @@ function formatField(spec: ColumnSpec, value: unknown): string {
       return fixed(value as number | undefined, 3);
     case 'tps':
       return fixed(value as number | undefined, 2);
+    case 'score':
+      return fixed(value as number | undefined, 4);
   }
 }
 
@@ -186,7 +198,8 @@ function parseField(spec: ColumnSpec, raw: string, where: string): unknown {
       return raw === 'true';
     case 'int':
     case 'ms':
-    case 'tps': {
+    case 'tps':
+    case 'score': {
       if (raw === '') {
         if (spec.required === true) throw configError(`${where}: ${spec.name} is empty`);
         return undefined;

@@ -9,11 +9,16 @@ import { createEvalExtension } from './eval-extension.js';
 import type { RunExtension } from './extensions.js';
 import type { PreparedRun } from './prepare-run.js';
 import { createRecordExtension } from './record-extension.js';
+import { createSloExtension } from './slo-extension.js';
+import { createSessionExtension } from './session-extension.js';
 
 export async function buildExtensions(_config: RunConfig, _prepared: PreparedRun, _logger: Logger, resuming = false): Promise<RunExtension[]> {
   return [
     await createRecordExtension(_config, _prepared, _logger, resuming),
     await createEvalExtension(_config, _prepared, _logger),
     await createCostExtension(_config, _prepared, _logger),
+    // After record and replay: it counts answers as marked (a replayed one has no timings to judge).
+    ...[createSloExtension(_config, resuming)].filter((extension) => extension !== undefined),
+    ...[createSessionExtension(_config)].filter((extension) => extension !== undefined),
   ];
 }

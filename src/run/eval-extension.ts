@@ -12,13 +12,14 @@ import type { RunConfig } from '../config/run-config.js';
 import type { DatasetRow } from '../dataset/types.js';
 import { configError, isUserError } from '../errors.js';
 import { answerRow, checkBaseline, type AnswerRow, type BaselineCheck } from '../eval/baseline.js';
-import { judgeRequest } from '../eval/judge-request.js';
+import { judgeRequest, keptJudgement } from '../eval/judge-request.js';
 import { junitSuites } from '../report/junit-suites.js';
-import { compileRowAssertions, type RowAssertion } from '../eval/row-assertions.js';
+import { compileRowAssertions, NO_CHECKS, type RowChecks } from '../eval/row-assertions.js';
+import { scoreLine } from '../eval/score-line.js';
 import { AssertionTally } from '../eval/tally.js';
-import { cellMatches, evaluateThresholds } from '../eval/thresholds/evaluate.js';
+import { cellMatches, evaluateThresholds, type ThresholdResult } from '../eval/thresholds/evaluate.js';
 import { parseThreshold, type Threshold } from '../config/threshold-expression.js';
-import type { RequestRecord, RunSummary } from '../metrics/types.js';
+import type { CheckResult, RequestRecord, RunSummary } from '../metrics/types.js';
 import { buildCells } from '../plan/plan.js';
 import { writeJunitXml } from '../report/junit.js';
 import { readRequestsCsv, storedText } from '../report/requests-csv.js';
@@ -33,12 +34,12 @@ const LISTED_CHANGES = 20;
 export async function createEvalExtension(config: RunConfig, prepared: PreparedRun, logger: Logger): Promise<RunExtension> {
   const thresholds = config.thresholds.map(thresholdOf);
   checkSelectors(thresholds, config, prepared);
-  const assertionsByRow = new Map<DatasetRow, RowAssertion[]>();
+  const assertionsByRow = new Map<DatasetRow, RowChecks>();
   // node:vm takes a whole number of milliseconds.
   const jsTimeoutMs = Math.max(1, Math.round(config.jsTimeout * 1000));
   for (const row of prepared.rows) {
-    const assertions = await compileRowAssertions(row, { jsTimeoutMs });
-    if (assertions.length > 0) assertionsByRow.set(row, assertions);
+    const checks = await compileRowAssertions(row, { jsTimeoutMs });
+    if (checks.assertions.length > 0) assertionsByRow.set(row, checks);
   }
   const checksAssertions = assertionsByRow.size > 0;
   if (!checksAssertions && thresholds.length === 0 && config.baseline === undefined && config.junit === undefined) return {};
@@ -48,27 +49,28 @@ export async function createEvalExtension(config: RunConfig, prepared: PreparedR
   const tally = new AssertionTally();
   // The baseline check compares this run from memory: what it needs of each record, in the order requests.csv gets them.
   const runRows: AnswerRow[] = [];
+  // Every check judged by `failures`, passing ones too, for summary.checks.
+  let results: CheckResult[] = [];
   return {
     onRequest({ spec, record, stored }) {
-      // As requests.csv stores the text: the baseline's rows are read back from its requests.csv (a kept row already is).
-      if (baseline !== undefined) runRows.push(answerRow(stored === true ? record : { ...record, ...storedText(record) }));
+      const fresh = judgeRequest(assertionsByRow.get(spec.row) ?? NO_CHECKS, record, {
+        // As toProviderRequest decides: only text-generating APIs stream.
+        stream: config.stream && generatesText(spec.cell.api),
+        replayed: record.replayed === true,
+        context: { rowId: spec.row.id, vars: spec.row.vars, model: spec.cell.model, params: spec.cell.params },
+      });
       // A kept row was judged when it arrived, on its whole answer (the file keeps at most 32,000 characters of it).
-      const judgedBefore =
-        stored === true && record.assertResult !== undefined ? { result: record.assertResult, reason: record.assertReason ?? '' } : undefined;
-      const judgement =
-        judgedBefore ??
-        judgeRequest(assertionsByRow.get(spec.row) ?? [], record, {
-          // As toProviderRequest decides: only text-generating APIs stream.
-          stream: config.stream && generatesText(spec.cell.api),
-          replayed: record.replayed === true,
-          context: { rowId: spec.row.id, vars: spec.row.vars, model: spec.cell.model, params: spec.cell.params },
-        });
+      const judgement = stored === true ? keptJudgement(record, fresh) : fresh;
       // Every record of a run with assertions gets the fields (`none` for rows without), so
       // requests.csv has the columns whichever request finishes first.
       if (checksAssertions) {
         record.assertResult = judgement.result;
         record.assertReason = judgement.reason;
+        if (judgement.score !== undefined) record.assertScore = judgement.score;
       }
+      // As requests.csv stores the text: the baseline's rows are read back from its requests.csv (a kept row already is).
+      // Taken once judged, so the baseline check can pair the verdicts.
+      if (baseline !== undefined) runRows.push(answerRow(stored === true ? record : { ...record, ...storedText(record) }));
       tally.add(record, judgement, spec.cell.label, rowOrder.get(spec.row) ?? 0);
     },
     decorateSummary(summary) {
@@ -91,6 +93,12 @@ export async function createEvalExtension(config: RunConfig, prepared: PreparedR
         if (baselineCheck.noMatch !== undefined) lines.push(`baseline ${baseline.dir}: ${baselineCheck.noMatch}`);
         reportChangedAnswers(baselineCheck, baseline.dir, logger);
       }
+      results = [
+        ...(checksAssertions ? assertionResults(summary) : []),
+        ...thresholdResults.map(thresholdResult),
+        ...(baseline !== undefined && baselineCheck !== undefined ? baselineResults(baseline.dir, baselineCheck) : []),
+        ...rowErrorResults(tally, checksAssertions || config.junit !== undefined),
+      ];
       if (config.junit !== undefined) {
         const suites = junitSuites({
           cells: summary.cells,
@@ -103,12 +111,69 @@ export async function createEvalExtension(config: RunConfig, prepared: PreparedR
       }
       return lines;
     },
+    checkResults() {
+      return results;
+    },
     // Rows are test cases when assertions or --junit make them so; a request without an answer is then a test error.
     requestErrors() {
       if (!checksAssertions && config.junit === undefined) return [];
       return requestErrorLines(tally);
     },
   };
+}
+
+function assertionResults(summary: RunSummary): CheckResult[] {
+  return summary.cells.flatMap((cell): CheckResult[] => {
+    const counts = cell.assertions;
+    if (counts === undefined || counts.passRate === null) return [];
+    const checked = counts.passed + counts.failed + (counts.errored ?? 0);
+    const rate = `${(counts.passRate * 100).toFixed(1)}%`;
+    const errored = (counts.errored ?? 0) > 0 ? `, ${counts.errored} without an answer` : '';
+    const detail = `${counts.passed} of ${checked} answers passed (${rate})${counts.failed > 0 ? `, ${counts.failed} failed` : ''}${errored}`;
+    return [{ kind: 'assertions', name: 'assertions', cell: cell.label, pass: counts.failed === 0 && (counts.errored ?? 0) === 0, detail }];
+  });
+}
+
+function thresholdResult(result: ThresholdResult): CheckResult {
+  return {
+    kind: 'threshold',
+    name: `threshold ${result.threshold.text}`,
+    ...(result.cell !== undefined ? { cell: result.cell.label } : {}),
+    pass: result.pass,
+    detail: result.reason,
+  };
+}
+
+function baselineResults(dir: string, check: BaselineCheck): CheckResult[] {
+  const name = `baseline ${dir}`;
+  if (check.noMatch !== undefined) return [{ kind: 'baseline', name, pass: false, detail: check.noMatch }];
+  // A regressed pass rate is among the regressions; the pass rates that held are listed as passing checks.
+  const passRates = check.passRates
+    .filter((rate) => rate.delta.verdict !== 'regression')
+    .map((rate): CheckResult => ({ kind: 'baseline', name: `${name}: pass rate`, cell: rate.cellLabel, pass: true, detail: rate.detail }));
+  const regressions = check.regressions.map((regression): CheckResult => ({
+    kind: 'baseline',
+    name,
+    cell: regression.cellLabel,
+    pass: false,
+    detail: regression.line,
+  }));
+  if (regressions.length > 0) return [...regressions, ...passRates];
+  const matched = check.comparison.matched.length;
+  const held: CheckResult = {
+    kind: 'baseline',
+    name,
+    pass: true,
+    detail: `no regression in ${matched} matched cell(s); ${check.changedAnswers.length} answer(s) changed`,
+  };
+  return [held, ...passRates];
+}
+
+/** In a run of row tests, requests without an answer are test errors: one failed check that counts them. */
+function rowErrorResults(tally: AssertionTally, rowTests: boolean): CheckResult[] {
+  if (!rowTests || tally.erroredRequests === 0) return [];
+  const count = tally.erroredRequests;
+  return [{ kind: 'outcome', name: 'row requests answered', pass: false, detail: `${count} request(s) of the row tests got no answer (test errors)` }];
 }
 
 function requestErrorLines(tally: AssertionTally): string[] {
@@ -176,6 +241,8 @@ function assertionLines(tally: AssertionTally, summary: RunSummary, logger: Logg
       `pass rate ${cell.label}: ${(counts.passRate * 100).toFixed(1)}% (${counts.passed} ` +
         `of ${counts.passed + counts.failed + (counts.errored ?? 0)}${(counts.errored ?? 0) > 0 ? `, ${counts.errored} without an answer` : ''})`,
     );
+    const scores = scoreLine(cell.label, counts);
+    if (scores !== undefined) logger.info(scores);
   }
   if (tally.failedRequests === 0) return [];
   const more = tally.failedRequests - tally.firstFailures.length;
@@ -191,4 +258,18 @@ function reportChangedAnswers(check: BaselineCheck, dir: string, logger: Logger)
   logger.warn(`baseline ${dir}: ${changed.length} answer(s) changed:`);
   for (const change of changed.slice(0, LISTED_CHANGES)) logger.warn(`  row ${JSON.stringify(change.rowId)} × ${change.cellLabel} (repeat ${change.repeat})`);
   if (changed.length > LISTED_CHANGES) logger.warn(`  … and ${changed.length - LISTED_CHANGES} more`);
+  reportVerdictChanges(check, dir, logger);
+}
+
+/** Rows whose assertion verdict changed against the baseline: a pass that became a fail is what a reviewer looks at first. */
+function reportVerdictChanges(check: BaselineCheck, dir: string, logger: Logger): void {
+  const changes = check.verdictChanges;
+  if (changes.length === 0) return;
+  const broke = changes.filter((change) => change.change === 'pass→fail').length;
+  logger.warn(`baseline ${dir}: ${changes.length} row verdict(s) changed (${broke} pass→fail, ${changes.length - broke} fail→pass):`);
+  for (const change of changes.slice(0, LISTED_CHANGES)) {
+    const reason = change.reason === '' ? '' : `: ${change.reason.length > 200 ? `${change.reason.slice(0, 199)}…` : change.reason}`;
+    logger.warn(`  ${change.change} row ${JSON.stringify(change.rowId)} × ${change.cellLabel} (repeat ${change.repeat})${reason}`);
+  }
+  if (changes.length > LISTED_CHANGES) logger.warn(`  … and ${changes.length - LISTED_CHANGES} more`);
 }

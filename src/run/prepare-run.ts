@@ -3,10 +3,11 @@
  * targets, the parameter grid and the dataset rows, each validated, and every request checked
  * against the catalog's limits. Any problem is a configuration error naming its place.
  */
-import { parseParamFlags, type ParamGrid } from '../config/params.js';
+import { expandGrid, parseParamFlags, type ParamGrid } from '../config/params.js';
 import type { RunConfig } from '../config/run-config.js';
 import { loadDataset } from '../dataset/load.js';
 import type { DatasetRow } from '../dataset/types.js';
+import { loadSessions, sessionTurnRows, type SessionScript } from '../dataset/sessions.js';
 import { configError } from '../errors.js';
 import type { DatasetInfo } from '../metrics/types.js';
 import type { ModelTarget } from '../plan/plan.js';
@@ -14,6 +15,7 @@ import { BUILT_IN_CATALOG, findModel, mergeCatalogs, similarModelNames, type Cat
 import { loadCatalogFile } from '../providers/qianfan/catalog-file.js';
 import type { Logger } from '../util/logger.js';
 import { checkRequestsBeforeSending } from './check-requests.js';
+import { prepareTrace, type PreparedTrace } from './prepare-trace.js';
 
 export interface PreparedRun {
   catalog: Catalog;
@@ -21,6 +23,10 @@ export interface PreparedRun {
   grid: ParamGrid;
   rows: DatasetRow[];
   datasets: DatasetInfo[];
+  /** --sessions: the conversations; `rows` then holds each turn alone (what the checks before sending judge). */
+  sessions?: SessionScript[];
+  /** --trace: the arrivals to replay (`rows` then holds each arrival's row, in time order). */
+  trace?: PreparedTrace;
 }
 
 export async function prepareRun(config: RunConfig, logger: Logger): Promise<PreparedRun> {
@@ -35,6 +41,19 @@ export async function prepareRun(config: RunConfig, logger: Logger): Promise<Pre
     datasets.push({ file, rows: loaded.length });
     rows.push(...loaded);
   }
+  const sessions = config.sessions !== undefined ? await loadSessions(config.sessions) : undefined;
+  if (sessions !== undefined && config.sessions !== undefined) {
+    const turns = sessionTurnRows(sessions);
+    datasets.push({ file: config.sessions, rows: turns.length });
+    rows.push(...turns);
+  }
+  let trace: PreparedTrace | undefined;
+  if (config.trace !== undefined) {
+    const cells = targets.length * expandGrid(grid).length;
+    trace = await prepareTrace({ ...config, trace: config.trace }, { targets, catalog, datasetRows: rows, cells, logger });
+    rows.splice(0, rows.length, ...trace.arrivals.map((arrival) => arrival.row));
+    if (trace.replay.prompts !== 'dataset') datasets.push({ file: config.trace, rows: trace.arrivals.length });
+  }
   checkRequestsBeforeSending({
     targets,
     customEndpoints: new Set(config.endpoints),
@@ -45,7 +64,7 @@ export async function prepareRun(config: RunConfig, logger: Logger): Promise<Pre
     logger,
     allowUnknownParams: config.allowUnknownParams,
   });
-  return { catalog, targets, grid, rows, datasets };
+  return { catalog, targets, grid, rows, datasets, ...(sessions !== undefined ? { sessions } : {}), ...(trace !== undefined ? { trace } : {}) };
 }
 
 function resolveBaseModel(name: string, config: RunConfig, catalog: Catalog): ModelEntry {

@@ -8,18 +8,24 @@ import { METRICS_DEFINITION_VERSION, type CellSummary, type RequestRecord, type 
 import type { HttpTimeouts } from '../providers/http.js';
 import { buildExtensions } from './build-extensions.js';
 import type { RunVerdict } from '../eval/verdict.js';
+import { runChecksOf } from '../eval/run-checks.js';
 import { verdictOf } from './extensions.js';
 import type { RunBenchmarkOptions } from './types.js';
 import { claimOutputDir, defaultOutDir } from './output-dir.js';
 import { prepareRun } from './prepare-run.js';
 import { preflightOutcome, unsentAbortReason } from './preflight.js';
 import { noSuccessReason } from './outcome-check.js';
-import { loadSettings, planStages, runStage, stagePlanLabel } from './stages.js';
+import { loadSettings, runStage } from './stages.js';
+import { stageSourceOf, type StageOutcome } from './capacity-stages.js';
 import { createRunProvider } from './create-provider.js';
 import { openTarget } from './open-target.js';
 import { AuthFailureTally } from '../providers/qianfan/auth.js';
 import { formatSummaryTable } from '../report/console-table.js';
+import { withSloLines } from '../report/slo-text.js';
+import { CONSOLE_MATRIX_ROWS, datasetRowMatrix, type MatrixRow } from '../report/row-matrix.js';
+import { clientOverheadOf, startClientOverhead } from '../metrics/client-overhead.js';
 import { HTML_REQUEST_ROW_LIMIT, renderHtmlReportWithCharts } from '../report/html.js';
+import { readBaselineAnswers } from '../report/baseline-answers.js';
 import { writeFileAtomic } from '../util/fs-util.js';
 import { openRequestsCsv, readRequestsCsv, type RequestsCsvWriter } from '../report/requests-csv.js';
 import { RUN_MANIFEST_FORMAT, writeRunManifest, type RunManifest } from '../report/run-manifest.js';
@@ -44,6 +50,8 @@ export interface RunBenchmarkResult {
   summary: RunSummary;
   interrupted: boolean;
   consoleTable: string;
+  /** The first dataset rows' row x cell verdicts (the console shows them), and how many rows the run saw. */
+  matrix: { rows: MatrixRow[]; rowCount: number };
   /** What assertions, thresholds, baselines and budgets concluded. */
   verdict: RunVerdict;
 }
@@ -57,6 +65,12 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBen
   const config = shardQuota(given, shard);
   const prepared = await prepareRun(config, logger);
   const identity = await planIdentityOf(config, prepared);
+  // A resumed replay could not keep the trace's timing for the requests left; run it again instead.
+  if (resume !== undefined && config.trace !== undefined)
+    throw configError(`--resume ${resume.dir}: a --trace replay cannot be resumed; replay it again into a new --out folder`);
+  // Later turns are built from answers the stopped run had in memory: a session cannot continue from its rows.
+  if (resume !== undefined && config.sessions !== undefined)
+    throw configError(`--resume ${resume.dir}: a --sessions run cannot be resumed; run it again into a new --out folder`);
   if (resume !== undefined) {
     const mismatch = planMismatch(resume.manifest.plan, identity, config.datasets);
     if (mismatch !== undefined) throw configError(`--resume ${resume.dir}: ${mismatch}; a resume sends the rest of the same plan`);
@@ -65,7 +79,8 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBen
 
   // Everything that can be wrong with the input was found above, before anything is sent.
   const { catalog, targets, grid, datasets } = prepared;
-  const stages = planStages(config);
+  // The planned stages of a sweep, or a capacity search's, decided one after the other.
+  const stages = stageSourceOf(config, extensions);
   const timeouts: HttpTimeouts = {
     connectMs: config.connectTimeout * 1000,
     firstByteMs: config.firstByteTimeout * 1000,
@@ -75,7 +90,7 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBen
   // Missing credentials stop the run here, before the output folder is claimed; the simulator starts with --sim.
   const server = await openTarget(config, {
     env,
-    connections: Math.max(...config.concurrency),
+    connections: stages.connections,
     timeouts,
     catalog,
     simOptions: options.simOptions,
@@ -144,16 +159,23 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBen
     const cellSummaries: CellSummary[] = [];
     const stageSummaries: StageSummary[] = [];
     const startedAt = now();
+    // The client's own delay and CPU from the first request on (summary.run.client), and the console's row x cell matrix.
+    const clientOverhead = startClientOverhead();
+    const matrix = datasetRowMatrix(
+      prepared.rows.map((row) => row.id),
+      CONSOLE_MATRIX_ROWS,
+    );
     let interrupted = false;
     let seqOffset = 0;
-    for (const [stageIndex, stage] of stages.entries()) {
+    let previous: StageOutcome | undefined;
+    for (let stageIndex = 0, stage = stages.next(); stage !== undefined; stageIndex++, stage = stages.next(previous)) {
       if (options.stopSignal?.aborted && !(stageIndex === 0 && unsent !== undefined)) break;
       const outcome = await runStage({
         unsent,
         stage,
-        label: stagePlanLabel(stages, stageIndex, prepared),
+        label: stages.label(stageIndex, prepared),
         prepared,
-        config,
+        config: stages.configOf(stage, config),
         provider,
         extensions,
         options,
@@ -165,12 +187,14 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBen
         onStored: async (finished) => {
           // Not counted as progress: the stage's planned size is what is left to send.
           if (reportRows.length < HTML_REQUEST_ROW_LIMIT) reportRows.push(previewOf(displayedRecord(finished.record)));
+          matrix.add(finished.record);
         },
         onRecord: async (finished) => {
           rows.write(finished.record);
           authFailures.record(finished.record);
           if (reportRows.length < HTML_REQUEST_ROW_LIMIT) reportRows.push(previewOf(finished.record));
-          options.onFinished?.(finished.record.outcome);
+          matrix.add(finished.record);
+          options.onFinished?.(finished.record.outcome, { id: finished.record.cellId, label: finished.spec.cell.label });
           // The slot frees only once the kernel has the row: a kill then loses only requests in flight.
           await rows.ready();
           await rows.persisted();
@@ -180,9 +204,11 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBen
       interrupted ||= outcome.interrupted;
       cellSummaries.push(...outcome.cells);
       stageSummaries.push(outcome.stage);
+      previous = outcome;
       options.onStageEnd?.();
     }
     const endedAt = now();
+    const client = clientOverhead.stop();
     const thisSession = manifest.sessions[session];
     if (thisSession !== undefined) Object.assign(thisSession, { endedAt: wallClockAt(endedAt).toISOString(), requests: rows.rowsWritten });
     await writeRunManifest(outDir, manifest);
@@ -211,31 +237,49 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBen
         plan: identity,
         ...(shard !== undefined ? { shard } : {}),
         sessions: manifest.sessions,
+        client: clientOverheadOf(client, cellSummaries),
       },
-      load: loadSettings(config),
+      load: loadSettings(config, prepared),
       stages: stageSummaries,
       cells: cellSummaries,
     };
     for (const extension of extensions) await extension.decorateSummary?.(summary);
     await rows.close();
+    // The checks are judged before the files are written, so summary.json and report.html show
+    // what decided the exit code. A run the server refused throughout is an auth failure, and one
+    // where no request succeeded is aborted whatever the cause. A check that throws still leaves
+    // every file written.
+    let verdict: RunVerdict | undefined;
+    let verdictError: unknown;
+    try {
+      const judged = await verdictOf(extensions, summary);
+      const abortReason =
+        judged.abortReason ??
+        unsentAbortReason(unsent, seqOffset, outDir) ??
+        authFailures.failure(`${authHint} (results written to ${outDir})`)?.message ??
+        noSuccessReason(summary, outDir);
+      verdict = abortReason !== undefined ? { ...judged, abortReason } : judged;
+      summary.checks = runChecksOf(summary, verdict, interrupted);
+    } catch (error) {
+      verdictError = error;
+    }
     await writeSummaryJson(join(outDir, 'summary.json'), summary);
     await writeSummaryCsv(join(outDir, 'summary.csv'), summary, { excelBom: config.excel });
     reportRows.sort((a, b) => a.seq - b.seq);
-    await writeFileAtomic(join(outDir, 'report.html'), await renderHtmlReportWithCharts(summary, { requests: reportRows }));
-    // Only now that every file is written (JUnit too, by the verdict): a run the server refused
-    // throughout is an auth failure, and one where no request succeeded is aborted whatever the cause.
-    const verdict = await verdictOf(extensions, summary);
-    const abortReason =
-      verdict.abortReason ??
-      unsentAbortReason(unsent, seqOffset, outDir) ??
-      authFailures.failure(`${authHint} (results written to ${outDir})`)?.message ??
-      noSuccessReason(summary, outDir);
+    // Under --baseline the outputs section sets the baseline's answers of the same rows beside this run's.
+    const baselineAnswers = config.baseline !== undefined ? await readBaselineAnswers(config.baseline, reportRows) : undefined;
+    await writeFileAtomic(
+      join(outDir, 'report.html'),
+      await renderHtmlReportWithCharts(summary, { requests: reportRows, ...(baselineAnswers !== undefined ? { baseline: baselineAnswers } : {}) }),
+    );
+    if (verdict === undefined) throw verdictError;
     return {
       outDir,
       summary,
       interrupted,
-      consoleTable: formatSummaryTable(summary, { color: false }),
-      verdict: abortReason !== undefined ? { ...verdict, abortReason } : verdict,
+      consoleTable: withSloLines(formatSummaryTable(summary, { color: false }), summary),
+      matrix: { rows: matrix.rows(summary.cells.map((cell) => cell.id)), rowCount: matrix.rowCount },
+      verdict,
     };
   } finally {
     await rows.close().catch(() => undefined);
@@ -254,8 +298,8 @@ function previewOf(record: RequestRecord): RequestRecord {
 
 /** The configuration as run.json keeps it: no key (credentials come from the environment again), absolute paths, the base URL without user info. */
 function storedConfigOf(config: RunConfig): Record<string, unknown> {
-  // Not the key, and not --quiet: how the next session talks to its terminal is that session's choice.
-  const { apiKey: _key, quiet: _quiet, ...rest } = withAbsolutePaths(config);
+  // Not the key, and not --quiet or --json: how the next session talks to its terminal is that session's choice.
+  const { apiKey: _key, quiet: _quiet, json: _json, ...rest } = withAbsolutePaths(config);
   return rest.baseUrl !== undefined ? { ...rest, baseUrl: publicUrl(rest.baseUrl) } : rest;
 }
 

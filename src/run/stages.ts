@@ -17,6 +17,7 @@ import { redact, redactSecrets } from '../util/redact.js';
 import type { Provider } from '../providers/types.js';
 import { admitOf, liveTextOf, stopReasonOf, type RunExtension } from './extensions.js';
 import type { PreparedRun } from './prepare-run.js';
+import { sessionStageOf } from './session-stage.js';
 import type { RunBenchmarkOptions, UnsentReason } from './types.js';
 import { round3 } from '../util/round.js';
 
@@ -26,8 +27,10 @@ export interface Stage {
   concurrency: number;
 }
 
-/** One stage per swept value: `-c 1,4,16` (closed loop) or `--rate 1,2,4` (open loop, -c caps). */
+/** One stage per swept value: `-c 1,4,16` (closed loop) or `--rate 1,2,4` (open loop, -c caps); one for a --trace replay (-c caps). */
 export function planStages(config: RunConfig): Stage[] {
+  // The trace's offered rate is known once it is loaded: runStage sets it.
+  if (config.trace !== undefined) return [{ load: { kind: 'rate', value: 0 }, model: { kind: 'trace' }, concurrency: config.concurrency[0] as number }];
   if (config.rate !== undefined) {
     const cap = config.concurrency[0] as number;
     return config.rate.map((rate) => ({ load: { kind: 'rate', value: rate }, model: { kind: 'open', rate, arrival: config.arrival }, concurrency: cap }));
@@ -83,8 +86,12 @@ export function stagePlanSize(plan: Plan, config: Pick<RunConfig, 'maxRequests' 
 
 /** One stage of load: its plan, its scheduler run, and what its cells and rates added up to. */
 export async function runStage(run: StageRun): Promise<{ cells: CellSummary[]; stage: StageSummary; planned: number; interrupted: boolean }> {
-  const { stage, prepared, config, options, extensions } = run;
-  const whole = planOfRun(config, prepared, run.label !== undefined ? { stage: run.label } : {});
+  const { prepared, config, options, extensions } = run;
+  // A trace replay offers the rate of its arrivals over its span.
+  const stage: Stage = run.stage.model.kind === 'trace' ? { ...run.stage, load: { kind: 'rate', value: prepared.trace?.offeredRatePerSec ?? 0 } } : run.stage;
+  // --sessions: conversations whose later turns are built from the answers, fed by their own driver.
+  const sessions = sessionStageOf(config, prepared, stage.concurrency, run.label);
+  const whole = sessions?.plan ?? planOfRun(config, prepared, run.label !== undefined ? { stage: run.label } : {});
   const wholeSize = stagePlanSize(whole, config);
   // A shard or a resume sends part of the plan; the part carries its --max-requests bound itself.
   const sliced = run.shard !== undefined || run.stored !== undefined;
@@ -98,12 +105,13 @@ export async function runStage(run: StageRun): Promise<{ cells: CellSummary[]; s
       new CellRecorder({ id: cell.id, label: cell.label, model: cell.model, endpoint: cell.endpoint, params: cell.params, load: stage.load }),
     ]),
   );
-  const tracker = new StageTracker(stage.load, stage.model.kind === 'open');
+  const tracker = new StageTracker(stage.load, stage.model.kind !== 'closed');
   const limiters = new Map<string, AdaptiveLimiter>();
   const expected = sliced ? (config.duration !== undefined ? undefined : plan.size) : stagePlanSize(plan, config);
   options.onPlanned?.({
     requests: expected,
     cells: plan.cells.length,
+    cellLabels: plan.cells.map((cell) => ({ id: cell.id, label: cell.label })),
     simulated: run.simulated,
     stage: run.label?.label,
     limiters,
@@ -153,6 +161,7 @@ export async function runStage(run: StageRun): Promise<{ cells: CellSummary[]; s
           abortSignal: options.abortSignal,
           onStart: options.onStart,
           onFinished,
+          ...(sessions !== undefined ? { drive: sessions.drive } : {}),
         });
   return {
     cells: plan.cells.map((cell) => (recorders.get(cell.id) as CellRecorder).summary()),
@@ -222,9 +231,10 @@ export function stageLabel(load: CellLoad): string {
   return load.kind === 'rate' ? `@${load.value}/s` : `@c=${load.value}`;
 }
 
-export function loadSettings(config: RunConfig): LoadSettings {
+export function loadSettings(config: RunConfig, prepared?: Pick<PreparedRun, 'trace'>): LoadSettings {
   const settings: LoadSettings = {
-    kind: config.rate !== undefined ? 'open' : 'closed',
+    kind: config.rate !== undefined || config.trace !== undefined ? 'open' : 'closed',
+    ...(prepared?.trace !== undefined ? { trace: prepared.trace.replay } : {}),
     concurrency: config.concurrency,
     adapt: config.adapt,
     retries: config.retries,

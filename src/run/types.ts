@@ -20,7 +20,8 @@ export interface RunBenchmarkOptions {
   abortSignal?: AbortSignal;
   /** Progress callbacks (the CLI draws a bar). */
   onStart?: () => void;
-  onFinished?: (outcome: Outcome) => void;
+  /** Each finished request's outcome and cell (a live view counts per cell). */
+  onFinished?: (outcome: Outcome, cell: { id: string; label: string }) => void;
   /**
    * Called before each stage's first request: its planned size (undefined when --duration bounds
    * it), the stage's limiters, and what the extensions show live (the cost so far), for a live view.
@@ -28,6 +29,8 @@ export interface RunBenchmarkOptions {
   onPlanned?: (info: {
     requests: number | undefined;
     cells: number;
+    /** The stage's cells, in plan order. */
+    cellLabels?: ReadonlyArray<{ id: string; label: string }>;
     simulated: boolean;
     stage: string | undefined;
     limiters: ReadonlyMap<string, AdaptiveLimiter>;

@@ -75,8 +75,17 @@ describe('qfbench run as a CI check', () => {
     const rows = await requests(out);
     expect(rows).toHaveLength(4);
     expect(rows.map((row) => row.assert_result)).toEqual(['pass', 'pass', 'pass', 'pass']);
-    const cell = (await summary(out)).cells[0]!;
-    expect(cell.assertions).toEqual({ passed: 4, failed: 0, errored: 0, skipped: 0, passRate: 1 });
+    const written = await summary(out);
+    const cell = written.cells[0]!;
+    expect(cell.assertions).toEqual({ passed: 4, failed: 0, errored: 0, skipped: 0, passRate: 1, score: 1 });
+    // What decided the exit code, passing checks too.
+    expect(written.checks).toMatchObject({ exitCode: 0, status: 'passed' });
+    expect(written.checks?.results.map((check) => [check.kind, check.name, check.pass])).toEqual([
+      ['outcome', 'requests answered', true],
+      ['assertions', 'assertions', true],
+      ['threshold', 'threshold pass_rate>=1', true],
+      ['threshold', 'threshold error_rate<1%', true],
+    ]);
     const xml = await readFile(junit, 'utf8');
     expect(xml).toContain('tests="4" failures="0"'); // 2 rows + 2 thresholds
     expect(xml).toContain('<testcase name="capital"');
@@ -108,6 +117,10 @@ describe('qfbench run as a CI check', () => {
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/threshold latency\.p50<1 failed for ERNIE-Speed-8K: latency\.p50 = \d+\.\d ms \(limit < 1\.0 ms\)/);
     expect(result.stderr).not.toContain('ttft.p95<60s');
+    const checks = (await summary(join(dir, 'slow'))).checks;
+    expect(checks).toMatchObject({ exitCode: 3, status: 'failed' });
+    expect(checks?.results.find((check) => check.name === 'threshold latency.p50<1')).toMatchObject({ pass: false, cell: 'ERNIE-Speed-8K' });
+    expect(checks?.results.find((check) => check.name === 'threshold ttft.p95<60s')?.pass).toBe(true);
   });
 
   it('exits 3 on a threshold whose metric has no samples, and says why', async () => {
