@@ -15,6 +15,7 @@ export const COLUMN_SETS = [
   ['latency', 'Latency'],
   ['tokens', 'Tokens & throughput'],
   ['outcomes', 'Outcomes'],
+  ['checks', 'Checks & SLO'],
 ] as const;
 export type ColumnSet = (typeof COLUMN_SETS)[number][0];
 
@@ -114,6 +115,53 @@ function perSecondColumn(header: string, title: string, value: (cell: CellSummar
 const errorRate = (c: CellSummary): number | undefined => cellRates(c).errorRate;
 const throttledRate = (c: CellSummary): number | undefined => cellRates(c).throttledRate;
 const outputRate = (c: CellSummary): number | undefined => (c.outcomes.ok > 0 ? c.throughput.outputTokensPerSec : undefined);
+
+/** A 0..1 score (the mean row score, or one named metric's) with two decimals; higher is better. */
+function scoreColumn(header: string, title: string, value: (cell: CellSummary) => number | null | undefined): CellColumn {
+  return { header, title, html: (c) => fixed(value(c), 2, DASH), numeric: true, sortValue: value, best: { better: 'higher', value } };
+}
+
+/** Named metrics shown as columns at most; the rest are in summary.json. */
+const METRIC_COLUMNS = 8;
+
+/** The checks set: pass rate, mean score and each named metric, and goodput against --slo, each only when some cell has it. */
+function checkGroups(cells: readonly CellSummary[]): ColumnGroup[] {
+  const groups: ColumnGroup[] = [];
+  if (cells.some((cell) => cell.assertions !== undefined)) {
+    const withScore = cells.some((cell) => isFiniteNumber(cell.assertions?.score));
+    groups.push({
+      set: 'checks',
+      label: 'Assertions',
+      columns: [
+        passRateColumn,
+        ...(withScore
+          ? [scoreColumn('score', "Mean score: the weighted share of a row's assertions that passed, over the cell's answers", (c) => c.assertions?.score)]
+          : []),
+      ],
+    });
+  }
+  const names = [...new Set(cells.flatMap((cell) => Object.keys(cell.assertions?.metrics ?? {})))].sort();
+  if (names.length > 0) {
+    groups.push({
+      set: 'checks',
+      label: 'Metrics (score)',
+      columns: names
+        .slice(0, METRIC_COLUMNS)
+        .map((name) => scoreColumn(name, `Metric ${name}: mean score of its assertions`, (c) => c.assertions?.metrics?.[name]?.score)),
+    });
+  }
+  if (cells.some((cell) => cell.goodput !== undefined)) {
+    groups.push({
+      set: 'checks',
+      label: 'Goodput (--slo)',
+      columns: [
+        perSecondColumn('good/s', 'Goodput: ok requests within every --slo bound, per second of the cell window', (c) => c.goodput?.perSec, 2),
+        rateColumn('met', 'Share of the concluded requests that met every --slo bound', (c) => c.goodput?.attainment ?? undefined, 'higher'),
+      ],
+    });
+  }
+  return groups;
+}
 
 const passRateColumn: CellColumn = {
   header: 'pass rate',
@@ -226,6 +274,7 @@ export function columnGroups(summary: RunSummary): ColumnGroup[] {
     },
     flags.length > 0 && { set: 'outcomes', label: 'Flags', columns: flags },
     withChecks && { set: 'outcomes', label: 'Assertions', columns: [passRateColumn] },
+    ...checkGroups(cells),
   ];
   return groups.filter((group): group is ColumnGroup => group !== false);
 }

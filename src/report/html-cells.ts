@@ -48,13 +48,17 @@ function setClass(set: ColumnSet | 'all'): string {
 }
 
 /** Radio buttons first, then their labels: `#cols-x:checked ~ …` needs them as siblings of the table. */
-function renderSetPicker(): string {
-  const radios = COLUMN_SETS.map(
-    ([id, label], i) =>
-      `<input type="radio" class="colset" name="cell-columns" id="cols-${id}" value="${id}" ` +
-      `aria-label="${escapeHtml(label)} columns"${i === 0 ? ' checked' : ''}>`,
-  ).join('');
-  const labels = COLUMN_SETS.map(([id, label]) => `<label for="cols-${id}">${escapeHtml(label)}</label>`).join('');
+function renderSetPicker(present: ReadonlySet<ColumnSet>): string {
+  // A set with no column in this run (checks of a run without assertions or --slo) gets no button.
+  const sets = COLUMN_SETS.filter(([id]) => present.has(id));
+  const radios = sets
+    .map(
+      ([id, label], i) =>
+        `<input type="radio" class="colset" name="cell-columns" id="cols-${id}" value="${id}" ` +
+        `aria-label="${escapeHtml(label)} columns"${i === 0 ? ' checked' : ''}>`,
+    )
+    .join('');
+  const labels = sets.map(([id, label]) => `<label for="cols-${id}">${escapeHtml(label)}</label>`).join('');
   return `${radios}<div class="colsets" aria-hidden="true"><span class="note">Columns:</span>${labels}</div>`;
 }
 
@@ -163,5 +167,9 @@ export function renderCellsSection(summary: RunSummary, pareto: ParetoResult): s
     groups: headerGroups,
     className: 'cells',
   });
-  return section('cells', 'Comparison', `<div class="cells-block">${renderSetPicker()}${table}</div>${legend}${totalCostHtml(summary)}`);
+  return section(
+    'cells',
+    'Comparison',
+    `<div class="cells-block">${renderSetPicker(new Set(groups.map((group) => group.set)))}${table}</div>${legend}${totalCostHtml(summary)}`,
+  );
 }

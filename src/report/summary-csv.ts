@@ -143,7 +143,15 @@ const ASSERTION_COLUMNS: ReadonlyArray<readonly [string, Getter]> = [
   ['assert_failed', (c) => (c.assertions === undefined ? '' : String(c.assertions.failed))],
   // Requests that got no answer, so nothing could be checked: apart from failed checks.
   ['assert_errored', (c) => (c.assertions === undefined ? '' : String(c.assertions.errored ?? 0))],
+  // The mean weighted score of the cell's answers (empty in runs before scores were kept).
+  ['assert_score', (c) => fixed(c.assertions?.score, 4)],
 ];
+
+/** One `metric_NAME` column per named metric of any cell: its mean score in that cell. */
+function metricColumns(summary: RunSummary): Array<readonly [string, Getter]> {
+  const names = [...new Set(summary.cells.flatMap((cell) => Object.keys(cell.assertions?.metrics ?? {})))].sort();
+  return names.map((name) => [`metric_${name}`, (c: CellSummary) => fixed(c.assertions?.metrics?.[name]?.score, 4)] as const);
+}
 
 /** Appended when the run has an --slo: goodput per second, the ok requests that met it, and their share. */
 const GOODPUT_COLUMNS: ReadonlyArray<readonly [string, Getter]> = [
@@ -164,7 +172,7 @@ export function renderSummaryCsv(summary: RunSummary, options: SummaryCsvOptions
     ...(summary.cells.some((cell) => cell.throughput.imagesPerSec !== undefined) ? IMAGES_COLUMNS : []),
     ...(withReasoning ? REASONING_COLUMNS : []),
     ...(withCost ? COST_COLUMNS : []),
-    ...(withChecks ? ASSERTION_COLUMNS : []),
+    ...(withChecks ? [...ASSERTION_COLUMNS, ...metricColumns(summary)] : []),
     ...(summary.cells.some((cell) => cell.goodput !== undefined) ? GOODPUT_COLUMNS : []),
   ];
   const rows: string[][] = [columns.map(([name]) => name), ...summary.cells.map((cell) => columns.map(([, get]) => get(cell, summary)))];

@@ -80,6 +80,12 @@ describe('weights, metrics and row thresholds through `qfbench run`', () => {
     expect(rows.find((row) => row.row_id === 'capital')?.assert_reason).toBe(
       'score 0.8 ≥ threshold 0.7; icontains-any any of "lyon", "marseille": output contains none of "lyon", "marseille" (ignoring case)',
     );
+    // summary.csv and the report's checks columns carry the score and each metric too.
+    const [csvRow] = parse(await readFile(join(out, 'summary.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    expect(csvRow).toMatchObject({ assert_score: '0.8000', metric_facts: '0.8333', metric_style: '0.5000' });
+    const html = await readFile(join(out, 'report.html'), 'utf8');
+    expect(html).toContain('id="cols-checks"');
+    expect(html).toMatch(/<th class="num set-checks" title="Metric facts: mean score of its assertions">facts<\/th>/);
   });
 
   it('reads the CSV syntax (options in brackets, assert_threshold) and exits 0 when every row reaches its threshold', async () => {

@@ -113,13 +113,44 @@ describe('report.html: the cell table', () => {
   const page = renderHtmlReport(summary);
 
   it('has one radio button per column set, Overview checked, and every column in one set', () => {
-    for (const [id] of COLUMN_SETS) expect(page).toContain(`id="cols-${id}"`);
+    // The checks set has a button only in a run with assertions or --slo; these fixtures have neither.
+    for (const [id] of COLUMN_SETS) {
+      if (id === 'checks') expect(page).not.toContain(`id="cols-${id}"`);
+      else expect(page).toContain(`id="cols-${id}"`);
+    }
     expect(page).toMatch(/<input type="radio" class="colset" name="cell-columns" id="cols-overview" value="overview" aria-label="Overview columns" checked>/);
     const table = /<table class="cells">[\s\S]*?<\/table>/.exec(page)![0];
     const cellTags = table.match(/<t[hd]\b[^>]*>/g) ?? [];
     for (const tag of cellTags) expect(tag).toMatch(/class="[^"]*\bset-(all|overview|latency|tokens|outcomes)\b/);
     // The CSS hides every column outside the checked set; no script needed.
     expect(page).toContain('#cols-latency:checked ~ .table-wrap table.cells :is(th, td):not(.set-all, .set-latency)');
+  });
+
+  it('has a checks set with the score, each named metric and goodput when the run has them', () => {
+    const assertions = (score: number, facts: number) => ({
+      passed: 3,
+      failed: 1,
+      errored: 0,
+      skipped: 0,
+      passRate: 0.75,
+      score,
+      metrics: { facts: { score: facts, passed: 3, failed: 1 }, [HOSTILE]: { score: 0.5, passed: 1, failed: 1 } },
+    });
+    const checked = renderHtmlReport(
+      makeSummary({
+        cells: [
+          makeCell({ id: 'c0', label: 'a', assertions: assertions(0.9, 1), goodput: { met: 4, perSec: 2, attainment: 1 } }),
+          makeCell({ id: 'c1', label: 'b', assertions: assertions(0.6, 0.5), goodput: { met: 2, perSec: 1, attainment: 0.5 } }),
+        ],
+      }),
+    );
+    expect(checked).toContain('id="cols-checks"');
+    const table = /<table class="cells">[\s\S]*?<\/table>/.exec(checked)![0];
+    for (const header of ['Metrics (score)', 'Goodput (--slo)', '>score<', '>facts<', '>good&#47;s<', '>met<']) expect(table).toContain(header);
+    // A metric's name is dataset text: escaped like any other.
+    expect(table).not.toContain(HOSTILE);
+    expect(table).toContain('&lt;img src=x');
+    expect(table).toMatch(/<td class="num set-checks" data-sort="0.9"><strong>0\.90<\/strong><span class="best-mark"/);
   });
 
   it('marks the best value of a column in bold with a ★ and the word "best"', () => {
