@@ -11,7 +11,7 @@ import { matchCells } from '../compare/index.js';
 import type { RequestRecord, RunSummary } from '../metrics/types.js';
 import { answerDiff, type AnswerDiff } from './answer-diff.js';
 import { countText, escapeHtml, section, simTag, truncateText } from './html-kit.js';
-import { rowMatrix, type MatrixEntry, type MatrixRow } from './row-matrix.js';
+import { RowMatrixBuilder, rowMatrix, type MatrixEntry, type MatrixRow } from './row-matrix.js';
 
 /** Dataset rows and cells the section shows at most (the table stays a size a browser handles). */
 export const OUTPUTS_ROW_LIMIT = 200;
@@ -33,6 +33,8 @@ export interface OutputsInput {
   /** Requests the run has in all (more than `records` when only the first were kept). */
   requestsTotal: number;
   baseline?: BaselineAnswers;
+  /** The datasets' row ids in file order: rows follow it (without it, the order the requests were sent). */
+  rowIds?: readonly string[];
 }
 
 export const OUTPUTS_CSS = `
@@ -132,13 +134,22 @@ function entryHtml(entry: MatrixEntry, row: MatrixRow, baseline: BaselineLookup 
   return `${badge}${reason}${answer !== '' ? `<div class="answer">${answer}</div>` : ''}${base}`;
 }
 
+function matrixInDatasetOrder(input: OutputsInput, cellIds: readonly string[]): MatrixRow[] {
+  if (input.rowIds === undefined) return rowMatrix(input.records, cellIds);
+  const position = new Map<string, number>();
+  for (const [index, id] of input.rowIds.entries()) if (!position.has(id)) position.set(id, index);
+  const builder = new RowMatrixBuilder({ rowOrder: (id) => position.get(id) });
+  for (const record of input.records) builder.add(record);
+  return builder.rows(cellIds);
+}
+
 /** The section, or '' when there are no requests to show. */
 export function renderOutputsSection(summary: RunSummary, input: OutputsInput): string {
   if (input.records.length === 0) return '';
   const allCells = summary.cells;
   const cells = allCells.slice(0, OUTPUTS_CELL_LIMIT);
-  const matrix = rowMatrix(
-    input.records,
+  const matrix = matrixInDatasetOrder(
+    input,
     cells.map((cell) => cell.id),
   );
   const rows = matrix.slice(0, OUTPUTS_ROW_LIMIT);

@@ -49,6 +49,8 @@ export interface HtmlReportOptions {
   charts?: readonly RenderedChart[];
   /** Under `--baseline`: the baseline's answers, set beside this run's in the outputs section. */
   baseline?: BaselineAnswers;
+  /** The datasets' row ids in file order, for the outputs section's row order. */
+  rowIds?: readonly string[];
 }
 
 export const HTML_REQUEST_ROW_LIMIT = 2000;
@@ -234,6 +236,7 @@ export function renderHtmlReport(summary: RunSummary, options: HtmlReportOptions
           records: requests.slice(0, HTML_REQUEST_ROW_LIMIT),
           requestsTotal: Math.max(options.requestsTotal ?? 0, requests.length),
           ...(options.baseline !== undefined ? { baseline: options.baseline } : {}),
+          ...(options.rowIds !== undefined ? { rowIds: options.rowIds } : {}),
         });
   // The verdict reads the per-request rows too (the output rate's interval needs completion instants).
   const objectives = cellObjectives(summary.cells, requests !== undefined ? { records: requests } : {});

@@ -270,7 +270,11 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBen
     const baselineAnswers = config.baseline !== undefined ? await readBaselineAnswers(config.baseline, reportRows) : undefined;
     await writeFileAtomic(
       join(outDir, 'report.html'),
-      await renderHtmlReportWithCharts(summary, { requests: reportRows, ...(baselineAnswers !== undefined ? { baseline: baselineAnswers } : {}) }),
+      await renderHtmlReportWithCharts(summary, {
+        requests: reportRows,
+        rowIds: prepared.rows.map((row) => row.id),
+        ...(baselineAnswers !== undefined ? { baseline: baselineAnswers } : {}),
+      }),
     );
     if (verdict === undefined) throw verdictError;
     return {

@@ -46,6 +46,17 @@ describe('outputs section', () => {
     expect(OUTPUTS_CSS).toContain('#outputs-failures-only:checked ~ .table-wrap tr.outputs-clean { display: none; }');
   });
 
+  it('lists the rows in dataset order when the row ids are given, whatever order the answers came in', () => {
+    const records = [
+      makeRecord({ seq: 0, rowId: 'third', assertResult: 'pass' }),
+      makeRecord({ seq: 1, rowId: 'first', assertResult: 'pass' }),
+      makeRecord({ seq: 2, rowId: 'second', assertResult: 'pass' }),
+    ];
+    const order = (html: string): string[] => [...html.matchAll(/<tr class="outputs-\w+"><td><strong class="text">(\w+)</g)].map(([, id]) => id!);
+    expect(order(renderOutputsSection(summary, { records, requestsTotal: 3 }))).toEqual(['third', 'first', 'second']);
+    expect(order(renderOutputsSection(summary, { records, requestsTotal: 3, rowIds: ['first', 'second', 'third'] }))).toEqual(['first', 'second', 'third']);
+  });
+
   it('cuts a long answer to a preview with the rest behind "more"', () => {
     const long = `${'x'.repeat(OUTPUTS_PREVIEW_CHARS)}TAIL`;
     const html = renderOutputsSection(summary, { records: [makeRecord({ output: long })], requestsTotal: 1 });
