@@ -16,6 +16,7 @@ import { hashString, seededRandom, type Random } from '../util/random.js';
 import { formatInterval, type FigureUnit } from './format.js';
 import { histogramSample } from './histogram-sample.js';
 import type { SampleRecord } from './samples.js';
+import { fisherExact } from './exact-tests.js';
 import {
   bootstrapDifference,
   bootstrapQuantileDifferences,
@@ -80,6 +81,8 @@ interface Test {
   interval: Interval | null;
   /** Why there is no interval. */
   reason?: string;
+  /** An exact test's p-value, when the objective has one: it must be below 1 − confidence too, as in `compare`. */
+  pValue?: number;
 }
 
 interface Objective {
@@ -195,9 +198,17 @@ const outputRateTest: Objective['test'] = (best, runnerUp, options, random) => {
   };
 };
 
+/** The interval shows the size of the lead; Fisher's exact test decides it, as `compare` does for unpaired counts (6/6 vs 2/6 is p = 0.061). */
 const passRateTest: Objective['test'] = (best, runnerUp, options) => {
-  const test = twoProportionTest(runnerUp.assertions?.passed ?? 0, passTrials(runnerUp), best.assertions?.passed ?? 0, passTrials(best), options.confidence);
-  return test === undefined ? { interval: null, reason: 'nothing checked in one of the cells' } : { interval: test.interval };
+  const [basePassed, baseTrials, bestPassed, bestTrials] = [
+    runnerUp.assertions?.passed ?? 0,
+    passTrials(runnerUp),
+    best.assertions?.passed ?? 0,
+    passTrials(best),
+  ];
+  const test = twoProportionTest(basePassed, baseTrials, bestPassed, bestTrials, options.confidence);
+  if (test === undefined) return { interval: null, reason: 'nothing checked in one of the cells' };
+  return { interval: test.interval, pValue: fisherExact(basePassed, baseTrials, bestPassed, bestTrials) };
 };
 
 const OBJECTIVES: readonly Objective[] = [
@@ -272,6 +283,7 @@ function statement(result: Omit<ObjectiveResult, 'statement'>, options: Resolved
   const range = formatInterval(result.unit, interval).replace(/\/s$/, ' tok/s');
   const ci = `${Math.round(options.confidence * 100)}% CI ${range}`;
   if (result.separation === 'separated') return `${ci} excludes 0`;
+  if (reason !== undefined) return `${ci}; ${reason}`;
   const excludes = interval.low > 0 || interval.high < 0;
   return excludes ? `${ci} excludes 0, but is within ±${(options.tolerance * 100).toFixed(0)}%` : `${ci} includes 0`;
 }
@@ -291,10 +303,23 @@ function judgeObjective(objective: Objective, candidates: readonly Candidate[], 
   const random = seededRandom(hashString(`${options.seed}\u0000verdict\u0000${objective.id}\u0000${first.cell.id}\u0000${second.cell.id}`));
   const test = objective.test(first.cell, second.cell, options, random);
   const verdict = judge(objective.direction, test.interval, relative, options.tolerance);
+  const alpha = 1 - options.confidence;
+  const exactHolds = test.pValue === undefined || test.pValue < alpha;
+  // The resampled data calling the best cell the worse one: the figures and their draws disagree, so nothing is claimed.
+  const disagrees = verdict === 'regression';
   const separation: Separation =
-    verdict === 'improvement' ? 'separated' : verdict === 'insufficient data' || test.interval === null ? 'insufficient data' : 'no significant difference';
+    verdict === 'improvement' && exactHolds
+      ? 'separated'
+      : verdict === 'insufficient data' || test.interval === null || disagrees
+        ? 'insufficient data'
+        : 'no significant difference';
   const result = { ...base, runnerUp, delta, relative, interval: test.interval, separation };
-  return { ...result, statement: statement(result, options, test.reason) };
+  const reason = disagrees
+    ? 'the resampled per-request data do not put this cell ahead, whatever its point figure'
+    : verdict === 'improvement' && !exactHolds && test.pValue !== undefined
+      ? `exact test p = ${test.pValue.toPrecision(2)} ≥ ${alpha.toFixed(2)}`
+      : test.reason;
+  return { ...result, statement: statement(result, options, reason) };
 }
 
 /** The verdict per objective, in OBJECTIVE_IDS order; an objective no cell has a figure for is left out. */

@@ -19,6 +19,8 @@ export interface AnswerDiff {
   parts: DiffPart[];
   /** True when the texts are equal (after the cut). */
   same: boolean;
+  /** Set when the texts agree in the characters the diff looks at (this many) and differ after them. */
+  differsAfter?: number;
 }
 
 /** Characters of each answer the diff looks at. */
@@ -47,7 +49,11 @@ export function answerDiff(base: string, candidate: string): AnswerDiff {
   const before = cut(base);
   const after = cut(candidate);
   const granularity = hasCjk(before) || hasCjk(after) ? 'character' : 'word';
-  if (before === after) return { granularity, parts: before === '' ? [] : [{ kind: 'same', text: before }], same: true };
+  if (before === after) {
+    const parts: DiffPart[] = before === '' ? [] : [{ kind: 'same', text: before }];
+    // Equal as far as the diff looks, but not in full: say so rather than call them the same answer.
+    return base === candidate ? { granularity, parts, same: true } : { granularity, parts, same: false, differsAfter: Array.from(before).length };
+  }
   const options = { maxEditLength: MAX_EDIT_LENGTH };
   const changes = granularity === 'character' ? diffChars(before, after, options) : diffWordsWithSpace(before, after, options);
   const parts: DiffPart[] =

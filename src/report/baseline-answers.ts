@@ -23,22 +23,38 @@ const ANSWER_CHARS = 4096;
  */
 export async function readBaselineAnswers(
   dir: string,
-  rows: readonly Pick<RequestRecord, 'rowId'>[],
+  rows: readonly Pick<RequestRecord, 'rowId' | 'repeat'>[],
   limit = BASELINE_ANSWER_LIMIT,
 ): Promise<BaselineAnswers | undefined> {
   const summaryPath = join(dir, 'summary.json');
   const requestsPath = join(dir, 'requests.csv');
   if (!(await pathExists(summaryPath)) || !(await pathExists(requestsPath))) return undefined;
   const summary = await readSummaryJson(summaryPath);
-  const wanted = new Set(rows.map((row) => row.rowId));
+  // Only the (row, repeat) pairs the report shows, once per baseline cell: repeats it does not show never use up the limit.
+  const wanted = new Set(rows.map((row) => pairKey(row.rowId, row.repeat)));
+  const wantedRows = new Set(rows.map((row) => row.rowId));
+  const kept = new Set<string>();
+  // The first ok answer of each (cell, row) too: the fallback when the baseline lacks that repeat.
+  const rowKept = new Set<string>();
   const records: RequestRecord[] = [];
   for await (const stored of readRequestsCsv(requestsPath, { tornTail: 'skip' })) {
     if (stored.outcome !== 'ok') continue;
     // As the model wrote it (requests.csv guards cells against formula injection).
     const rowId = restoreNeutralisedCell(stored.rowId);
-    if (!wanted.has(rowId)) continue;
+    const pair = pairKey(rowId, stored.repeat);
+    const key = `${stored.cellId}\u0000${pair}`;
+    const rowKey = `${stored.cellId}\u0000${rowId}`;
+    const forRepeat = wanted.has(pair) && !kept.has(key);
+    const forRow = wantedRows.has(rowId) && !rowKept.has(rowKey);
+    if (!forRepeat && !forRow) continue;
+    kept.add(key);
+    rowKept.add(rowKey);
     records.push({ ...stored, rowId, output: restoreNeutralisedCell(stored.output).slice(0, ANSWER_CHARS) });
     if (records.length >= limit) break;
   }
   return { dir, summary, records };
+}
+
+function pairKey(rowId: string, repeat: number): string {
+  return `${rowId}\u0000${repeat}`;
 }

@@ -37,6 +37,9 @@ export interface OutputsInput {
   rowIds?: readonly string[];
 }
 
+/** Characters of each answer a run keeps for its report (the rest stays in requests.csv): an answer this long was cut. */
+export const REPORT_ANSWER_CHARS = 4096;
+
 export const OUTPUTS_CSS = `
 #outputs-failures-only:checked ~ .table-wrap tr.outputs-clean { display: none; }
 .outputs-filter { display: inline-flex; gap: 6px; align-items: center; margin: 4px 0; }
@@ -95,9 +98,11 @@ export function answerHtml(text: string): string {
   const chars = Array.from(text);
   if (chars.length <= OUTPUTS_PREVIEW_CHARS) return `<span class="text">${escapeHtml(text)}</span>`;
   const kept = truncateText(text, OUTPUTS_FULL_CHARS);
+  // An answer as long as the run keeps was cut there: its length is at least that.
+  const length = `${countText(chars.length)}${text.length >= REPORT_ANSWER_CHARS ? '+' : ''}`;
   return (
     `<span class="text">${escapeHtml(chars.slice(0, OUTPUTS_PREVIEW_CHARS).join(''))}…</span>` +
-    `<details><summary>more (${countText(chars.length)} characters)</summary><span class="text">${escapeHtml(kept)}</span></details>`
+    `<details><summary>more (${length} characters)</summary><span class="text">${escapeHtml(kept)}</span></details>`
   );
 }
 
@@ -116,6 +121,9 @@ function baselineHtml(candidate: string | undefined, base: string | undefined): 
   if (candidate === undefined) return `<div class="baseline"><span class="note">baseline answer:</span> ${answerHtml(base)}</div>`;
   const diff = answerDiff(base, candidate);
   if (diff.same) return '<div class="baseline note">same answer as the baseline</div>';
+  if (diff.differsAfter !== undefined) {
+    return `<div class="baseline note">same as the baseline in the first ${countText(diff.differsAfter)} characters; they differ after them</div>`;
+  }
   return (
     `<div class="baseline"><span class="note">baseline answer:</span> ${answerHtml(base)}` +
     `<details open><summary>${diff.granularity} diff, baseline → this run</summary><span class="text diff">${diffHtml(diff)}</span></details></div>`

@@ -251,6 +251,8 @@ function assertionLines(tally: AssertionTally, summary: RunSummary, logger: Logg
 
 function reportChangedAnswers(check: BaselineCheck, dir: string, logger: Logger): void {
   const changed = check.changedAnswers;
+  // A verdict can change with the text unchanged (a latency-ms check), so those rows are listed either way.
+  reportVerdictChanges(check, dir, logger);
   if (changed.length === 0) {
     logger.info(`baseline ${dir}: no answer changed`);
     return;
@@ -258,7 +260,6 @@ function reportChangedAnswers(check: BaselineCheck, dir: string, logger: Logger)
   logger.warn(`baseline ${dir}: ${changed.length} answer(s) changed:`);
   for (const change of changed.slice(0, LISTED_CHANGES)) logger.warn(`  row ${JSON.stringify(change.rowId)} × ${change.cellLabel} (repeat ${change.repeat})`);
   if (changed.length > LISTED_CHANGES) logger.warn(`  … and ${changed.length - LISTED_CHANGES} more`);
-  reportVerdictChanges(check, dir, logger);
 }
 
 /** Rows whose assertion verdict changed against the baseline: a pass that became a fail is what a reviewer looks at first. */

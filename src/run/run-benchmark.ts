@@ -25,6 +25,7 @@ import { withSloLines } from '../report/slo-text.js';
 import { CONSOLE_MATRIX_ROWS, datasetRowMatrix, type MatrixRow } from '../report/row-matrix.js';
 import { clientOverheadOf, startClientOverhead } from '../metrics/client-overhead.js';
 import { HTML_REQUEST_ROW_LIMIT, renderHtmlReportWithCharts } from '../report/html.js';
+import { REPORT_ANSWER_CHARS } from '../report/html-outputs.js';
 import { readBaselineAnswers } from '../report/baseline-answers.js';
 import { writeFileAtomic } from '../util/fs-util.js';
 import { openRequestsCsv, readRequestsCsv, type RequestsCsvWriter } from '../report/requests-csv.js';
@@ -297,7 +298,7 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBen
  * (copied through a Buffer: a plain slice would keep the whole string alive).
  */
 function previewOf(record: RequestRecord): RequestRecord {
-  return record.output.length > 4096 ? { ...record, output: Buffer.from(record.output.slice(0, 4096)).toString() } : record;
+  return record.output.length > REPORT_ANSWER_CHARS ? { ...record, output: Buffer.from(record.output.slice(0, REPORT_ANSWER_CHARS)).toString() } : record;
 }
 
 /** The configuration as run.json keeps it: no key (credentials come from the environment again), absolute paths, the base URL without user info. */

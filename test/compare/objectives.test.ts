@@ -66,7 +66,7 @@ describe('cellObjectives', () => {
     }
   });
 
-  it('judges pass rates with the two-proportion interval', () => {
+  it('judges pass rates with Fisher’s exact test, showing the two-proportion interval', () => {
     const checked = (id: string, passed: number, failed: number): CellSummary =>
       makeCell({ id, label: id, assertions: { passed, failed, errored: 0, skipped: 0, passRate: passed / (passed + failed) } });
     const clear = cellObjectives([checked('weak', 50, 50), checked('strong', 95, 5)]).find((r) => r.id === 'passRate')!;
@@ -76,6 +76,12 @@ describe('cellObjectives', () => {
     const close = cellObjectives([checked('a', 8, 2), checked('b', 9, 1)]).find((r) => r.id === 'passRate')!;
     expect(close.best.id).toBe('b');
     expect(close.separation).toBe('no significant difference');
+    // 6/6 against 2/6: the approximate interval excludes 0, but Fisher's exact p is 0.061, so no claim (as compare decides).
+    const few = cellObjectives([checked('two', 2, 4), checked('six', 6, 0)]).find((r) => r.id === 'passRate')!;
+    expect(few.best.id).toBe('six');
+    expect(few.interval!.low).toBeGreaterThan(0);
+    expect(few.separation).toBe('no significant difference');
+    expect(few.statement).toContain('exact test p = 0.061 ≥ 0.05');
   });
 
   it('ranks cost per 1,000 ok requests, resampling the token histograms at the prices, and skips unpriced cells', () => {
