@@ -12,7 +12,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../src/metrics/types.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 
-/** Requests in flight the server serves at full speed; above it every new request waits SLOW_MS more for its first chunk. */
+/**
+ * Requests in flight the server serves at full speed; above it every new request waits SLOW_MS more
+ * for its first chunk. One knee above, about one request in KNEE + 1 is slow (79% met, measured), so
+ * the default 95% attainment separates the two sides with room for a busy machine.
+ */
 const KNEE = 6;
 const FAST_MS = 20;
 const SLOW_MS = 300;
@@ -88,8 +92,6 @@ describe('workloads against an independent OpenAI-compatible server', () => {
         '24',
         '--slo',
         'ttft<150ms',
-        '--slo-attainment',
-        '80%',
         '--find-capacity',
         '--out',
         out,
