@@ -22,6 +22,13 @@ export interface HistoryLimits {
 
 export const NO_LIMITS: HistoryLimits = { maxInputChars: null, maxInputTokens: null };
 
+/**
+ * The history budget of a target with no known limits (an OpenAI-compatible server, a service of
+ * your own): without one, a server that answers megabytes per turn grows every later request
+ * without bound, until the text is past what the process can hold.
+ */
+export const DEFAULT_HISTORY_CHARS = 1_000_000;
+
 /** `trim`: drop the oldest pairs until the input fits; `stop`: end the session at the turn that does not fit. */
 export type HistoryOverflow = 'trim' | 'stop';
 
@@ -55,13 +62,19 @@ interface InputSize {
   tokens: number;
 }
 
-function measure(messages: readonly ChatMessage[], system: string | undefined): InputSize {
+/** `tokens` only when there is a token budget: joining the text costs a copy of it all. */
+function measure(messages: readonly ChatMessage[], system: string | undefined, withTokens: boolean): InputSize {
   const pieces = [...(system !== undefined && system !== '' ? [system] : []), ...messages.map((message) => message.content)];
-  return { chars: pieces.reduce((sum, piece) => sum + codePoints(piece), 0), tokens: estimateTokens(pieces.join('\n')) };
+  return { chars: pieces.reduce((sum, piece) => sum + codePoints(piece), 0), tokens: withTokens ? estimateTokens(pieces.join('\n')) : 0 };
 }
 
 /** Why an input of this size is over the budgets, or undefined when it fits. */
 function overBudget(size: InputSize, limits: HistoryLimits): string | undefined {
+  if (limits.maxInputTokens === null && limits.maxInputChars === null) {
+    if (size.chars > DEFAULT_HISTORY_CHARS)
+      return `${size.chars} characters, over the default limit of ${DEFAULT_HISTORY_CHARS} for a target without catalog limits`;
+    return undefined;
+  }
   if (limits.maxInputChars !== null && size.chars > limits.maxInputChars) return `${size.chars} characters, over the limit of ${limits.maxInputChars}`;
   if (limits.maxInputTokens !== null && size.tokens > limits.maxInputTokens) {
     return `about ${size.tokens} tokens (local estimate), over the limit of ${limits.maxInputTokens}`;
@@ -83,7 +96,7 @@ export function turnMessages(
 ): TurnMessages {
   for (let start = 0; ; start++) {
     const messages = flatten(pairs.slice(start), userTurn);
-    const size = measure(messages, system);
+    const size = measure(messages, system, limits.maxInputTokens !== null);
     const over = overBudget(size, limits);
     if (over === undefined || start === pairs.length) return { ok: true, messages, trimmedPairs: start, chars: size.chars };
     if (overflow === 'stop') {

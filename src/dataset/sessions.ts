@@ -6,7 +6,8 @@
  * Errors are `FILE:LINE: …`, as for other datasets; blank lines are skipped.
  */
 import { datasetError } from '../errors.js';
-import { IdRegistry, NOT_UTF8_HINT, at, defaultId, describeValue, isPlainObject, quoteList, readUtf8File } from './common.js';
+import { IdRegistry, NOT_UTF8_HINT, assertReadableFile, at, defaultId, describeValue, fileError, isPlainObject, quoteList } from './common.js';
+import { readFileLines } from './line-stream.js';
 import type { DatasetRow, RowSource } from './types.js';
 
 export interface SessionScript {
@@ -38,17 +39,21 @@ export interface SessionTurn {
 const KEYS = ['id', 'turns', 'system', 'think_time', 'metadata'] as const;
 
 export async function loadSessions(file: string): Promise<SessionScript[]> {
-  const text = await readUtf8File(file);
+  await assertReadableFile(file);
   const sessions: SessionScript[] = [];
   const ids = new IdRegistry(file);
-  text.split(/\r?\n/).forEach((line, index) => {
-    const lineNumber = index + 1;
-    if (line.trim() === '') return;
-    if (line.includes('\uFFFD')) throw datasetError(at(file, lineNumber), NOT_UTF8_HINT);
-    const session = parseSessionRecord(line, file, lineNumber);
-    ids.add(session.id, lineNumber);
-    sessions.push(session);
-  });
+  // A stream, line by line: a file of many sessions is never one string.
+  try {
+    for await (const { text: line, line: lineNumber } of readFileLines(file)) {
+      if (line.trim() === '') continue;
+      if (line.includes('\uFFFD')) throw datasetError(at(file, lineNumber), NOT_UTF8_HINT);
+      const session = parseSessionRecord(line, file, lineNumber);
+      ids.add(session.id, lineNumber);
+      sessions.push(session);
+    }
+  } catch (error) {
+    throw fileError(file, error);
+  }
   if (sessions.length === 0) throw datasetError(file, 'the file has no sessions (it is empty or blank)');
   return sessions;
 }

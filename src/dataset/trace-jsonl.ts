@@ -12,7 +12,7 @@
 import { datasetError } from '../errors.js';
 import { at, describeValue, isPlainObject, quoteList } from './common.js';
 import { parseJsonlRecord } from './jsonl.js';
-import type { TraceContent } from './trace-types.js';
+import { MAX_TRACE_INPUT_TOKENS, MAX_TRACE_TIME_MS, type TraceContent } from './trace-types.js';
 
 const TIME_KEYS = ['timestamp', 'offset_ms'] as const;
 const LENGTH_KEYS = ['input_length', 'output_length', 'hash_ids'] as const;
@@ -56,6 +56,7 @@ export function parseTraceJsonlLine(text: string, file: string, line: number): T
   if (value['input_length'] !== undefined) {
     if (hasRow) fail('has both "input_length" and a "prompt" or "messages"; give token lengths or a prompt, not both');
     const inputTokens = tokenCount(value['input_length'], 'input_length', 1, fail);
+    if (inputTokens > MAX_TRACE_INPUT_TOKENS) fail(`"input_length" is ${inputTokens} tokens; at most ${MAX_TRACE_INPUT_TOKENS} (above any model's input)`);
     content = { kind: 'lengths', inputTokens, ...(outputTokens !== undefined ? { outputTokens } : {}), ...hashIdsOf(value['hash_ids'], fail) };
   } else if (hasRow) {
     if (value['hash_ids'] !== undefined) fail('"hash_ids" describes the blocks of a synthetic prompt; it needs "input_length", not a "prompt"');
@@ -73,17 +74,22 @@ export function parseTraceJsonlLine(text: string, file: string, line: number): T
 
 function timeOf(value: Record<string, unknown>, fail: (message: string) => never): Pick<TraceJsonlLine, 'timeMs' | 'timeKey'> {
   const { timestamp, offset_ms: offset } = value;
+  const tooLate = (key: string, ms: number): never => fail(`"${key}" is ${ms} ms; at most ${MAX_TRACE_TIME_MS} ms (the year 2286)`);
   if (timestamp !== undefined && offset !== undefined) return fail('has both "timestamp" and "offset_ms"; give one');
   if (offset !== undefined) {
     if (typeof offset !== 'number' || !Number.isFinite(offset) || offset < 0)
       return fail(`"offset_ms" must be milliseconds >= 0; got ${describeValue(offset)}`);
+    if (offset > MAX_TRACE_TIME_MS) return tooLate('offset_ms', offset);
     return { timeMs: offset, timeKey: 'offset_ms' };
   }
-  if (typeof timestamp === 'number' && Number.isFinite(timestamp) && timestamp >= 0) return { timeMs: timestamp, timeKey: 'timestamp' };
+  if (typeof timestamp === 'number' && Number.isFinite(timestamp) && timestamp >= 0) {
+    if (timestamp > MAX_TRACE_TIME_MS) return tooLate('timestamp', timestamp);
+    return { timeMs: timestamp, timeKey: 'timestamp' };
+  }
   if (typeof timestamp === 'string') {
     // Only a full ISO 8601 time: Date.parse takes far looser text than that.
     const parsed = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(timestamp) ? Date.parse(timestamp) : Number.NaN;
-    if (Number.isFinite(parsed)) return { timeMs: parsed, timeKey: 'timestamp' };
+    if (Number.isFinite(parsed)) return parsed > MAX_TRACE_TIME_MS ? tooLate('timestamp', parsed) : { timeMs: parsed, timeKey: 'timestamp' };
   }
   if (timestamp === undefined) return fail('has no "timestamp" (milliseconds, or an ISO 8601 time) or "offset_ms"; every trace line needs its time');
   return fail(`"timestamp" must be milliseconds >= 0 or an ISO 8601 time with a zone (2026-01-31T08:00:00.250Z); got ${describeValue(timestamp)}`);

@@ -4,11 +4,10 @@
  * order. Offsets count from the first arrival for `timestamp` traces and BurstGPT (their clocks
  * start anywhere); `offset_ms` counts from the start of the trace, so a leading pause is kept.
  */
-import { createReadStream } from 'node:fs';
 import { extname } from 'node:path';
-import { createInterface } from 'node:readline';
 import { datasetError } from '../errors.js';
 import { NOT_UTF8_HINT, assertReadableFile, at, fileError, IdRegistry, stripBom } from './common.js';
+import { readFileLines } from './line-stream.js';
 import { parseBurstGptHeader, parseBurstGptLine, type BurstGptColumns } from './trace-csv.js';
 import { parseTraceJsonlLine } from './trace-jsonl.js';
 import type { LoadedTrace, TraceArrival, TraceContent } from './trace-types.js';
@@ -36,8 +35,6 @@ export async function loadTrace(file: string, options: TraceLoadOptions = {}): P
   }
   const csv = extension === '.csv';
   await assertReadableFile(file);
-  const input = createReadStream(file, { encoding: 'utf8' });
-  const lines = createInterface({ input, crlfDelay: Infinity });
   const arrivals: TraceArrival[] = [];
   const ids = new IdRegistry(file);
   let header: BurstGptColumns | undefined;
@@ -46,10 +43,8 @@ export async function loadTrace(file: string, options: TraceLoadOptions = {}): P
   let timeOnly: { value: boolean; line: number } | undefined;
   let allMooncake = true;
   let failed = 0;
-  let lineNumber = 0;
   try {
-    for await (const raw of lines) {
-      lineNumber += 1;
+    for await (const { text: raw, line: lineNumber } of readFileLines(file)) {
       if (options.limit !== undefined && arrivals.length >= options.limit) break;
       const text = lineNumber === 1 ? stripBom(raw) : raw;
       if (text.trim() === '') continue;
@@ -94,9 +89,6 @@ export async function loadTrace(file: string, options: TraceLoadOptions = {}): P
     }
   } catch (error) {
     throw fileError(file, error);
-  } finally {
-    lines.close();
-    input.destroy();
   }
   if (csv && header === undefined)
     throw datasetError(file, 'the file is empty; a BurstGPT-style trace needs a header row with "Timestamp", "Request tokens" and "Response tokens"');

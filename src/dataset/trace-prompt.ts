@@ -17,11 +17,10 @@ const WORDS = (
   'tree road blue red cold warm fast slow city book door hand home land life line name part plan room side town word'
 ).split(' ');
 
-function words(count: number, seed: number): string[] {
+/** Appends `count` seeded words to `parts` (a loop: a spread of a long array overflows the stack). */
+function addWords(parts: string[], count: number, seed: number): void {
   const random = seededRandom(seed);
-  const result: string[] = [];
-  for (let i = 0; i < count; i++) result.push(WORDS[Math.floor(random() * WORDS.length)] as string);
-  return result;
+  for (let i = 0; i < count; i++) parts.push(WORDS[Math.floor(random() * WORDS.length)] as string);
 }
 
 /**
@@ -33,8 +32,8 @@ export function syntheticPrompt(tokens: number, seed: number, hashIds: readonly 
   const parts: string[] = [];
   for (const id of hashIds) {
     if (parts.length >= tokens) break;
-    parts.push(...words(Math.min(TRACE_BLOCK_TOKENS, tokens - parts.length), hashString(`block ${id}`)));
+    addWords(parts, Math.min(TRACE_BLOCK_TOKENS, tokens - parts.length), hashString(`block ${id}`));
   }
-  if (parts.length < tokens) parts.push(...words(tokens - parts.length, hashString(`arrival ${seed}`)));
+  if (parts.length < tokens) addWords(parts, tokens - parts.length, hashString(`arrival ${seed}`));
   return parts.join(' ');
 }

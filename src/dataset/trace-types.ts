@@ -1,6 +1,12 @@
 /** One arrival of a trace file, as read: when it came and what it asked, before prompts are made. */
 import type { DatasetRow, RowSource } from './types.js';
 
+/** The most input tokens an arrival may ask for: above any catalog model's input; a synthetic prompt is built in memory. */
+export const MAX_TRACE_INPUT_TOKENS = 1_000_000;
+
+/** The latest time a trace may give (1e13 ms, the year 2286): later is a typo, and would overflow the run's time span. */
+export const MAX_TRACE_TIME_MS = 1e13;
+
 /** The trace formats `--trace` reads; `jsonl` is ours, a superset of Mooncake's keys. */
 export type TraceFormat = 'jsonl' | 'mooncake' | 'burstgpt';
 

@@ -39,19 +39,21 @@ export async function prepareRun(config: RunConfig, logger: Logger): Promise<Pre
     const loaded = await loadDataset(file);
     if (loaded.length === 0) throw configError(`${file}: the dataset has no rows`);
     datasets.push({ file, rows: loaded.length });
-    rows.push(...loaded);
+    for (const row of loaded) rows.push(row);
   }
   const sessions = config.sessions !== undefined ? await loadSessions(config.sessions) : undefined;
   if (sessions !== undefined && config.sessions !== undefined) {
     const turns = sessionTurnRows(sessions);
     datasets.push({ file: config.sessions, rows: turns.length });
-    rows.push(...turns);
+    // Loops, not spreads: a spread of 100k+ items overflows the call stack.
+    for (const turn of turns) rows.push(turn);
   }
   let trace: PreparedTrace | undefined;
   if (config.trace !== undefined) {
     const cells = targets.length * expandGrid(grid).length;
     trace = await prepareTrace({ ...config, trace: config.trace }, { targets, catalog, datasetRows: rows, cells, logger });
-    rows.splice(0, rows.length, ...trace.arrivals.map((arrival) => arrival.row));
+    rows.length = 0;
+    for (const arrival of trace.arrivals) rows.push(arrival.row);
     if (trace.replay.prompts !== 'dataset') datasets.push({ file: config.trace, rows: trace.arrivals.length });
   }
   checkRequestsBeforeSending({

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadSessions, sessionTurnRows } from '../../src/dataset/sessions.js';
-import { turnMessages, v1ShapeProblem, type TurnPair } from '../../src/dataset/sessions-history.js';
+import { DEFAULT_HISTORY_CHARS, turnMessages, v1ShapeProblem, type TurnPair } from '../../src/dataset/sessions-history.js';
+import { MAX_LINE_CHARS } from '../../src/dataset/line-stream.js';
 import { datasetErrorOf, useFixtures } from './helpers.js';
 
 const { fixture } = useFixtures();
@@ -94,6 +95,17 @@ describe('session history under the v1 rules', () => {
     expect(turnMessages(pairs, 'u3', undefined, { maxInputChars: 10, maxInputTokens: null }, 'stop').ok).toBe(true);
   });
 
+  it('without known limits keeps a default character budget', () => {
+    const big = 'x'.repeat(DEFAULT_HISTORY_CHARS);
+    const built = turnMessages([{ user: 'u1', assistant: big }], 'u2', undefined, unlimited, 'trim');
+    expect(built.ok && built.trimmedPairs).toBe(1);
+    const stopped = turnMessages([{ user: 'u1', assistant: big }], 'u2', undefined, unlimited, 'stop');
+    expect(stopped).toEqual({
+      ok: false,
+      reason: expect.stringContaining(`over the default limit of ${DEFAULT_HISTORY_CHARS} for a target without catalog limits`),
+    });
+  });
+
   it('keeps the token budget too (local estimate)', () => {
     const long = Array.from({ length: 50 }, () => 'word').join(' ');
     const built = turnMessages([{ user: long, assistant: long }], 'last', undefined, { maxInputChars: null, maxInputTokens: 20 }, 'trim');
@@ -122,5 +134,24 @@ describe('session history under the v1 rules', () => {
         { role: 'user', content: 'c' },
       ]),
     ).toContain('empty');
+  });
+});
+
+describe('session files as a stream', () => {
+  it('keeps the UTF-16 and not-UTF-8 errors, and reads CRLF lines and a BOM', async () => {
+    const utf16 = await fixture('utf16.jsonl', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('{"turns": ["a"]}\n', 'utf16le')]));
+    expect(await datasetErrorOf(loadSessions(utf16))).toBe(`${utf16}: the file is UTF-16 (it starts with a UTF-16 byte order mark); save it as UTF-8`);
+    const gbk = await fixture('gbk.jsonl', Buffer.concat([Buffer.from('{"turns": ["a"]}\n{"turns": ["'), Buffer.from([0xc4, 0xe3]), Buffer.from('"]}\n')]));
+    expect(await datasetErrorOf(loadSessions(gbk))).toMatch(new RegExp(`^${gbk.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2: the file is not valid UTF-8`));
+    const crlf = await fixture('crlf.jsonl', '\uFEFF{"id": "a", "turns": ["x"]}\r\n\r\n{"id": "b", "turns": ["y"]}\r\n');
+    expect((await loadSessions(crlf)).map((session) => [session.id, session.source.line])).toEqual([
+      ['a', 1],
+      ['b', 3],
+    ]);
+  });
+
+  it('refuses a line longer than the bound, naming FILE:LINE', async () => {
+    const file = await fixture('long.jsonl', `{"turns": ["ok"]}\n{"turns": ["${'x'.repeat(MAX_LINE_CHARS)}"]}\n`);
+    expect(await datasetErrorOf(loadSessions(file))).toBe(`${file}:2: the line is longer than ${MAX_LINE_CHARS} characters; a line holds one record`);
   });
 });

@@ -3,6 +3,8 @@ import { estimateTokens } from '../../src/qianfan/spec/token-estimate.js';
 import { countSimTokens } from '../../src/sim/tokenizer.js';
 import { loadTrace } from '../../src/dataset/trace-load.js';
 import { syntheticPrompt, TRACE_BLOCK_TOKENS } from '../../src/dataset/trace-prompt.js';
+import { MAX_TRACE_INPUT_TOKENS } from '../../src/dataset/trace-types.js';
+import { MAX_LINE_CHARS, readFileLines } from '../../src/dataset/line-stream.js';
 import { traceRows } from '../../src/dataset/trace-rows.js';
 import type { DatasetRow } from '../../src/dataset/types.js';
 import { datasetErrorOf, useFixtures } from './helpers.js';
@@ -209,5 +211,69 @@ describe('trace plans', () => {
     // The synthetic prompt reads the same each time.
     expect(requests[0]?.row.messages[0]?.content).toBe(requests[1]?.row.messages[0]?.content);
     expect(countSimTokens(requests[2]?.row.messages[0]?.content ?? '')).toBe(6);
+  });
+});
+
+describe('trace input bounds', () => {
+  it('builds a synthetic prompt of the largest allowed length (no spread of a long array)', () => {
+    const prompt = syntheticPrompt(MAX_TRACE_INPUT_TOKENS, 1, [7]);
+    expect(prompt.split(' ')).toHaveLength(MAX_TRACE_INPUT_TOKENS);
+  });
+
+  it('refuses an input length over the maximum and a time past 1e13 ms, naming FILE:LINE', async () => {
+    const first = '{"timestamp": 100, "input_length": 10}';
+    const bad = async (name: string, second: string): Promise<string> => datasetErrorOf(loadTrace(await fixture(name, lines(first, second))));
+    expect(await bad('huge.jsonl', '{"timestamp": 200, "input_length": 1000000000}')).toMatch(
+      new RegExp(`huge\\.jsonl:2: "input_length" is 1000000000 tokens; at most ${MAX_TRACE_INPUT_TOKENS}`),
+    );
+    expect(await bad('far.jsonl', '{"timestamp": 1e308, "input_length": 10}')).toMatch(/far\.jsonl:2: "timestamp" is 1e\+308 ms; at most 10000000000000 ms/);
+    const offsets = await fixture('offset.jsonl', lines('{"offset_ms": 0, "input_length": 10}', '{"offset_ms": 1e14, "input_length": 10}'));
+    expect(await datasetErrorOf(loadTrace(offsets))).toMatch(/offset\.jsonl:2: "offset_ms" is 100000000000000 ms; at most/);
+  });
+
+  it('BurstGPT: refuses too many request tokens, a time too far, and names the line of an unclosed quote', async () => {
+    const header = 'Timestamp,Model,Request tokens,Response tokens';
+    const tokens = await fixture('tokens.csv', lines(header, '5,ChatGPT,472,18', '6,ChatGPT,2000000,18'));
+    expect(await datasetErrorOf(loadTrace(tokens))).toMatch(/tokens\.csv:3:3: "Request tokens" is 2000000; at most 1000000/);
+    const far = await fixture('far.csv', lines(header, '5,ChatGPT,472,18', '100000000000,ChatGPT,1,1'));
+    expect(await datasetErrorOf(loadTrace(far))).toMatch(/far\.csv:3:1: "Timestamp" is 100000000000 s; at most 10000000000 s/);
+    const quote = await fixture('quote.csv', lines(header, '5,ChatGPT,472,18', '6,"GPT-4,1,1'));
+    const message = await datasetErrorOf(loadTrace(quote));
+    expect(message).toMatch(/quote\.csv:3: invalid CSV: Quote Not Closed/);
+    expect(message).not.toContain('line 1');
+  });
+
+  it('refuses a line longer than the bound as soon as it is seen, naming FILE:LINE', async () => {
+    const file = await fixture('long.jsonl', `{"timestamp": 0, "input_length": 1}\n{"timestamp": 1, "prompt": "${'x'.repeat(MAX_LINE_CHARS)}"}\n`);
+    expect(await datasetErrorOf(loadTrace(file))).toBe(`${file}:2: the line is longer than ${MAX_LINE_CHARS} characters; a line holds one record`);
+  });
+});
+
+describe('readFileLines', () => {
+  it('numbers every physical line, drops the \\r of \\r\\n and the BOM, and keeps a last line without newline', async () => {
+    const file = await fixture('lines.txt', '\uFEFFa\r\n\nb\nc');
+    const seen: Array<[number, string]> = [];
+    for await (const { text, line } of readFileLines(file)) seen.push([line, text]);
+    expect(seen).toEqual([
+      [1, 'a'],
+      [2, ''],
+      [3, 'b'],
+      [4, 'c'],
+    ]);
+  });
+
+  it('refuses a line over the bound, a line with no newline at the end included', async () => {
+    const read = async (content: string): Promise<string> => {
+      const file = await fixture('bound.txt', content);
+      try {
+        for await (const _ of readFileLines(file, 5)) void _;
+      } catch (error) {
+        return error instanceof Error ? error.message.replace(file, 'FILE') : String(error);
+      }
+      return 'no error';
+    };
+    expect(await read('12345\r\n12345\n')).toBe('no error');
+    expect(await read('12345\n123456\n')).toBe('FILE:2: the line is longer than 5 characters; a line holds one record');
+    expect(await read('1\n2\n123456')).toBe('FILE:3: the line is longer than 5 characters; a line holds one record');
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SessionScript } from '../../src/dataset/sessions.js';
-import { v1ShapeProblem } from '../../src/dataset/sessions-history.js';
+import { DEFAULT_HISTORY_CHARS, v1ShapeProblem } from '../../src/dataset/sessions-history.js';
 import type { ChatMessage } from '../../src/dataset/types.js';
 import { DEFAULT_RETRY_POLICY } from '../../src/load/retry.js';
 import { runPlan } from '../../src/load/runner.js';
@@ -13,7 +13,8 @@ import { now } from '../../src/util/clock.js';
 
 /**
  * Answers `answer to "<last user turn>"`, after a tick; a turn containing FAIL fails, UNSAFE is
- * flagged need_clear_history, EMPTY gets an empty answer. Keeps every request it was sent.
+ * flagged need_clear_history, EMPTY gets an empty answer, HUGE 600,000 characters (a hostile
+ * server). Keeps every request it was sent.
  */
 function fakeProvider(): Provider & { sent: ProviderRequest[] } {
   const sent: ProviderRequest[] = [];
@@ -28,7 +29,7 @@ function fakeProvider(): Provider & { sent: ProviderRequest[] } {
       const last = request.messages[request.messages.length - 1]?.content ?? '';
       const base = { dispatchedAt, doneAt: now(), textEventTimes: [now()] };
       if (last.includes('FAIL')) return { ...base, ok: false, output: '', error: { class: 'invalid', code: 336003, message: 'refused' } };
-      const output = last.includes('EMPTY') ? '' : `answer to "${last}"`;
+      const output = last.includes('EMPTY') ? '' : last.includes('HUGE') ? 'x'.repeat(600_000) : `answer to "${last}"`;
       return { ...base, ok: true, output, flags: { needClearHistory: last.includes('UNSAFE'), isTruncated: false } };
     },
   };
@@ -168,6 +169,18 @@ describe('sessions as conversations', () => {
     ]);
     expect(turnsOf(stopped.finished, 't')[2]?.record.errorMsg).toContain('--session-overflow stop');
     expect(stopped.provider.sent).toHaveLength(2);
+  });
+
+  it('a target without catalog limits keeps the history within the default budget: a server answering megabytes cannot grow it', async () => {
+    const turns = ['HUGE 1', 'HUGE 2', 'HUGE 3', 'HUGE 4'];
+    const chars = (request: ProviderRequest): number => request.messages.reduce((sum, message) => sum + message.content.length, 0);
+    const trimmed = await runSessions([session('h', turns)], { model: 'my-own-llm' });
+    expect(trimmed.provider.sent).toHaveLength(4);
+    for (const request of trimmed.provider.sent) expect(chars(request)).toBeLessThanOrEqual(DEFAULT_HISTORY_CHARS);
+    expect(turnsOf(trimmed.finished, 'h').map((done) => done.record.historyAction)).toEqual([undefined, undefined, 'trimmed:1', 'trimmed:1']);
+    const stopped = await runSessions([session('h', turns)], { model: 'my-own-llm', overflow: 'stop' });
+    expect(stopped.provider.sent).toHaveLength(2);
+    expect(turnsOf(stopped.finished, 'h')[2]?.record.errorMsg).toContain(`over the default limit of ${DEFAULT_HISTORY_CHARS}`);
   });
 
   it('a stop ends every turn not yet sent as cancelled, each planned turn once', async () => {
