@@ -74,8 +74,9 @@ export function checkSloSettings<Config extends SloSettings>(config: Config): Co
     throw configError('--find-capacity needs --slo, the objective the load must meet (e.g. --slo ttft<800ms,latency<5s,error_rate<1%)');
   }
   if (config.slo !== undefined && !config.stream) {
-    const timeToFirst = sloOf(config.slo).requestBounds.find((bound) => bound.metric === 'ttft' || bound.metric === 'ttft_sched');
-    if (timeToFirst !== undefined) throw configError(`--slo: ${timeToFirst.metric} needs a streaming run (drop --no-stream, or bound latency instead)`);
+    // Without streaming there is no first token, so these are never measured and a bound on them could never fail.
+    const streamed = sloOf(config.slo).requestBounds.find((bound) => bound.metric === 'ttft' || bound.metric === 'ttft_sched' || bound.metric === 'tpot');
+    if (streamed !== undefined) throw configError(`--slo: ${streamed.metric} needs a streaming run (drop --no-stream, or bound latency instead)`);
   }
   if (!config.findCapacity) return config;
   if (config.rate !== undefined && config.rate.length > 1) throw configError('--find-capacity: --rate is where the search starts and takes one value');

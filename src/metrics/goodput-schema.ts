@@ -37,7 +37,7 @@ export const sloSummarySchema = z
   })
   .describe('How each stage fared against --slo (added with --slo).');
 
-export const CAPACITY_LIMITS = ['endpoint', 'quota', 'not-reached'] as const;
+export const CAPACITY_LIMITS = ['endpoint', 'quota', 'client', 'not-reached'] as const;
 
 export const capacitySummarySchema = z
   .object({
@@ -54,7 +54,13 @@ export const capacitySummarySchema = z
           attainment: amount.nullable(),
           meets: z.boolean(),
           stoppedEarly: z.boolean().describe('Dispatching stopped once the stage could no longer meet the SLO.'),
-          quotaBound: z.boolean().describe('The quota held the stage back: throttled requests, or the limiter paced or cut it.'),
+          quotaBound: z.boolean().describe('The quota held the stage back: throttled requests, the limiter cut it, or its credit ran out.'),
+          clientBound: z
+            .boolean()
+            .optional()
+            .describe('Open loop: the client sent under 90% of the offered rate (the -c cap or the machine), so the stage does not count as met.'),
+          dispatchedRatePerSec: amount.optional().describe('Requests per second the stage actually sent.'),
+          judged: z.boolean().optional().describe('false: the run was stopped during the stage (Ctrl-C); it is left out of the answer.'),
         }),
       )
       .describe('In the order run: doubling (halving from a failing start), then bisection.'),
@@ -68,7 +74,10 @@ export const capacitySummarySchema = z
       .describe('null when no load tried met the SLO.'),
     limitedBy: z
       .enum(CAPACITY_LIMITS)
-      .describe('endpoint: the SLO failed at high; quota: throttling or the limiter, not the endpoint, stopped the search; not-reached: no stage failed.'),
+      .describe(
+        'endpoint: the SLO failed at high; quota: throttling or the limiter, not the endpoint, stopped the search; ' +
+          'client: the client could not send the rate offered (raise -c, or a faster machine); not-reached: no stage failed.',
+      ),
     conclusion: z.string().describe('One sentence for people.'),
   })
   .describe('--find-capacity: the stages of the search and the highest load that met the SLO.');

@@ -41,10 +41,22 @@ function answerHtml(capacity: CapacitySummary): string {
   return `${escapeHtml(answer.value)}${unit}: met at ${escapeHtml(answer.low)}, failed at ${escapeHtml(answer.high)} (uncertainty ${escapeHtml(width)})`;
 }
 
+function limitHtml(limit: CapacitySummary['limitedBy']): string {
+  if (limit !== 'client') return escapeHtml(limit);
+  return 'client: it could not send the rate offered (raise -c, the cap on requests in flight, or run on a faster machine)';
+}
+
+function sentHtml(stage: CapacitySummary['stages'][number]): string {
+  if (stage.judged === false) return 'stopped: not judged';
+  if (stage.clientBound === true)
+    return `client-bound${stage.dispatchedRatePerSec !== undefined ? `: sent ${escapeHtml(stage.dispatchedRatePerSec)} req/s` : ''}`;
+  return DASH;
+}
+
 function renderCapacity(capacity: CapacitySummary, simulated: boolean): string {
   const facts = definitionList([
     ['Capacity', answerHtml(capacity)],
-    ['Limited by', escapeHtml(capacity.limitedBy)],
+    ['Limited by', limitHtml(capacity.limitedBy)],
     ['Conclusion', escapeHtml(capacity.conclusion)],
     ['Searched', escapeHtml(`${capacity.searched}, from ${capacity.start}, precision ${capacity.precision * 100}%`)],
     [
@@ -63,7 +75,16 @@ function renderCapacity(capacity: CapacitySummary, simulated: boolean): string {
       { header: 'Attainment', html: (s) => percentText(s.attainment), numeric: true },
       { header: 'SLO', html: (s) => verdictHtml(s.meets) },
       { header: 'Stopped early', html: (s) => (s.stoppedEarly ? 'yes: it could no longer meet the SLO' : DASH) },
-      { header: 'Quota', html: (s) => (s.quotaBound ? 'held it back' : DASH), title: 'Throttled requests, or the adaptive limiter paced or cut the stage' },
+      {
+        header: 'Quota',
+        html: (s) => (s.quotaBound ? 'held it back' : DASH),
+        title: 'Throttled requests, or the adaptive limiter cut the stage or ran out of credit',
+      },
+      {
+        header: 'Client',
+        html: sentHtml,
+        title: 'The client sent under 90% of the rate offered (the -c cap or the machine), or the run was stopped in the stage',
+      },
     ],
     { caption: 'Capacity search: the stages in the order run', simulated },
   );

@@ -3,7 +3,9 @@
  * the answer. Growth doubles from the start until a stage fails (halving instead while nothing has
  * met the SLO yet), then bisects between the highest load that met it and the lowest above that
  * failed, until that interval is within the precision. A load the quota cannot carry ends growth:
- * the search never offers more than the quota, and says the quota was the limit.
+ * the search never offers more than the quota, and says the quota was the limit. A stage the client
+ * could not send at its rate (the -c cap or the machine) ends the search too: its result says
+ * nothing about the endpoint. A stage the run was stopped in is not judged at all.
  */
 import type { CapacitySummary } from '../metrics/goodput-schema.js';
 
@@ -27,6 +29,12 @@ export interface CapacityStage {
   quotaBound: boolean;
   /** Requests per second the quota allows, when a limiter learned it (open loop never offers more). */
   quotaRatePerSec?: number | undefined;
+  /** An open-loop stage the client could not send at its rate (the -c cap or the machine): it does not count as met. */
+  clientBound?: boolean | undefined;
+  /** The rate the stage actually sent, for the conclusion of a client-bound stage. */
+  dispatchedRatePerSec?: number | undefined;
+  /** False for a stage the run was stopped in (Ctrl-C): left out of the answer. */
+  judged?: boolean | undefined;
 }
 
 export type CapacityAnswer = NonNullable<CapacitySummary['answer']>;
@@ -42,7 +50,13 @@ interface Bracket {
   bad: CapacityStage | undefined;
 }
 
-function bracketOf(history: readonly CapacityStage[]): Bracket {
+/** The stages that say something about the endpoint: judged, and sent at the load they are named after. */
+function evidenceOf(history: readonly CapacityStage[]): CapacityStage[] {
+  return history.filter((stage) => stage.judged !== false && stage.clientBound !== true);
+}
+
+function bracketOf(all: readonly CapacityStage[]): Bracket {
+  const history = evidenceOf(all);
   let good: CapacityStage | undefined;
   for (const stage of history) if (stage.meets && (good === undefined || stage.load > good.load)) good = stage;
   let bad: CapacityStage | undefined;
@@ -80,6 +94,8 @@ export function nextCapacityLoad(settings: CapacitySearchSettings, history: read
   const ceiling = quotaCeiling(settings, history);
   if (history.length === 0) return tidy(settings, Math.min(settings.start, ceiling));
   if (history.length >= settings.maxStages) return undefined;
+  // Past a load the client could not send, or after a stopped stage, nothing more can be learned.
+  if (history.some((stage) => stage.clientBound === true || stage.judged === false)) return undefined;
   const tried = new Set(history.map((stage) => stage.load));
   const fresh = (load: number): number | undefined => (tried.has(load) ? undefined : load);
   const { good, bad } = bracketOf(history);
@@ -106,9 +122,21 @@ export function capacityAnswer(
 ): { answer: CapacityAnswer | null; limitedBy: CapacityLimit; conclusion: string } {
   const { good, bad } = bracketOf(history);
   const unit = settings.searched === 'rate' ? ' requests/s' : ' in flight';
+  const client = history.find((stage) => stage.clientBound === true && stage.judged !== false);
+  if (client !== undefined && (bad === undefined || bad.load > client.load)) {
+    const sent = client.dispatchedRatePerSec !== undefined ? ` sent only ${client.dispatchedRatePerSec}${unit}` : ' could not keep up';
+    return {
+      answer: good !== undefined ? { value: good.load, low: good.load, high: null } : null,
+      limitedBy: 'client',
+      conclusion:
+        (good !== undefined ? `${good.load}${unit} met the SLO; ` : '') +
+        `at ${client.load}${unit} the client${sent}: the client (the -c cap or this machine), not the endpoint, was the limit (raise -c)`,
+    };
+  }
   if (good === undefined) {
-    const quota = history.some((stage) => stage.quotaBound);
-    const lowest = history.length > 0 ? Math.min(...history.map((stage) => stage.load)) : settings.start;
+    const judged = history.filter((stage) => stage.judged !== false);
+    const quota = judged.some((stage) => stage.quotaBound);
+    const lowest = judged.length > 0 ? Math.min(...judged.map((stage) => stage.load)) : settings.start;
     return {
       answer: null,
       limitedBy: quota ? 'quota' : 'endpoint',

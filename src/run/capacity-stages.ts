@@ -36,8 +36,8 @@ export interface StageSource {
 // The schema's limits of -c and --rate: the search never tries beyond them.
 const MAX_CONCURRENCY = 100_000;
 const MAX_RATE = 1_000_000;
-/** A stage that started at least this share of the quota's rate was paced by it. */
-const QUOTA_PACED_SHARE = 0.9;
+/** An open-loop stage that sent less than this share of its offered rate was held back by the client. */
+const CLIENT_BOUND_SHARE = 0.9;
 
 export function stageSourceOf(config: RunConfig, extensions: readonly RunExtension[]): StageSource {
   const slo = extensions.find(isSloExtension);
@@ -81,12 +81,15 @@ function capacitySource(config: RunConfig, slo: SloExtension): StageSource {
       start: settings.start,
       precision: settings.precision,
       ...(config.maxRequests !== undefined ? { stageRequests: config.maxRequests } : {}),
-      stages: history.map(({ load, attainment, meets, stoppedEarly, quotaBound }) => ({
+      stages: history.map(({ load, attainment, meets, stoppedEarly, quotaBound, clientBound, dispatchedRatePerSec, judged }) => ({
         load: { kind: settings.searched, value: load },
         attainment,
         meets,
         stoppedEarly,
         quotaBound,
+        ...(clientBound !== undefined ? { clientBound } : {}),
+        ...(dispatchedRatePerSec !== undefined ? { dispatchedRatePerSec } : {}),
+        ...(judged !== undefined ? { judged } : {}),
       })),
       answer,
       limitedBy,
@@ -130,9 +133,28 @@ export function stageRequests(stage: Stage, config: Pick<RunConfig, 'maxRequests
   return stage.model.kind === 'closed' ? Math.max(config.maxRequests, 2 * stage.concurrency) : config.maxRequests;
 }
 
-/** What a capacity stage found: its attainment, and whether the quota rather than the endpoint held it back. */
+/** What a capacity stage found: its attainment, and whether the quota or the client rather than the endpoint held it back. */
 function judgedStage(stage: Stage, outcome: StageOutcome, slo: SloExtension, config: RunConfig): CapacityStage {
   const { tally, stoppedEarly } = slo.stageResult();
+  const limits = stageLimits(stage, outcome, config, tally.throttled);
+  const attainment = tally.concluded > 0 ? round3(tally.met / tally.concluded) : null;
+  // A stopped stage sent only part of its load: its figures are kept but judge nothing.
+  if (outcome.interrupted) return { load: stage.load.value, attainment, meets: false, stoppedEarly, ...limits, judged: false };
+  return { load: stage.load.value, attainment, meets: !limits.clientBound && tallyMeets(tally, slo.slo, slo.target), stoppedEarly, ...limits };
+}
+
+/**
+ * Whether the quota or the client, not the endpoint, held a stage back. The quota: throttled requests,
+ * the limiter cutting concurrency or running out of credit, or an open loop offering more than it allows
+ * (a short stage's rate against a per-minute quota is no evidence by itself: it may burst above rpm/60).
+ * The client: an open loop that sent well under the rate offered (the -c cap or the machine).
+ */
+export function stageLimits(
+  stage: Stage,
+  outcome: Pick<StageOutcome, 'stage'>,
+  config: Pick<RunConfig, 'rpm'>,
+  throttled: number,
+): Pick<CapacityStage, 'quotaBound' | 'quotaRatePerSec' | 'clientBound' | 'dispatchedRatePerSec'> & { clientBound: boolean } {
   const limiters = Object.values(outcome.stage.limiters ?? {});
   let quotaRatePerSec: number | undefined;
   for (const limiter of limiters) {
@@ -141,20 +163,26 @@ function judgedStage(stage: Stage, outcome: StageOutcome, slo: SloExtension, con
       quotaRatePerSec = Math.min(quotaRatePerSec ?? Number.POSITIVE_INFINITY, timeline.limitRequests / timeline.windowSeconds);
   }
   const quotaBound =
-    tally.throttled > 0 ||
+    throttled > 0 ||
     limiters.some((limiter) => limiter.throttled > 0 || (stage.model.kind === 'closed' && limiter.concurrency < stage.concurrency)) ||
     (stage.model.kind === 'open' && quotaRatePerSec !== undefined && stage.load.value > quotaRatePerSec) ||
     (config.rpm !== undefined && stage.model.kind === 'open' && stage.load.value >= config.rpm / 60) ||
-    // Paced to the quota: starts near the rate it allows, or none of it left at the end.
-    (quotaRatePerSec !== undefined && outcome.stage.dispatchedRatePerSec >= QUOTA_PACED_SHARE * quotaRatePerSec) ||
+    // None of the quota's credit left at the end.
     limiters.some((limiter) => limiter.creditRequests !== undefined && limiter.creditRequests < 1);
-  const attainment = tally.concluded > 0 ? round3(tally.met / tally.concluded) : null;
+  const { offeredRatePerSec, dispatchedRatePerSec, late, started } = outcome.stage;
+  // The dispatched rate's window runs to the last answer, so a short stage's tail lowers it too: only
+  // a schedule that also ran late (requests waited for a slot) was held back. The quota pacing an open
+  // loop also lowers the rate sent: that is the quota's limit, not the client's.
+  const clientBound =
+    stage.model.kind === 'open' &&
+    !quotaBound &&
+    offeredRatePerSec !== undefined &&
+    dispatchedRatePerSec < CLIENT_BOUND_SHARE * offeredRatePerSec &&
+    (late ?? 0) > (1 - CLIENT_BOUND_SHARE) * started;
   return {
-    load: stage.load.value,
-    attainment,
-    meets: tallyMeets(tally, slo.slo, slo.target),
-    stoppedEarly,
     quotaBound,
+    clientBound,
     ...(quotaRatePerSec !== undefined ? { quotaRatePerSec } : {}),
+    ...(clientBound ? { dispatchedRatePerSec: round3(dispatchedRatePerSec) } : {}),
   };
 }

@@ -57,8 +57,10 @@ describe('--slo in the run configuration', () => {
     expect(() => parseRunConfig({ ...base, slo: 'latency<2s', sloAttainment: 95 })).toThrow(/--slo-attainment: .*did you mean 95%/);
   });
 
-  it('refuses a TTFT bound in a run without streaming', () => {
+  it('refuses a TTFT or TPOT bound in a run without streaming', () => {
     expect(() => parseRunConfig({ ...base, stream: false, slo: 'ttft<800ms' })).toThrow(/ttft needs a streaming run/);
+    // TPOT is never measured without streaming: the bound would pass every request.
+    expect(() => parseRunConfig({ ...base, stream: false, slo: 'latency<2s,tpot<50ms' })).toThrow(/tpot needs a streaming run/);
     expect(parseRunConfig({ ...base, stream: false, slo: 'latency<2s' }).slo).toBe('latency<2s');
   });
 

@@ -64,6 +64,34 @@ describe('SLO and capacity in the report and the console', () => {
     expect(sloLines(summary).at(-1)).toBe(`capacity: ${capacity.conclusion} (limited by endpoint; 2 stages)`);
   });
 
+  it('says when the client, not the endpoint, was the limit, with the hint to raise -c', () => {
+    const client: CapacitySummary = {
+      ...capacity,
+      searched: 'rate',
+      stages: [
+        {
+          load: { kind: 'rate', value: 20 },
+          attainment: 1,
+          meets: false,
+          stoppedEarly: false,
+          quotaBound: false,
+          clientBound: true,
+          dispatchedRatePerSec: 2.5,
+        },
+        { load: { kind: 'rate', value: 40 }, attainment: 1, meets: false, stoppedEarly: false, quotaBound: false, judged: false },
+      ],
+      answer: null,
+      limitedBy: 'client',
+      conclusion: 'at 20 requests/s the client sent only 2.5 requests/s: the client (the -c cap or this machine), not the endpoint, was the limit (raise -c)',
+    };
+    const summary = { ...judgedSweep(), capacity: client };
+    const html = renderCapacitySection(summary);
+    expect(html).toContain('client: it could not send the rate offered (raise -c');
+    expect(html).toContain('client-bound: sent 2.5 req/s');
+    expect(html).toContain('stopped: not judged');
+    expect(sloLines(summary).at(-1)).toMatch(/raise -c\) \(limited by client; 2 stages\)$/);
+  });
+
   it('is left out of a run without an SLO', () => {
     expect(renderCapacitySection(makeSummary())).toBe('');
     expect(sloLines(makeSummary())).toEqual([]);

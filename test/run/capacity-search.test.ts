@@ -72,4 +72,21 @@ describe('capacity search', () => {
     expect(found.answer).toEqual({ value: 7, low: 7, high: 8 });
     expect(found.limitedBy).toBe('quota');
   });
+
+  it('stops at a stage the client could not send, leaves it out of the answer and says the client was the limit', () => {
+    const found = search(rate, (load) => ({ meets: true, attainment: 1, quotaBound: false, clientBound: load > 4, dispatchedRatePerSec: Math.min(load, 5) }));
+    expect(found.loads).toEqual([1, 2, 4, 8]);
+    expect(found.answer).toEqual({ value: 4, low: 4, high: null });
+    expect(found.limitedBy).toBe('client');
+    expect(found.conclusion).toMatch(/at 8 requests\/s the client sent only 5 requests\/s.*raise -c/);
+  });
+
+  it('leaves a stage that was not judged (the run was stopped in it) out of the answer and ends the search', () => {
+    const history: CapacityStage[] = [
+      { load: 1, attainment: 1, meets: true, stoppedEarly: false, quotaBound: false },
+      { load: 2, attainment: 1, meets: true, stoppedEarly: false, quotaBound: false, judged: false },
+    ];
+    expect(nextCapacityLoad(concurrency, history)).toBeUndefined();
+    expect(capacityAnswer(concurrency, history).answer).toEqual({ value: 1, low: 1, high: null });
+  });
 });
