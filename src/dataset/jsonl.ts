@@ -59,6 +59,19 @@ export async function loadJsonl(file: string): Promise<DatasetRow[]> {
   return rows;
 }
 
+/**
+ * One line of a JSON Lines file (a dataset, a trace, sessions) as JSON, or a dataset error at
+ * FILE:LINE:COLUMN that explains the parser's complaint without echoing the line back.
+ */
+export function parseJsonLine(text: string, file: string, line: number): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const { reason, column } = explainJsonError(error, text);
+    throw datasetError(at(file, line, column), `invalid JSON: ${reason}; each line must be one complete JSON object`);
+  }
+}
+
 /** Parses one non-blank JSONL line into a row (ids are not checked for duplicates here). */
 export function parseJsonlRecord(text: string, file: string, line: number): DatasetRow {
   const where = at(file, line);
@@ -66,13 +79,7 @@ export function parseJsonlRecord(text: string, file: string, line: number): Data
     throw datasetError(where, message);
   };
 
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    const { reason, column } = explainJsonError(error, text);
-    throw datasetError(at(file, line, column), `invalid JSON: ${reason}; each line must be one complete JSON object`);
-  }
+  const value = parseJsonLine(text, file, line);
   if (!isPlainObject(value)) {
     const array = Array.isArray(value) ? ' (a .jsonl file holds one object per line, not a JSON array)' : '';
     return fail(`expected a JSON object such as {"prompt": "…"}; got ${describeValue(value)}${array}`);

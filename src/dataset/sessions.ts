@@ -7,6 +7,7 @@
  */
 import { datasetError } from '../errors.js';
 import { IdRegistry, NOT_UTF8_HINT, assertReadableFile, at, defaultId, describeValue, fileError, isPlainObject, quoteList } from './common.js';
+import { parseJsonLine } from './jsonl.js';
 import { readFileLines } from './line-stream.js';
 import type { DatasetRow, RowSource } from './types.js';
 
@@ -63,12 +64,8 @@ export function parseSessionRecord(text: string, file: string, line: number): Se
   const fail = (message: string): never => {
     throw datasetError(where, message);
   };
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    return fail(`invalid JSON: ${error instanceof Error ? error.message : String(error)}; each line must be one JSON object`);
-  }
+  // Explained with its column, never echoing the line (which may be megabytes) back.
+  const value = parseJsonLine(text, file, line);
   if (!isPlainObject(value)) return fail(`expected a JSON object such as {"id": "s1", "turns": ["…", "…"]}; got ${describeValue(value)}`);
   for (const key of Object.keys(value)) {
     if (!(KEYS as readonly string[]).includes(key)) fail(`unknown key ${JSON.stringify(key)}; allowed keys are ${quoteList(KEYS)}`);

@@ -11,7 +11,7 @@
  */
 import { datasetError } from '../errors.js';
 import { at, describeValue, isPlainObject, quoteList } from './common.js';
-import { parseJsonlRecord } from './jsonl.js';
+import { parseJsonLine, parseJsonlRecord } from './jsonl.js';
 import { MAX_TRACE_INPUT_TOKENS, MAX_TRACE_TIME_MS, type TraceContent } from './trace-types.js';
 
 const TIME_KEYS = ['timestamp', 'offset_ms'] as const;
@@ -35,14 +35,7 @@ export function parseTraceJsonlLine(text: string, file: string, line: number): T
   const fail = (message: string): never => {
     throw datasetError(at(file, line), message);
   };
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    // The dataset parser explains invalid JSON (with its column); it throws here.
-    parseJsonlRecord(text, file, line);
-    return fail('invalid JSON');
-  }
+  const value = parseJsonLine(text, file, line);
   if (!isPlainObject(value))
     return fail(`expected a JSON object such as {"timestamp": 0, "input_length": 512, "output_length": 64}; got ${describeValue(value)}`);
   for (const key of Object.keys(value))

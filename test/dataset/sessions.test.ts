@@ -41,6 +41,14 @@ describe('session datasets', () => {
     expect(error).toContain(message);
   });
 
+  it('explains invalid JSON with its column and never echoes the line back', async () => {
+    const long = `{"turns": ["${'x'.repeat(5000)}"], oops}`;
+    const file = await fixture('echo.jsonl', `${long}\n`);
+    const error = await datasetErrorOf(loadSessions(file));
+    expect(error).toMatch(new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:1:\\d+: invalid JSON`));
+    expect(error).not.toContain('x'.repeat(100));
+  });
+
   it('refuses a repeated id, naming both lines', async () => {
     const file = await fixture('dup.jsonl', '{"id": "a", "turns": ["x"]}\n{"id": "a", "turns": ["y"]}\n');
     expect(await datasetErrorOf(loadSessions(file))).toContain('line 1 already uses it');
