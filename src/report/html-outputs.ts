@@ -11,7 +11,7 @@ import { matchCells } from '../compare/index.js';
 import type { RequestRecord, RunSummary } from '../metrics/types.js';
 import { answerDiff, type AnswerDiff } from './answer-diff.js';
 import { countText, escapeHtml, section, simTag, truncateText } from './html-kit.js';
-import { RowMatrixBuilder, rowMatrix, type MatrixEntry, type MatrixRow } from './row-matrix.js';
+import { datasetRowOrder, RowMatrixBuilder, rowMatrix, type MatrixEntry, type MatrixRow } from './row-matrix.js';
 
 /** Dataset rows and cells the section shows at most (the table stays a size a browser handles). */
 export const OUTPUTS_ROW_LIMIT = 200;
@@ -144,9 +144,7 @@ function entryHtml(entry: MatrixEntry, row: MatrixRow, baseline: BaselineLookup 
 
 function matrixInDatasetOrder(input: OutputsInput, cellIds: readonly string[]): MatrixRow[] {
   if (input.rowIds === undefined) return rowMatrix(input.records, cellIds);
-  const position = new Map<string, number>();
-  for (const [index, id] of input.rowIds.entries()) if (!position.has(id)) position.set(id, index);
-  const builder = new RowMatrixBuilder({ rowOrder: (id) => position.get(id) });
+  const builder = new RowMatrixBuilder({ rowOrder: datasetRowOrder(input.rowIds) });
   for (const record of input.records) builder.add(record);
   return builder.rows(cellIds);
 }

@@ -166,11 +166,13 @@ export const CONSOLE_MATRIX_ROWS = 25;
 
 /** A builder that keeps the first `limit` rows of the datasets (given in dataset order), ordered as the datasets are. */
 export function datasetRowMatrix(rowIds: readonly string[], limit: number): RowMatrixBuilder {
+  const rowOrder = datasetRowOrder(rowIds);
+  return new RowMatrixBuilder({ outputs: false, rowOrder, keepRow: (id) => (rowOrder(id) ?? Number.POSITIVE_INFINITY) < limit });
+}
+
+/** Each row id's position in the datasets (its first one, when an id repeats across files). */
+export function datasetRowOrder(rowIds: readonly string[]): (rowId: string) => number | undefined {
   const position = new Map<string, number>();
   for (const [index, id] of rowIds.entries()) if (!position.has(id)) position.set(id, index);
-  return new RowMatrixBuilder({
-    outputs: false,
-    rowOrder: (id) => position.get(id),
-    keepRow: (id) => (position.get(id) ?? Number.POSITIVE_INFINITY) < limit,
-  });
+  return (id) => position.get(id);
 }
