@@ -4,6 +4,7 @@
  * outcome check comes first: whether its requests got answers at all.
  */
 import { EXIT, exitCodeForRun } from '../exit-codes.js';
+import { okCount } from '../metrics/cell-figures.js';
 import type { CheckResult, RunChecks, RunSummary } from '../metrics/types.js';
 import type { RunVerdict } from './verdict.js';
 
@@ -20,7 +21,7 @@ export function runChecksOf(summary: RunSummary, verdict: RunVerdict, interrupte
 
 function outcomeChecks(summary: RunSummary, verdict: RunVerdict): CheckResult[] {
   const planned = summary.cells.reduce((sum, cell) => sum + cell.planned, 0);
-  const ok = summary.cells.reduce((sum, cell) => sum + cell.outcomes.ok, 0);
+  const ok = okCount(summary.cells);
   // A budget stop is the budget check's to report; any other abort is about the requests themselves.
   const budgetStop = summary.cost?.budget?.stopReason;
   const abort = verdict.abortReason !== budgetStop ? verdict.abortReason : undefined;

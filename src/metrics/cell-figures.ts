@@ -68,3 +68,8 @@ export function paramsLabel(params: Record<string, unknown>): string {
     .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
     .join(' ');
 }
+
+/** Ok requests of these cells. */
+export function okCount(cells: readonly CellSummary[]): number {
+  return cells.reduce((sum, cell) => sum + cell.outcomes.ok, 0);
+}

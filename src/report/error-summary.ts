@@ -25,10 +25,6 @@ export function erroredCount(cells: readonly CellSummary[]): number {
   return cells.reduce((sum, cell) => sum + ERRORED_OUTCOMES.reduce((n, outcome) => n + cell.outcomes[outcome], 0), 0);
 }
 
-export function okCount(cells: readonly CellSummary[]): number {
-  return cells.reduce((sum, cell) => sum + cell.outcomes.ok, 0);
-}
-
 /** A message as it may be printed: redacted first, then cut, then made printable. */
 export function sampleMessage(message: string, maxChars = SAMPLE_CHARS): string {
   return terminalSafe(cutRedacted(message, maxChars), { newlines: false });

@@ -16,7 +16,7 @@ import { configError, isUserError } from '../errors.js';
 import { decodeHistogram, encodeHistogram, mergeHistograms, summarise } from '../metrics/histogram.js';
 import type { CellSummary, DistributionSummary, RunSummary } from '../metrics/types.js';
 import { OUTCOMES } from '../metrics/types.js';
-import { stableParams } from '../metrics/cell-figures.js';
+import { okCount, stableParams } from '../metrics/cell-figures.js';
 import { makeFolder } from '../util/fs-util.js';
 import { openRequestsCsv, readRequestsCsv } from './requests-csv.js';
 import { rebuildReport } from './rebuild.js';
@@ -129,7 +129,7 @@ function mergedRates(parts: ReadonlyArray<{ cell: CellSummary; group: number }>)
   let tokens = 0;
   for (const cells of byGroup.values()) {
     windowMs += Math.max(...cells.map((cell) => cell.windowMs));
-    ok += cells.reduce((sum, cell) => sum + cell.outcomes.ok, 0);
+    ok += okCount(cells);
     tokens += cells.reduce((sum, cell) => sum + cell.tokens.completion, 0);
   }
   const perSecond = (count: number): number => (windowMs > 0 ? round3(count / (windowMs / 1000)) : 0);

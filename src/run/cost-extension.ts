@@ -21,6 +21,7 @@ import type { RunEstimate } from '../cost/estimate-types.js';
 import { modelPriceNames } from '../cost/model-price-names.js';
 import { beijingDate, findPrice, loadPriceTable } from '../cost/prices.js';
 import { configError, isUserError } from '../errors.js';
+import { okCount } from '../metrics/cell-figures.js';
 import type { FinishedRequest } from '../metrics/request-record.js';
 import type { CellCostSummary, EstimateCheck, PriceRef, RunCostSummary, RunSummary } from '../metrics/types.js';
 import type { RequestPlan } from '../plan/plan.js';
@@ -233,7 +234,7 @@ function estimateCheck(estimate: RunEstimate, summary: RunSummary, cost: RunCost
     },
     actual: {
       requests: summary.cells.reduce((sum, cell) => sum + cell.planned, 0),
-      ok: summary.cells.reduce((sum, cell) => sum + cell.outcomes.ok, 0),
+      ok: okCount(summary.cells),
       inputTokens: cost.tokens.prompt,
       outputTokens: cost.tokens.completion,
       costCny: cost.totalCny,

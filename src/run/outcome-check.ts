@@ -5,7 +5,8 @@
  * interruption or a budget says so itself.
  */
 import type { RunSummary } from '../metrics/types.js';
-import { erroredCount, errorCountText, okCount, topErrors } from '../report/error-summary.js';
+import { okCount } from '../metrics/cell-figures.js';
+import { erroredCount, errorCountText, topErrors } from '../report/error-summary.js';
 
 const NAMED_ERRORS = 3;
 
