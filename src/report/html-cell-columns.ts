@@ -48,13 +48,6 @@ function cnyHtml(value: number | null | undefined, decimals: number): string {
   return isFiniteNumber(value) ? `¥${escapeHtml(value.toFixed(decimals))}` : '<span class="unknown">unknown</span>';
 }
 
-/** Cost of a cell for a table: the amount, or "unknown" (never 0) when it could not be priced. */
-export function costHtml(cell: CellSummary): string {
-  const cost = cell.cost;
-  if (cost === undefined || cost.cny === null) return '<span class="unknown">unknown</span>';
-  return `¥${escapeHtml(formatCny(cost.cny))}`;
-}
-
 /** A cell's assertion pass rate over every repeat, with the counts behind it. */
 function passRateHtml(cell: CellSummary): string {
   const counts = cell.assertions;

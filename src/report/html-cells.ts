@@ -12,7 +12,7 @@ import { isFiniteNumber } from './format.js';
 import { columnGroups, COLUMN_SETS, totalCostHtml, type Best, type CellColumn, type ColumnSet } from './html-cell-columns.js';
 import { escapeHtml, renderTable, section, type Column, type HeaderGroup } from './html-kit.js';
 
-export { costHtml, COLUMN_SETS } from './html-cell-columns.js';
+export { COLUMN_SETS } from './html-cell-columns.js';
 
 // ---------------------------------------------------------------------------------------------
 // Best values

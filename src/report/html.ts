@@ -36,7 +36,6 @@ import { renderRequestsSection, REQUEST_FILTER_CSS, REQUEST_FILTER_SCRIPT } from
 import { renderVerdictSection, VERDICT_CSS } from './html-verdict.js';
 
 export { escapeHtml, jsonForScript, truncateText } from './html-kit.js';
-export { costHtml } from './html-cells.js';
 export type { RenderedChart } from './html-kit.js';
 export { HTML_OUTPUT_PREVIEW_CHARS } from './html-requests.js';
 
